@@ -1,0 +1,171 @@
+// The models, in the spirit of nanoGPT's model.py: parameters in one flat record, one small
+// function per concept, the forward pass readable top to bottom. Shapes: B batch, T input bits,
+// n = T + 1 tokens ([CLS] first), d model width, H heads, dh = d / H.
+//
+// Transformer with the paper's scalar readout (Edelman et al. 2022, Fig. 1): bit-token embedding +
+// learned positional embedding, a learned [CLS] token whose final state gives one logit, `layers` ×
+// pre-LayerNorm (self-attention + GELU MLP) with residuals, a final LayerNorm. The forward pass also
+// returns every layer's attention probabilities, so the run can watch the variable being created.
+import * as tf from '@tensorflow/tfjs-core';
+import type { Experiment } from './experimentSpec';
+import { type Rng, normal } from './seededRandom';
+
+export type ModelConfig = Experiment['model'] & { T: number };
+export type Params = Record<string, tf.Variable>;
+
+export interface ForwardResult {
+  logits: tf.Tensor1D; // (B)
+  attention: tf.Tensor4D[]; // per layer (B, H, rows, n), rows = n or 1 ([CLS] only); empty for the MLP
+}
+
+const INIT_STD = 0.02; // as in the public reproduction of the paper's experiment
+
+/** Initial weights from the seeded RNG (not tf.random*), so they are identical on every backend. */
+export function initParams(cfg: ModelConfig, rng: Rng): Params {
+  const p: Params = {};
+  const randn = (name: string, shape: number[]) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const std = process.env.INIT_MODE === 'torch' ? (shape.length === 2 && !name.startsWith('emb') ? 1 / Math.sqrt(shape[0]) : 1) : INIT_STD;
+    const v = Float32Array.from({ length: size }, () => std * normal(rng));
+    // tidy frees the initial tensor; variables outlive it. Unnamed: tfjs names must be unique per process.
+    p[name] = tf.tidy(() => tf.variable(tf.tensor(v, shape)));
+  };
+  const fill = (name: string, shape: number[], value: number) => {
+    p[name] = tf.tidy(() => tf.variable(tf.fill(shape, value)));
+  };
+  const { T, dModel: d, layers } = cfg;
+  const hidden = Math.max(1, Math.round(cfg.mlpRatio * d));
+  if (cfg.arch === 'mlp') {
+    let fanIn = T;
+    for (let l = 0; l < layers; l++) {
+      randn(`mlp${l}.w`, [fanIn, hidden]);
+      fill(`mlp${l}.b`, [hidden], 0);
+      fanIn = hidden;
+    }
+    randn('head.w', [fanIn, 1]);
+    fill('head.b', [1], 0);
+    return p;
+  }
+  randn('emb.bit0', [d]); // embedding of a 0 bit
+  randn('emb.bit1', [d]); // embedding of a 1 bit
+  randn('emb.cls', [d]);
+  randn('emb.pos', [T + 1, d]);
+  for (let l = 0; l < layers; l++) {
+    fill(`h${l}.ln1.g`, [d], 1);
+    fill(`h${l}.ln1.b`, [d], 0);
+    for (const w of ['q', 'k', 'v']) {
+      randn(`h${l}.attn.w${w}`, [d, d]);
+      fill(`h${l}.attn.b${w}`, [d], 0);
+    }
+    randn(`h${l}.attn.wo`, [d, d]);
+    fill(`h${l}.attn.bo`, [d], 0);
+    fill(`h${l}.ln2.g`, [d], 1);
+    fill(`h${l}.ln2.b`, [d], 0);
+    randn(`h${l}.mlp.w1`, [d, hidden]);
+    fill(`h${l}.mlp.b1`, [hidden], 0);
+    randn(`h${l}.mlp.w2`, [hidden, d]);
+    fill(`h${l}.mlp.b2`, [d], 0);
+  }
+  fill('lnf.g', [d], 1);
+  fill('lnf.b', [d], 0);
+  randn('head.w', [d, 1]);
+  fill('head.b', [1], 0);
+  return p;
+}
+
+/** Parameters that AdamW decays: weight matrices, not biases, LayerNorm gains or embeddings. */
+export function isDecayed(name: string): boolean {
+  return /\.(w|wq|wk|wv|wo|w1|w2)$/.test(name);
+}
+
+// GELU, tanh approximation (tfjs-core has no gelu op). x·x·x, not pow: Pow is slow on WASM.
+function gelu(x: tf.Tensor): tf.Tensor {
+  const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.mul(tf.mul(x, x), x))));
+  return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
+}
+
+function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), g), b);
+}
+
+/** x (rows, in) · w (in, out) + b, as one 2-D matMul (the fast path on WASM). */
+function linear(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
+  return tf.add(tf.matMul(x, w as tf.Tensor2D), b) as tf.Tensor2D;
+}
+
+/**
+ * Multi-head self-attention. With `clsOnly`, only the [CLS] token queries (B, 1, d out): in the
+ * last layer nothing else reaches the readout, so training skips the other n − 1 query rows, and a
+ * single query row is cheaper as element-wise products and sums than as batched matMuls (slow on WASM).
+ */
+function attention(x: tf.Tensor3D, p: Params, l: number, H: number, clsOnly: boolean): { y: tf.Tensor3D; att: tf.Tensor4D } {
+  const [B, n, d] = x.shape;
+  const dh = d / H;
+  // Separate 2-D matMuls for q, k, v rather than one fused and split: SplitV is slow on WASM.
+  const proj = (t: tf.Tensor3D, w: 'q' | 'k' | 'v') =>
+    tf.reshape(linear(tf.reshape(t, [-1, d]) as tf.Tensor2D, p[`h${l}.attn.w${w}`], p[`h${l}.attn.b${w}`]), [B, -1, H, dh]) as tf.Tensor4D;
+  const k = proj(x, 'k'); // (B, n, H, dh)
+  const v = proj(x, 'v'); // (B, n, H, dh)
+  const out = (merged: tf.Tensor, rows: number) =>
+    tf.reshape(linear(tf.reshape(merged, [B * rows, d]) as tf.Tensor2D, p[`h${l}.attn.wo`], p[`h${l}.attn.bo`]), [B, rows, d]) as tf.Tensor3D;
+  if (clsOnly) {
+    const q = proj(tf.slice(x, [0, 0, 0], [B, 1, d]), 'q'); // (B, 1, H, dh)
+    const scores = tf.mul(tf.sum(tf.mul(k, q), -1), 1 / Math.sqrt(dh)); // (B, n, H)
+    const att = tf.softmax(tf.transpose(scores, [0, 2, 1])); // (B, H, n), sums to 1 over n
+    const weights = tf.reshape(tf.transpose(att, [0, 2, 1]), [B, n, H, 1]);
+    const heads = tf.sum(tf.mul(weights, v), 1); // (B, H, dh)
+    return { y: out(heads, 1), att: tf.reshape(att, [B, H, 1, n]) as tf.Tensor4D };
+  }
+  const toHeads = (t: tf.Tensor4D) => tf.transpose(t, [0, 2, 1, 3]) as tf.Tensor4D; // (B, H, n, dh)
+  const q = proj(x, 'q');
+  const scores = tf.mul(tf.matMul(toHeads(q), toHeads(k), false, true), 1 / Math.sqrt(dh)); // (B, H, n, n)
+  const att = tf.softmax(scores) as tf.Tensor4D; // rows sum to 1
+  const heads = tf.matMul(att, toHeads(v)); // (B, H, n, dh)
+  return { y: out(tf.transpose(heads, [0, 2, 1, 3]), n), att };
+}
+
+function mlp(x: tf.Tensor3D, p: Params, l: number): tf.Tensor3D {
+  const [B, n, d] = x.shape;
+  const h = gelu(linear(tf.reshape(x, [B * n, d]), p[`h${l}.mlp.w1`], p[`h${l}.mlp.b1`]));
+  return tf.reshape(linear(h as tf.Tensor2D, p[`h${l}.mlp.w2`], p[`h${l}.mlp.b2`]), [B, n, d]);
+}
+
+function transformerForward(x: tf.Tensor2D, p: Params, cfg: ModelConfig, fullAttention: boolean): ForwardResult {
+  const [B, T] = x.shape;
+  const d = cfg.dModel;
+  // Bit embedding as x·e1 + (1−x)·e0: a gather would need a gradient kernel WASM lacks.
+  const bits = tf.reshape(x, [B, T, 1]);
+  const tok = tf.add(tf.mul(bits, p['emb.bit1']), tf.mul(tf.sub(1, bits), p['emb.bit0'])); // (B, T, d)
+  const cls = tf.tile(tf.reshape(p['emb.cls'], [1, 1, d]), [B, 1, 1]); // (B, 1, d)
+  let h = tf.add(tf.concat([cls, tok], 1), p['emb.pos']) as tf.Tensor3D; // (B, n, d)
+  const maps: tf.Tensor4D[] = [];
+  for (let l = 0; l < cfg.layers; l++) {
+    const clsOnly = !fullAttention && l === cfg.layers - 1;
+    const a = attention(layerNorm(h, p[`h${l}.ln1.g`], p[`h${l}.ln1.b`]) as tf.Tensor3D, p, l, cfg.heads, clsOnly);
+    maps.push(a.att);
+    if (clsOnly) h = tf.slice(h, [0, 0, 0], [B, 1, d]); // from here on only [CLS] is carried
+    h = tf.add(h, a.y) as tf.Tensor3D;
+    h = tf.add(h, mlp(layerNorm(h, p[`h${l}.ln2.g`], p[`h${l}.ln2.b`]) as tf.Tensor3D, p, l)) as tf.Tensor3D;
+  }
+  const clsState = tf.reshape(tf.slice(h, [0, 0, 0], [B, 1, d]), [B, d]); // the [CLS] token's final state
+  const z = linear(layerNorm(clsState, p['lnf.g'], p['lnf.b']) as tf.Tensor2D, p['head.w'], p['head.b']);
+  return { logits: tf.reshape(z, [B]) as tf.Tensor1D, attention: maps };
+}
+
+/** The baseline: an MLP on the flat bit vector, bits mapped to ±1. */
+function mlpForward(x: tf.Tensor2D, p: Params, cfg: ModelConfig): ForwardResult {
+  let h: tf.Tensor2D = tf.sub(tf.mul(x, 2), 1) as tf.Tensor2D;
+  for (let l = 0; l < cfg.layers; l++) h = gelu(linear(h, p[`mlp${l}.w`], p[`mlp${l}.b`])) as tf.Tensor2D;
+  const z = linear(h, p['head.w'], p['head.b']);
+  return { logits: tf.reshape(z, [x.shape[0]]) as tf.Tensor1D, attention: [] };
+}
+
+/**
+ * x: (B, T) float bits in {0, 1}. By default the last layer computes only the [CLS] query row (the
+ * logits are the same); `fullAttention` computes every row, for attention maps and as the
+ * straightforward reference implementation.
+ */
+export function forward(x: tf.Tensor2D, p: Params, cfg: ModelConfig, opts: { fullAttention?: boolean } = {}): ForwardResult {
+  return cfg.arch === 'mlp' ? mlpForward(x, p, cfg) : transformerForward(x, p, cfg, opts.fullAttention ?? false);
+}

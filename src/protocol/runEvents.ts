@@ -1,0 +1,94 @@
+// The one typed contract for everything a run says: written to events.jsonl, printed by
+// `run --json`, sent over IPC by a forked trainer, and fed to the results panel. Each schema is a
+// zod object so whoever receives a message across a process or iframe boundary validates it.
+import { z } from 'zod';
+
+export const RUN_STATUSES = ['succeeded', 'not-reached', 'diverged', 'cancelled', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+const finite = z.number();
+const nullableNumber = z.number().nullable();
+
+export const StartedEvent = z.object({
+  type: z.literal('started'),
+  runId: z.string(),
+  time: z.string(),
+  backend: z.string(),
+  /** Why each faster backend was passed over (empty when the first choice loaded). */
+  backendSkipped: z.array(z.string()),
+  /** The resolved experiment (defaults filled in). */
+  spec: z.record(z.string(), z.unknown()),
+  relevant: z.array(z.number().int()),
+  inputBias: finite,
+  parameterCount: z.number().int(),
+});
+
+export const MetricsEvent = z.object({
+  type: z.literal('metrics'),
+  step: z.number().int(),
+  /** Mean training loss over the steps since the previous evaluation. */
+  loss: nullableNumber,
+  trainAccuracy: finite,
+  testAccuracy: finite,
+  /** Variable-creation score of the best head, null for models without attention. */
+  attentionOnRelevant: nullableNumber,
+  /** [layer][head] [CLS] attention mass on the relevant positions. */
+  attentionPerHead: z.array(z.array(finite)),
+  elapsedSeconds: finite,
+  liveTensors: z.number().int(),
+});
+
+export const HeadMap = z.object({
+  /** [CLS] row: attention from [CLS] to every token (n = T + 1 values, [CLS] itself first). */
+  cls: z.array(finite),
+  /** The n × n map mean-pooled to size × size cells, row-major. */
+  size: z.number().int(),
+  cells: z.array(finite),
+});
+
+export const AttentionEvent = z.object({
+  type: z.literal('attention'),
+  step: z.number().int(),
+  n: z.number().int(),
+  relevant: z.array(z.number().int()),
+  /** [layer].heads[head] */
+  layers: z.array(z.object({ heads: z.array(HeadMap) })),
+});
+
+export const RunSummary = z.object({
+  type: z.literal('summary'),
+  runId: z.string(),
+  status: z.enum(RUN_STATUSES),
+  steps: z.number().int(),
+  parameterCount: z.number().int(),
+  testAccuracy: nullableNumber,
+  trainAccuracy: nullableNumber,
+  attentionOnRelevant: nullableNumber,
+  backend: z.string(),
+  wallSeconds: finite,
+  runDir: z.string(),
+  /** For status "failed": the one-line reason. */
+  error: z.string().optional(),
+});
+
+export const FinishedEvent = z.object({ type: z.literal('finished'), summary: RunSummary });
+export const FailedEvent = z.object({ type: z.literal('failed'), message: z.string() });
+
+export const RunEvent = z.discriminatedUnion('type', [
+  StartedEvent,
+  MetricsEvent,
+  AttentionEvent,
+  FinishedEvent,
+  FailedEvent,
+]);
+
+export type StartedEvent = z.infer<typeof StartedEvent>;
+export type MetricsEvent = z.infer<typeof MetricsEvent>;
+export type AttentionEvent = z.infer<typeof AttentionEvent>;
+export type HeadMap = z.infer<typeof HeadMap>;
+export type RunSummary = z.infer<typeof RunSummary>;
+export type RunEvent = z.infer<typeof RunEvent>;
+
+/** Messages a parent sends to a forked trainer. */
+export const TrainerCommand = z.discriminatedUnion('type', [z.object({ type: z.literal('stop') })]);
+export type TrainerCommand = z.infer<typeof TrainerCommand>;

@@ -1,0 +1,156 @@
+// `sparse-attention`: the headless entry point. Also the trainer child process: forked with an IPC
+// channel it sends every event to its parent and obeys `{"type":"stop"}`.
+import { Command, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { BACKEND_CHOICES, type BackendChoice } from '../core/backend';
+import { ExperimentSchema, experimentJsonSchema } from '../core/experimentSpec';
+import { readSpecFile } from '../core/specProblems';
+import { type RunEvent, type RunSummary, TrainerCommand } from '../protocol/runEvents';
+import { DEFAULT_OUT } from './runFiles';
+import { InputError, runExperiment } from './runExperiment';
+
+export const EXIT = { ok: 0, failure: 1, invalid: 2, cancelled: 130 } as const;
+
+/** Stop requests from SIGINT/SIGTERM or a parent's IPC message all end the run as `cancelled`. */
+function watchForStop(): { requested: () => boolean } {
+  let stop = false;
+  const request = () => {
+    if (stop) process.exit(EXIT.cancelled); // a second Ctrl-C: leave now (summary stays absent, never torn)
+    stop = true;
+  };
+  process.on('SIGINT', request);
+  process.on('SIGTERM', request);
+  process.on('message', (msg) => {
+    const cmd = TrainerCommand.safeParse(msg);
+    if (cmd.success && cmd.data.type === 'stop') request();
+    else process.stderr.write(`ignored an invalid message from the parent: ${JSON.stringify(msg)}\n`);
+  });
+  return { requested: () => stop };
+}
+
+const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? '–' : v.toFixed(digits));
+
+function progressReporter(maxSteps: number): { onEvent: (e: RunEvent) => void; onStep: (s: number, l: number) => void; stop: () => void } {
+  if (!process.stderr.isTTY) {
+    // Not a terminal (a log file, CI): one line per evaluation instead of a redrawn bar.
+    return {
+      onEvent: (e) => {
+        if (e.type === 'metrics')
+          process.stderr.write(`step ${e.step}/${maxSteps}  loss ${fmt(e.loss)}  train ${fmt(e.trainAccuracy)}  test ${fmt(e.testAccuracy)}  attn ${fmt(e.attentionOnRelevant, 2)}\n`);
+      },
+      onStep: () => {},
+      stop: () => {},
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    { format: 'step {value}/{total} [{bar}] loss {loss} | test acc {acc} | attn on S {attn} | {eta_formatted} left', stream: process.stderr, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(maxSteps, 0, { loss: '–', acc: '–', attn: '–' });
+  return {
+    onEvent: (e) => {
+      if (e.type === 'metrics') bar.update(e.step, { acc: fmt(e.testAccuracy), attn: fmt(e.attentionOnRelevant, 2) });
+    },
+    onStep: (step, loss) => bar.update(step, { loss: fmt(loss) }),
+    stop: () => bar.stop(),
+  };
+}
+
+function printSummary(s: RunSummary): void {
+  process.stderr.write(
+    `${s.status}: ${s.steps} steps, test accuracy ${fmt(s.testAccuracy)}, train accuracy ${fmt(s.trainAccuracy)}, ` +
+      `attention on relevant ${fmt(s.attentionOnRelevant, 2)}, backend ${s.backend}, ${s.wallSeconds}s\n  ${s.runDir}\n`,
+  );
+}
+
+async function runCommand(file: string, opts: { out: string; backend: BackendChoice; json?: boolean; verbose?: boolean }): Promise<number> {
+  const parsed = readSpecFile(ExperimentSchema, file);
+  if (!parsed.ok) {
+    for (const p of parsed.problems) process.stderr.write(`${file}: ${p}\n`);
+    return EXIT.invalid;
+  }
+  const spec = parsed.value;
+  const stop = watchForStop();
+  const toParent = (e: unknown) => process.send?.(e);
+  const progress = opts.json ? undefined : progressReporter(spec.training.maxSteps);
+  try {
+    const summary = await runExperiment(spec, {
+      out: opts.out,
+      backend: opts.backend,
+      shouldStop: stop.requested,
+      onStep: progress?.onStep,
+      onEvent: (e) => {
+        toParent(e);
+        if (e.type === 'started' && !opts.json) {
+          process.stderr.write(`backend: ${e.backend}${e.backendSkipped.length ? ` (skipped: ${e.backendSkipped.join('; ')})` : ''}\n`);
+        }
+        if (opts.json && e.type !== 'finished') process.stdout.write(JSON.stringify(e) + '\n');
+        progress?.onEvent(e);
+      },
+    });
+    progress?.stop();
+    toParent(summary);
+    if (opts.json) process.stdout.write(JSON.stringify(summary) + '\n');
+    else printSummary(summary);
+    return summary.status === 'cancelled' ? EXIT.cancelled : EXIT.ok;
+  } catch (err) {
+    progress?.stop();
+    if (err instanceof InputError) {
+      process.stderr.write(`${file}: ${err.message}\n`);
+      return EXIT.invalid;
+    }
+    process.stderr.write(`error: ${(err as Error).message.split('\n')[0]}\n`);
+    if (opts.verbose) process.stderr.write(`${(err as Error).stack}\n`);
+    return EXIT.failure;
+  }
+}
+
+function validateCommand(file: string): number {
+  const parsed = readSpecFile(ExperimentSchema, file);
+  if (parsed.ok) {
+    process.stdout.write(`${file}: valid\n`);
+    return EXIT.ok;
+  }
+  for (const p of parsed.problems) process.stdout.write(`${p}\n`);
+  return EXIT.invalid;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = new Command('sparse-attention')
+    .description('Train small Transformers on sparse Boolean targets and measure how attention creates the sparse variable.')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  program
+    .command('run')
+    .description('train one experiment (*.experiment.json)')
+    .argument('<file>', 'experiment file')
+    .option('--out <dir>', 'runs folder', DEFAULT_OUT)
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto'))
+    .option('--json', 'print one JSON event per line on stdout; the last line is the summary')
+    .option('--verbose', 'print stack traces of runtime failures')
+    .action(async (file, opts) => {
+      code = await runCommand(file, opts);
+    });
+  program
+    .command('validate')
+    .description('check an experiment file and print each problem as `path: message`')
+    .argument('<file>', 'experiment file')
+    .action((file) => {
+      code = validateCommand(file);
+    });
+  program
+    .command('schema')
+    .description('print the JSON Schema of experiment files')
+    .action(() => {
+      process.stdout.write(JSON.stringify(experimentJsonSchema(), null, 2) + '\n');
+    });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    const e = err as { code?: string; exitCode?: number };
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+    return EXIT.invalid; // commander already printed the usage problem
+  }
+  return code;
+}
