@@ -51,6 +51,10 @@ export const ModelSchema = z.strictObject({
   heads: int('heads', 1, 64).default(4),
   dModel: int('dModel', 1, 2048).default(64),
   mlpRatio: z.number().gt(0, { error: 'must be > 0' }).max(16, { error: 'must be ≤ 16' }).default(4),
+  init: z
+    .enum(['fan-in', 'normal-0.02'], { error: 'must be "fan-in" or "normal-0.02"' })
+    .default('fan-in')
+    .describe('Initial weights: "fan-in" = N(0, 1/fan_in), embeddings N(0, 1); "normal-0.02" = all N(0, 0.02²) (GPT-2 style).'),
 });
 
 export const TrainingSchema = z.strictObject({

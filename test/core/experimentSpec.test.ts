@@ -37,7 +37,7 @@ describe('experiment validation', () => {
     assert.equal(r.value.task.noise, 0);
     assert.equal(r.value.task.inputBias, 'balanced');
     assert.equal(r.value.data.testSize, 2000);
-    assert.deepEqual(r.value.model, { arch: 'transformer', layers: 1, heads: 4, dModel: 64, mlpRatio: 4 });
+    assert.deepEqual(r.value.model, { arch: 'transformer', layers: 1, heads: 4, dModel: 64, mlpRatio: 4, init: 'fan-in' });
     assert.equal(r.value.training.batchSize, 64);
   });
 
