@@ -1,6 +1,8 @@
 // `sparse-attention`: the headless entry point. Also the trainer child process: forked with an IPC
 // channel it sends every event to its parent and obeys `{"type":"stop"}`.
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import { BACKEND_CHOICES, type BackendChoice } from '../core/backend';
 import { ExperimentSchema, experimentJsonSchema } from '../core/experimentSpec';
@@ -8,6 +10,9 @@ import { readSpecFile } from '../core/specProblems';
 import { type RunEvent, type RunSummary, TrainerCommand } from '../protocol/runEvents';
 import { DEFAULT_OUT } from './runFiles';
 import { InputError, runExperiment } from './runExperiment';
+import { SweepSchema, sweepJsonSchema } from '../core/sweepSpec';
+import { DEFAULT_SWEEP_OUT } from './sweepRunner';
+import { sweepCommand } from './sweepCommand';
 
 export const EXIT = { ok: 0, failure: 1, invalid: 2, cancelled: 130 } as const;
 
@@ -63,7 +68,7 @@ function printSummary(s: RunSummary): void {
   );
 }
 
-async function runCommand(file: string, opts: { out: string; backend: BackendChoice; json?: boolean; verbose?: boolean }): Promise<number> {
+async function runCommand(file: string, opts: { out: string; backend: BackendChoice; runId?: string; json?: boolean; verbose?: boolean }): Promise<number> {
   const parsed = readSpecFile(ExperimentSchema, file);
   if (!parsed.ok) {
     for (const p of parsed.problems) process.stderr.write(`${file}: ${p}\n`);
@@ -77,6 +82,7 @@ async function runCommand(file: string, opts: { out: string; backend: BackendCho
     const summary = await runExperiment(spec, {
       out: opts.out,
       backend: opts.backend,
+      runId: opts.runId,
       shouldStop: stop.requested,
       onStep: progress?.onStep,
       onEvent: (e) => {
@@ -105,8 +111,30 @@ async function runCommand(file: string, opts: { out: string; backend: BackendCho
   }
 }
 
+function parseRunId(v: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(v)) throw new InvalidArgumentError('may only contain letters, digits, ".", "_" and "-"');
+  return v;
+}
+
+function parseWorkers(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new InvalidArgumentError(`must be an integer from 1 to 256 (got ${v})`);
+  return n;
+}
+
+/** Experiments and sweeps share `validate`: the file's "kind" picks the schema. */
+function schemaFor(file: string) {
+  try {
+    const raw = JSON.parse(readFileSync(file, 'utf8'));
+    if (raw && raw.kind === 'sweep') return SweepSchema;
+  } catch {
+    // unreadable or bad JSON: the experiment path reports it with line and column
+  }
+  return ExperimentSchema;
+}
+
 function validateCommand(file: string): number {
-  const parsed = readSpecFile(ExperimentSchema, file);
+  const parsed = readSpecFile(schemaFor(file), file);
   if (parsed.ok) {
     process.stdout.write(`${file}: valid\n`);
     return EXIT.ok;
@@ -128,9 +156,21 @@ export async function main(argv: string[]): Promise<number> {
     .option('--out <dir>', 'runs folder', DEFAULT_OUT)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto'))
     .option('--json', 'print one JSON event per line on stdout; the last line is the summary')
+    .option('--run-id <id>', 'name of the run folder (default: <name>-s<seed>-<time>-<random>)', parseRunId)
     .option('--verbose', 'print stack traces of runtime failures')
     .action(async (file, opts) => {
       code = await runCommand(file, opts);
+    });
+  program
+    .command('sweep')
+    .description('measure m*(T), the samples needed to learn, across context lengths (*.sweep.json)')
+    .argument('<file>', 'sweep file')
+    .option('--out <dir>', 'sweeps folder; the sweep writes <out>/<name>/', DEFAULT_SWEEP_OUT)
+    .option('--workers <n>', 'parallel training processes', parseWorkers, availableParallelism())
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto'))
+    .option('--json', 'print one JSON event per line on stdout; the last line is the sweep summary')
+    .action(async (file, opts) => {
+      code = await sweepCommand(file, { ...opts, cliPath: __filename });
     });
   program
     .command('validate')
@@ -141,9 +181,10 @@ export async function main(argv: string[]): Promise<number> {
     });
   program
     .command('schema')
-    .description('print the JSON Schema of experiment files')
-    .action(() => {
-      process.stdout.write(JSON.stringify(experimentJsonSchema(), null, 2) + '\n');
+    .description('print the JSON Schema of experiment (or, with --sweep, sweep) files')
+    .option('--sweep', 'the schema of sweep files')
+    .action((opts) => {
+      process.stdout.write(JSON.stringify(opts.sweep ? sweepJsonSchema() : experimentJsonSchema(), null, 2) + '\n');
     });
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -154,3 +195,16 @@ export async function main(argv: string[]): Promise<number> {
   }
   return code;
 }
+
+/** Entry point of the bundle (bin/sparse-attention.js, or dist/cli.js forked as a trainer). */
+export function runMain(): void {
+  main(process.argv.slice(2)).then(
+    (code) => process.stdout.write('', () => process.exit(code)),
+    (err) => {
+      process.stderr.write(`error: ${(err as Error).message}\n`);
+      process.exit(EXIT.failure);
+    },
+  );
+}
+
+if (require.main === module) runMain();

@@ -1,0 +1,34 @@
+// The real RunLauncher: each run is a child process (the CLI's `run --json`), so a crash or an
+// out-of-memory in one run cannot take the sweep down, and runs use all cores.
+import { fork } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { BackendChoice } from '../core/backend';
+import { readSummary } from './runFiles';
+import type { RunLauncher } from './sweepRunner';
+
+export function forkLauncher(opts: { cliPath: string; backend: BackendChoice; specDir: string }): RunLauncher {
+  mkdirSync(opts.specDir, { recursive: true });
+  return (req, signal) =>
+    new Promise((resolve) => {
+      const specFile = path.join(opts.specDir, `${req.runId}.experiment.json`);
+      writeFileSync(specFile, JSON.stringify(req.spec, null, 2) + '\n');
+      const args = ['run', specFile, '--out', req.out, '--run-id', req.runId, '--backend', opts.backend, '--json'];
+      const child = fork(opts.cliPath, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      let stderr = '';
+      child.stderr!.on('data', (d) => {
+        stderr = (stderr + d).slice(-4000);
+      });
+      const stop = () => {
+        if (child.connected) child.send({ type: 'stop' });
+      };
+      signal.addEventListener('abort', stop, { once: true });
+      child.on('exit', (code, sig) => {
+        signal.removeEventListener('abort', stop);
+        const summary = readSummary(path.join(req.out, req.runId));
+        if ((code === 0 || code === 130) && summary) return resolve({ ok: true, summary });
+        const last = stderr.trim().split('\n').pop();
+        resolve({ ok: false, reason: last || `trainer exited with ${code ?? sig}` });
+      });
+    });
+}

@@ -1,0 +1,117 @@
+// `sparse-attention sweep`: validates the file, runs the sweep on a pool of forked trainers, shows
+// cells done / planned, and prints m*(T), the fits and the verdict.
+import cliProgress from 'cli-progress';
+import * as path from 'node:path';
+import type { BackendChoice } from '../core/backend';
+import { readSpecFile } from '../core/specProblems';
+import { SweepSchema } from '../core/sweepSpec';
+import { TrainerCommand } from '../protocol/runEvents';
+import type { SweepEvent, SweepSummary, VariantResult } from '../protocol/sweepEvents';
+import { forkLauncher } from './forkedRun';
+import { runSweep } from './sweepRunner';
+
+const EXIT = { ok: 0, failure: 1, invalid: 2, cancelled: 130 } as const;
+
+function progress(json: boolean): { onEvent: (e: SweepEvent) => void; stop: () => void } {
+  if (json) return { onEvent: (e) => process.stdout.write(JSON.stringify(e) + '\n'), stop: () => {} };
+  if (!process.stderr.isTTY) {
+    return {
+      onEvent: (e) => {
+        if (e.type === 'cell-finished')
+          process.stderr.write(`[${e.runsDone}/${e.plannedRuns} runs] ${e.variant} T=${e.T} m=${e.m}: ${e.successes}/${e.trials} succeeded${e.reused ? ` (${e.reused} reused)` : ''}\n`);
+        if (e.type === 'run-failed') process.stderr.write(`run ${e.runId} failed (attempt ${e.attempt}): ${e.reason}\n`);
+      },
+      stop: () => {},
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    { format: 'runs {value}/{total} [{bar}] {last}', stream: process.stderr, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    onEvent: (e) => {
+      if (e.type === 'sweep-started') {
+        bar.start(e.plannedRuns, 0, { last: '' });
+        started = true;
+      }
+      if (e.type === 'cell-finished') {
+        bar.setTotal(Math.max(e.plannedRuns, e.runsDone));
+        bar.update(e.runsDone, { last: `${e.variant} T=${e.T} m=${e.m}: ${e.successes}/${e.trials}` });
+      }
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+const fmt = (v: number | null) => (v === null ? '–' : String(Math.round(v * 10) / 10));
+
+function printVariant(r: VariantResult): void {
+  process.stderr.write(`\n${r.label}:\n     T      m*   interval\n`);
+  for (const p of r.points) {
+    const logistic = p.logistic ? `   logistic ${fmt(p.logistic.mStar)} [${fmt(p.logistic.interval[0])}, ${fmt(p.logistic.interval[1])}]` : '';
+    process.stderr.write(`${String(p.T).padStart(6)}  ${fmt(p.mStar).padStart(6)}   [${fmt(p.interval[0])}, ${fmt(p.interval[1])}]${logistic}\n`);
+  }
+  if (r.fits) {
+    const f = r.fits;
+    process.stderr.write(
+      `  fits: log  m = ${f.log.a.toFixed(1)} + ${f.log.b!.toFixed(2)}·ln T  (R² ${f.log.r2.toFixed(3)}, AIC ${f.log.aic.toFixed(1)})\n` +
+        `        lin  m = ${f.linear.a.toFixed(1)} + ${f.linear.b!.toFixed(3)}·T  (R² ${f.linear.r2.toFixed(3)}, AIC ${f.linear.aic.toFixed(1)})\n` +
+        `        pow  m = ${f.power.a.toFixed(2)}·T^${f.power.c!.toFixed(2)}  (R² ${f.power.r2.toFixed(3)}, AIC ${f.power.aic.toFixed(1)})\n` +
+        `  verdict: ${r.verdict}\n`,
+    );
+  } else {
+    process.stderr.write('  fits: need m* at 3 or more context lengths\n');
+  }
+}
+
+function printSummary(s: SweepSummary): void {
+  printVariant(s);
+  s.compare.forEach(printVariant);
+  process.stderr.write(
+    `\n${s.status}: ${s.runsExecuted} runs trained, ${s.runsReused} reused, ${s.runsFailed} failed, ${s.wallSeconds}s\n  ${s.sweepDir}\n`,
+  );
+}
+
+export async function sweepCommand(
+  file: string,
+  opts: { out: string; workers: number; backend: BackendChoice; json?: boolean; cliPath: string },
+): Promise<number> {
+  const parsed = readSpecFile(SweepSchema, file);
+  if (!parsed.ok) {
+    for (const p of parsed.problems) process.stderr.write(`${file}: ${p}\n`);
+    return EXIT.invalid;
+  }
+  const sweep = parsed.value;
+  const sweepDir = path.resolve(opts.out, sweep.name);
+  const controller = new AbortController();
+  const stop = () => {
+    if (controller.signal.aborted) process.exit(EXIT.cancelled);
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('message', (msg) => {
+    if (TrainerCommand.safeParse(msg).success) stop();
+  });
+  const display = progress(!!opts.json);
+  try {
+    const summary = await runSweep(sweep, {
+      sweepDir,
+      workers: opts.workers,
+      launch: forkLauncher({ cliPath: opts.cliPath, backend: opts.backend, specDir: path.join(sweepDir, 'specs') }),
+      signal: controller.signal,
+      onEvent: (e) => {
+        process.send?.(e);
+        display.onEvent(e);
+      },
+    });
+    display.stop();
+    if (!opts.json) printSummary(summary);
+    return summary.status === 'cancelled' ? EXIT.cancelled : EXIT.ok;
+  } catch (err) {
+    display.stop();
+    process.stderr.write(`error: ${(err as Error).message.split('\n')[0]}\n`);
+    return EXIT.failure;
+  }
+}

@@ -1,0 +1,164 @@
+// The sweep runner with a fake trainer: a success oracle with a known m*(T) that writes real run
+// files, so resuming, retrying and the end-to-end estimate are tested without training.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import seedrandom from 'seedrandom';
+import { type SweepInput, SweepSchema } from '../../src/core/sweepSpec';
+import { parseWithSchema } from '../../src/core/specProblems';
+import type { RunSummary } from '../../src/protocol/runEvents';
+import type { SweepEvent } from '../../src/protocol/sweepEvents';
+import { RunFiles } from '../../src/trainer/runFiles';
+import { type RunLauncher, type RunRequest, type RunResult, runSweep } from '../../src/trainer/sweepRunner';
+
+const trueMStar = (T: number) => 20 + 15 * Math.log(T);
+
+/** Succeeds with probability σ(steep·(ln m − ln m*(T))), deterministic per (T, m, seed). */
+function oracleLauncher(opts: { steep?: number; onLaunch?: (runId: string) => void; crash?: (runId: string, attempt: number) => boolean } = {}): RunLauncher & { launched: string[] } {
+  const launched: string[] = [];
+  const attempts = new Map<string, number>();
+  const launch = (async (req: RunRequest): Promise<RunResult> => {
+    launched.push(req.runId);
+    opts.onLaunch?.(req.runId);
+    const attempt = (attempts.get(req.runId) ?? 0) + 1;
+    attempts.set(req.runId, attempt);
+    await new Promise((r) => setImmediate(r));
+    if (opts.crash?.(req.runId, attempt)) return { ok: false, reason: 'simulated crash' };
+    const { T } = req.spec.task;
+    const m = req.spec.data.trainSize;
+    const p = 1 / (1 + Math.exp(-(opts.steep ?? 12) * (Math.log(m) - Math.log(trueMStar(T)))));
+    const ok = seedrandom(`${T}:${m}:${req.spec.seed}:${req.spec.model.arch}`)() < p;
+    const files = new RunFiles(req.out, req.runId);
+    files.create(req.spec);
+    const summary: RunSummary = {
+      type: 'summary', runId: req.runId, status: ok ? 'succeeded' : 'not-reached', steps: 10, parameterCount: 1,
+      testAccuracy: ok ? 1 : 0.6, trainAccuracy: 1, attentionOnRelevant: 0.5, backend: 'fake', wallSeconds: 0, runDir: files.dir,
+    };
+    files.writeSummary(summary);
+    return { ok: true, summary };
+  }) as unknown as RunLauncher & { launched: string[] };
+  launch.launched = launched;
+  return launch;
+}
+
+const sweepSpec = (over: Partial<SweepInput> = {}) =>
+  SweepSchema.parse({
+    version: 1,
+    kind: 'sweep',
+    name: 'oracle',
+    base: { task: { kind: 'and', s: 3 }, training: { batchSize: 64 } },
+    contextLengths: [4, 8, 16, 32, 64, 128, 256, 512, 1024],
+    trainSizes: { min: 10, max: 400, points: 40 },
+    seeds: 3,
+    successRate: 0.67,
+    ...over,
+  });
+
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'sa-sweep-'));
+const strip = (s: { points: unknown; fits: unknown; best: unknown; compare: unknown }) => JSON.stringify({ points: s.points, fits: s.fits, best: s.best, compare: s.compare });
+
+describe('sweep runner (fake trainer)', () => {
+  it('recovers m*(T) = 20 + 15·ln T within its intervals and names log T the best fit', async () => {
+    const events: SweepEvent[] = [];
+    const summary = await runSweep(sweepSpec(), { sweepDir: tmp(), workers: 2, launch: oracleLauncher(), onEvent: (e) => events.push(e) });
+    assert.equal(summary.status, 'completed');
+    // The bracket is only as fine as the candidate ladder (ratio ≈ 1.1 per step), and outcomes near
+    // m* are coin flips, so the truth must lie inside the bracket widened by one ladder step.
+    const step = Math.exp(Math.log(400 / 10) / 39);
+    for (const p of summary.points) {
+      const [lo, hi] = p.interval;
+      const truth = trueMStar(p.T);
+      assert.ok(lo !== null && hi !== null && lo < hi, `T=${p.T} interval ${p.interval}`);
+      assert.ok(hi! / lo! <= step ** 2 + 1e-9, `T=${p.T}: bracket [${lo}, ${hi}] wider than two ladder steps`);
+      assert.ok(truth >= lo! / step && truth <= hi! * step, `T=${p.T}: true m* ${truth.toFixed(1)} outside [${lo}, ${hi}]`);
+    }
+    assert.equal(summary.best, 'log');
+    assert.ok(Math.abs(summary.fits!.log.b! - 15) < 4, `slope ${summary.fits!.log.b}`);
+    assert.ok(events.some((e) => e.type === 'mstar-updated'));
+    assert.ok(events.some((e) => e.type === 'fit-updated'));
+    assert.equal(events[events.length - 1].type, 'sweep-summary');
+  });
+
+  it('bisection uses far fewer runs than the grid for the same answer', async () => {
+    const b = oracleLauncher({ steep: 1000 });
+    const g = oracleLauncher({ steep: 1000 });
+    const bs = await runSweep(sweepSpec({ search: 'bisect' }), { sweepDir: tmp(), workers: 2, launch: b });
+    const gs = await runSweep(sweepSpec({ search: 'grid' }), { sweepDir: tmp(), workers: 2, launch: g });
+    assert.deepEqual(bs.points.map((p) => p.mStar), gs.points.map((p) => p.mStar));
+    assert.equal(g.launched.length, 9 * 40 * 3);
+    assert.ok(b.launched.length <= 9 * 6 * 3, `bisect ran ${b.launched.length} runs`);
+  });
+
+  it('a killed sweep resumes: finished runs are reused and the summary matches an uninterrupted sweep', async () => {
+    const spec = sweepSpec({ compareWith: [{ model: { arch: 'mlp' } }] });
+    const reference = await runSweep(spec, { sweepDir: tmp(), workers: 2, launch: oracleLauncher() });
+
+    const dir = tmp();
+    const controller = new AbortController();
+    const first = oracleLauncher({ onLaunch: () => first.launched.length === 25 && controller.abort() });
+    const interrupted = await runSweep(spec, { sweepDir: dir, workers: 2, launch: first, signal: controller.signal });
+    assert.equal(interrupted.status, 'cancelled');
+
+    const second = oracleLauncher();
+    const resumed = await runSweep(spec, { sweepDir: dir, workers: 2, launch: second });
+    assert.equal(resumed.status, 'completed');
+    assert.ok(resumed.runsReused >= 20, `reused ${resumed.runsReused}`);
+    assert.equal(resumed.runsReused + second.launched.length, reference.runsExecuted);
+    for (const id of second.launched) assert.ok(!first.launched.slice(0, 20).includes(id), `re-ran finished run ${id}`);
+    assert.equal(strip(resumed), strip(reference));
+    const onDisk = JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8'));
+    assert.equal(onDisk.status, 'completed');
+  });
+
+  it('a crashed run is retried once, then counted as failed, never dropped', async () => {
+    const events: SweepEvent[] = [];
+    const crashOnce = oracleLauncher({ crash: (id, attempt) => id.endsWith('seed1') && id.includes('T4-') && attempt === 1 });
+    const s1 = await runSweep(sweepSpec({ contextLengths: [4, 16, 64] }), { sweepDir: tmp(), workers: 1, launch: crashOnce, onEvent: (e) => events.push(e) });
+    assert.ok(events.some((e) => e.type === 'run-failed' && e.attempt === 1));
+    assert.equal(s1.runsFailed, 0);
+
+    const crashAlways = oracleLauncher({ crash: (id) => id.endsWith('seed1') && id.includes('T4-') });
+    const s2 = await runSweep(sweepSpec({ contextLengths: [4, 16, 64] }), { sweepDir: tmp(), workers: 1, launch: crashAlways });
+    assert.ok(s2.runsFailed > 0);
+    const cell = s2.points[0].cells[0];
+    assert.equal(cell.failedRuns, 1);
+    assert.equal(cell.trials, 2);
+  });
+});
+
+describe('sweep validation', () => {
+  const base = (): Record<string, unknown> => ({
+    version: 1, kind: 'sweep', name: 'v', base: { task: { kind: 'and', s: 3 } }, contextLengths: [8, 16], trainSizes: { min: 4, max: 64 },
+  });
+  const problems = (edit: (s: Record<string, any>) => void) => {
+    const s = base();
+    edit(s);
+    const r = parseWithSchema(SweepSchema, s);
+    return r.ok ? [] : r.problems;
+  };
+  it('accepts a good file and fills defaults', () => {
+    const r = parseWithSchema(SweepSchema, base());
+    assert.ok(r.ok);
+    if (r.ok) assert.deepEqual([r.value.search, r.value.seeds, r.value.successRate], ['bisect', 3, 0.67]);
+  });
+  const cases: [string, (s: Record<string, any>) => void, RegExp][] = [
+    ['T in base', (s) => (s.base.task.T = 8), /^base\.task\.T: is set by the sweep/],
+    ['trainSize in base', (s) => (s.base.data = { trainSize: 8 }), /^base\.data\.trainSize: is set by the sweep/],
+    ['min ≥ max', (s) => (s.trainSizes = { min: 64, max: 8 }), /^trainSizes\.max: min must be < max/],
+    ['T below s', (s) => (s.contextLengths = [2, 8]), /^contextLengths\.0: must be ≥ base\.task\.s \(got 2 < 3\)/],
+    ['repeated T', (s) => (s.contextLengths = [8, 8]), /^contextLengths: must not repeat a T/],
+    ['bad search', (s) => (s.search = 'random'), /^search: must be "bisect" or "grid" \(got "random"\)/],
+    ['zero seeds', (s) => (s.seeds = 0), /^seeds: must be ≥ 1 \(got 0\)/],
+    ['unknown field', (s) => (s.foo = 1), /^foo: unknown field/],
+    ['bad compareWith model', (s) => (s.compareWith = [{ model: { heads: 3 } }]), /^compareWith\.0\.model\.dModel: must be divisible/],
+    ['wrong kind', (s) => (s.kind = 'experiment'), /^kind: must be "sweep"/],
+  ];
+  for (const [name, edit, expected] of cases) {
+    it(name, () => {
+      const ps = problems(edit);
+      assert.ok(ps.some((p) => expected.test(p)), `expected ${expected} in:\n${ps.join('\n')}`);
+    });
+  }
+});
