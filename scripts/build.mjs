@@ -32,3 +32,8 @@ mkdirSync(path.join(dist, 'wasm'), { recursive: true });
 for (const f of readdirSync(wasmSrc).filter((f) => f.endsWith('.wasm'))) {
   cpSync(path.join(wasmSrc, f), path.join(dist, 'wasm', f));
 }
+
+// Chart.js's UMD build, inlined into HTML reports.
+const chartDir = path.dirname(require.resolve('chart.js'));
+mkdirSync(path.join(dist, 'vendor'), { recursive: true });
+cpSync(path.join(chartDir, 'chart.umd.min.js'), path.join(dist, 'vendor', 'chart.umd.min.js'));

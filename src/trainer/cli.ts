@@ -13,6 +13,8 @@ import { InputError, runExperiment } from './runExperiment';
 import { SweepSchema, sweepJsonSchema } from '../core/sweepSpec';
 import { DEFAULT_SWEEP_OUT } from './sweepRunner';
 import { sweepCommand } from './sweepCommand';
+import { buildReport } from './htmlReport';
+import writeFileAtomic from 'write-file-atomic';
 
 export const EXIT = { ok: 0, failure: 1, invalid: 2, cancelled: 130 } as const;
 
@@ -133,6 +135,19 @@ function schemaFor(file: string) {
   return ExperimentSchema;
 }
 
+function reportCommand(dir: string, htmlFile: string): number {
+  let html: string;
+  try {
+    html = buildReport(dir);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message.split('\n')[0]}\n`);
+    return EXIT.invalid;
+  }
+  writeFileAtomic.sync(htmlFile, html);
+  process.stderr.write(`wrote ${htmlFile} (${Math.round(html.length / 1024)} KiB)\n`);
+  return EXIT.ok;
+}
+
 function validateCommand(file: string): number {
   const parsed = readSpecFile(schemaFor(file), file);
   if (parsed.ok) {
@@ -178,6 +193,14 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<file>', 'experiment file')
     .action((file) => {
       code = validateCommand(file);
+    });
+  program
+    .command('report')
+    .description('write a self-contained HTML report of a run or sweep folder')
+    .argument('<dir>', 'a run folder (<out>/<runId>) or a sweep folder (<out>/<name>)')
+    .requiredOption('--html <file>', 'the HTML file to write')
+    .action((dir, opts) => {
+      code = reportCommand(dir, opts.html);
     });
   program
     .command('schema')

@@ -1,0 +1,88 @@
+// `sparse-attention sweep` and `report` end to end with real (tiny) training runs.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+
+const BIN = path.resolve(__dirname, '../../bin/sparse-attention.js');
+const cli = (args: string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
+
+const tinySweep = {
+  version: 1,
+  kind: 'sweep',
+  name: 'tiny',
+  base: {
+    task: { kind: 'majority', s: 3 },
+    data: { testSize: 200 },
+    model: { heads: 2, dModel: 16, mlpRatio: 2 },
+    training: { learningRate: 0.01, batchSize: 'full', maxSteps: 60, evalEvery: 20, targetAccuracy: 0.9 },
+  },
+  contextLengths: [4, 8, 16],
+  trainSizes: [4, 16, 64],
+  seeds: 1,
+  successRate: 1,
+};
+
+describe('sweep and report CLI', () => {
+  it('runs a tiny sweep, prints the summary as the last JSON line, resumes for free, and reports', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sa-sweepcli-'));
+    const file = path.join(dir, 'tiny.sweep.json');
+    writeFileSync(file, JSON.stringify(tinySweep));
+    assert.equal(cli(['validate', file], dir).status, 0);
+
+    const r = cli(['sweep', file, '--json', '--workers', '2', '--backend', 'wasm'], dir);
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const last = lines[lines.length - 1];
+    assert.equal(last.type, 'sweep-summary');
+    assert.equal(last.status, 'completed');
+    assert.deepEqual(last.points.map((p: { T: number }) => p.T), [4, 8, 16]);
+    for (const p of last.points) {
+      assert.ok(Array.isArray(p.interval) && p.interval.length === 2);
+      for (const c of p.cells) assert.deepEqual(Object.keys(c).sort(), ['failedRuns', 'm', 'successes', 'trials']);
+    }
+    assert.ok(['log', 'linear', 'power', null].includes(last.best));
+    assert.equal(last.sweepDir, path.join(dir, '.sparse-attention', 'sweeps', 'tiny'));
+    assert.ok(lines.some((l) => l.type === 'cell-finished'));
+    assert.ok(last.runsExecuted >= 3);
+
+    const again = cli(['sweep', file, '--json', '--backend', 'wasm'], dir);
+    assert.equal(again.status, 0, again.stderr);
+    const second = JSON.parse(again.stdout.trim().split('\n').pop()!);
+    assert.equal(second.runsExecuted, 0, 'every finished cell is reused');
+    assert.equal(second.runsReused, last.runsExecuted);
+    assert.deepEqual(second.points, last.points);
+
+    const html = path.join(dir, 'report.html');
+    const rep = cli(['report', last.sweepDir, '--html', html], dir);
+    assert.equal(rep.status, 0, rep.stderr);
+    const text = readFileSync(html, 'utf8');
+    assert.match(text, /<canvas id="mstar">/);
+    assert.match(text, /Sweep tiny: m\*\(T\)/);
+    assert.doesNotMatch(text, /<script src=/, 'self-contained: no external scripts');
+
+    const runHtml = path.join(dir, 'run.html');
+    const runDir = path.join(last.sweepDir, 'runs', 'transformer-T4-m16-seed0');
+    assert.equal(cli(['report', runDir, '--html', runHtml], dir).status, 0);
+    assert.match(readFileSync(runHtml, 'utf8'), /<canvas id="curves">/);
+
+    assert.equal(cli(['report', dir, '--html', path.join(dir, 'x.html')], dir).status, 2);
+    assert.equal(existsSync(path.join(dir, 'x.html')), false);
+  });
+
+  it('a bad sweep file: exit 2 with field-named problems, nothing written', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sa-sweepcli-'));
+    const file = path.join(dir, 'bad.sweep.json');
+    writeFileSync(file, JSON.stringify({ ...tinySweep, contextLengths: [2, 8], seeds: 0 }));
+    const r = cli(['sweep', file], dir);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /contextLengths\.0: must be ≥ base\.task\.s \(got 2 < 3\)/);
+    assert.match(r.stderr, /seeds: must be ≥ 1 \(got 0\)/);
+    assert.equal(existsSync(path.join(dir, '.sparse-attention')), false);
+    const v = cli(['validate', file], dir);
+    assert.equal(v.status, 2);
+    assert.match(v.stdout, /^seeds: must be ≥ 1 \(got 0\)$/m);
+  });
+});
