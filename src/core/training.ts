@@ -18,6 +18,11 @@ export interface TrainHooks {
   onStep?: (step: number, loss: number) => void;
   /** Polled between steps; true ends the run as `cancelled`. */
   shouldStop?: () => boolean;
+  /**
+   * Train with the straightforward forward pass (every attention row in every layer, batched
+   * matMuls) instead of the [CLS]-only last layer. Same logits; kept for benchmarks and tests.
+   */
+  reference?: boolean;
 }
 
 export interface TrainResult {
@@ -182,7 +187,8 @@ export async function train(spec: Experiment, data: Dataset, hooks: TrainHooks =
       }
       const loss = tf.tidy(() => {
         const batch = resident ?? rowsToTensor(data.train, cfg.T, sampler!.take());
-        const { value, grads } = tf.variableGrads(() => bceWithLogits(forward(batch.x, params, cfg).logits, batch.y), vars);
+        const fullAttention = hooks.reference ?? false;
+        const { value, grads } = tf.variableGrads(() => bceWithLogits(forward(batch.x, params, cfg, { fullAttention }).logits, batch.y), vars);
         optimizer.applyGradients(grads as tf.NamedTensorMap as never);
         // AdamW: decay decoupled from the adaptive step (Loshchilov & Hutter), weights only.
         if (weightDecay > 0) for (const v of decayed) v.assign(tf.mul(v, 1 - lr * weightDecay));

@@ -73,6 +73,8 @@ export async function runExperiment(spec: Experiment, opts: RunOptions): Promise
       onAttention: emit,
       onStep: opts.onStep,
       shouldStop: opts.shouldStop,
+      // For before/after benchmarks of whole sweeps; not a user setting.
+      reference: process.env.SPARSE_ATTENTION_IMPL === 'reference',
     });
     const summary = summaryOf(result);
     files.writeSummary(summary);

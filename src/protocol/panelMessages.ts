@@ -1,0 +1,54 @@
+// Messages between the extension host and its webviews (results panel, authoring form). The host
+// keeps all state; a webview says `ready` and gets a full `snapshot`, then throttled updates.
+// Both sides validate what arrives with these schemas (a webview is another origin).
+import { z } from 'zod';
+import { AttentionEvent, MetricsEvent, RunEvent, RunSummary, StartedEvent } from './runEvents';
+import { SweepEvent, SweepSummary, VariantResult } from './sweepEvents';
+
+/** Everything the results panel shows about one run. */
+export const RunView = z.object({
+  runId: z.string(),
+  label: z.string(),
+  status: z.enum(['running', 'succeeded', 'not-reached', 'diverged', 'cancelled', 'failed']),
+  started: StartedEvent.optional(),
+  metrics: z.array(MetricsEvent),
+  /** Snapshots for the step slider (the host keeps at most ~50, evenly thinned). */
+  attention: z.array(AttentionEvent),
+  summary: RunSummary.optional(),
+});
+
+/** Everything the results panel shows about one sweep. */
+export const SweepView = z.object({
+  sweepId: z.string(),
+  name: z.string(),
+  status: z.enum(['running', 'completed', 'cancelled', 'failed']),
+  runsDone: z.number().int(),
+  plannedRuns: z.number().int(),
+  successRate: z.number(),
+  /** Latest per-variant results (m* per T, fits, verdict); the summary once finished. */
+  variants: z.array(VariantResult),
+  summary: SweepSummary.optional(),
+});
+
+export const HostToPanel = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('snapshot'), runs: z.array(RunView), sweeps: z.array(SweepView), focus: z.string().optional() }),
+  z.object({ type: z.literal('run-event'), runId: z.string(), label: z.string(), event: RunEvent }),
+  z.object({ type: z.literal('sweep-event'), sweepId: z.string(), event: SweepEvent }),
+]);
+
+export const PanelToHost = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  /** Export of a chart image (data URL for PNG, SVG text) or of the data behind it. */
+  z.object({
+    type: z.literal('export'),
+    format: z.enum(['png', 'svg', 'csv', 'json']),
+    name: z.string(),
+    content: z.string(),
+  }),
+  z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+]);
+
+export type RunView = z.infer<typeof RunView>;
+export type SweepView = z.infer<typeof SweepView>;
+export type HostToPanel = z.infer<typeof HostToPanel>;
+export type PanelToHost = z.infer<typeof PanelToHost>;
