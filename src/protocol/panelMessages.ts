@@ -52,3 +52,30 @@ export type RunView = z.infer<typeof RunView>;
 export type SweepView = z.infer<typeof SweepView>;
 export type HostToPanel = z.infer<typeof HostToPanel>;
 export type PanelToHost = z.infer<typeof PanelToHost>;
+
+// ---- The authoring form (sidebar webview) ----
+
+export const HostToForm = z.discriminatedUnion('type', [
+  /** The file being edited: its raw JSON (as typed, may be invalid) and the validation problems. */
+  z.object({
+    type: z.literal('load'),
+    file: z.string().nullable(),
+    kind: z.enum(['experiment', 'sweep']),
+    spec: z.record(z.string(), z.unknown()),
+    problems: z.array(z.string()),
+    trusted: z.boolean(),
+  }),
+  z.object({ type: z.literal('problems'), problems: z.array(z.string()) }),
+]);
+
+export const FormToHost = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  /** A field changed: the whole spec as the form now holds it; the host validates and answers `problems`. */
+  z.object({ type: z.literal('edit'), spec: z.record(z.string(), z.unknown()) }),
+  z.object({ type: z.literal('save') }),
+  z.object({ type: z.literal('run') }),
+  z.object({ type: z.literal('runSweep') }),
+]);
+
+export type HostToForm = z.infer<typeof HostToForm>;
+export type FormToHost = z.infer<typeof FormToHost>;

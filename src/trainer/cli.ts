@@ -219,6 +219,8 @@ export async function main(argv: string[]): Promise<number> {
   return code;
 }
 
+export { experimentJsonSchema, sweepJsonSchema };
+
 /** Entry point of the bundle (bin/sparse-attention.js, or dist/cli.js forked as a trainer). */
 export function runMain(): void {
   main(process.argv.slice(2)).then(

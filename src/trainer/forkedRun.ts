@@ -14,7 +14,7 @@ export function forkLauncher(opts: { cliPath: string; backend: BackendChoice; sp
       const specFile = path.join(opts.specDir, `${req.runId}.experiment.json`);
       writeFileSync(specFile, JSON.stringify(req.spec, null, 2) + '\n');
       const args = ['run', specFile, '--out', req.out, '--run-id', req.runId, '--backend', opts.backend, '--json'];
-      const child = fork(opts.cliPath, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      const child = fork(opts.cliPath, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] });
       let stderr = '';
       child.stderr!.on('data', (d) => {
         stderr = (stderr + d).slice(-4000);

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Installs code-server (a real VS Code in the browser) for the end-to-end tests, once, into its own
+# folder: ${CODE_SERVER_HOME:-<repo>/.cache/code-server}, never the repo's node_modules. Idempotent:
+# a second run only prints the path. The last line of output is always the code-server executable.
+#
+# Why each step (see /work/shared/notes/code-server.md):
+# - code-server 4.100.3 (VS Code 1.100) is the newest release that runs on Node 20.
+# - Its postinstall builds native modules: kerberos needs libkrb5-dev + pkg-config; node-gyp needs
+#   python3, g++, make. As root npm skips the postinstall unless unsafe-perm is set, and node-pty's
+#   postinstall runs `npx node-gyp`, which aborts on its "Ok to proceed?" prompt unless yes is set.
+# - @vscode/ripgrep downloads rg from GitHub at install time (unreachable on CI machines). Its
+#   downloader first looks in $TMPDIR/vscode-ripgrep-cache-<version>/ for the release archive, so we
+#   put Debian's rg there, packed the way the release is (a tar.gz with `rg` at its root).
+set -euo pipefail
+
+CS_VERSION=4.100.3
+RG_PKG_VERSION=1.15.11                 # @vscode/ripgrep inside code-server 4.100.3
+RG_ASSET=ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CS_HOME="${CODE_SERVER_HOME:-$ROOT/.cache/code-server}"
+BIN="$CS_HOME/node_modules/.bin/code-server"
+MARKER="$CS_HOME/.installed-$CS_VERSION"
+LOG="$CS_HOME/install.log"
+
+step() { echo "[ensure-code-server] $*" >&2; }
+
+if [[ -f "$MARKER" && -x "$BIN" ]]; then
+  step "code-server $CS_VERSION already installed in $CS_HOME"
+  echo "$BIN"
+  exit 0
+fi
+
+mkdir -p "$CS_HOME"
+# The default home is inside the repo: keep it out of git without touching the repo's .gitignore.
+if [[ -z "${CODE_SERVER_HOME:-}" && ! -f "$ROOT/.cache/.gitignore" ]]; then echo '*' > "$ROOT/.cache/.gitignore"; fi
+: > "$LOG"
+fail() { step "FAILED: $* (last lines of $LOG below)"; tail -n 40 "$LOG" >&2; exit 1; }
+start=$SECONDS
+
+# 1. System packages. Only what is missing; apt-get only as root (CI), otherwise say what to install.
+missing=()
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+command -v g++ >/dev/null 2>&1 || missing+=(g++)
+command -v make >/dev/null 2>&1 || missing+=(make)
+have_pkg libkrb5-dev || pkg-config --exists krb5-gssapi 2>/dev/null || missing+=(libkrb5-dev)
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+    step "missing system packages: ${missing[*]} (install them, e.g. sudo apt-get install ${missing[*]})"
+    exit 1
+  fi
+  step "apt-get install ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # Update the package lists only when there are none (fresh containers ship without them).
+  if ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then
+    apt-get update -qq >>"$LOG" 2>&1 || fail "apt-get update"
+  fi
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$LOG" 2>&1 \
+    || { apt-get update -qq >>"$LOG" 2>&1 && apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$LOG" 2>&1; } \
+    || fail "apt-get install ${missing[*]}"
+else
+  step "system packages present (ripgrep pkg-config python3 g++ make libkrb5-dev)"
+fi
+
+# 2. The ripgrep archive @vscode/ripgrep would otherwise download. We point TMPDIR at our own folder
+#    for the install so nothing is left in /tmp and a stale archive elsewhere cannot interfere.
+RG_TMP="$CS_HOME/tmp"
+RG_CACHE="$RG_TMP/vscode-ripgrep-cache-$RG_PKG_VERSION"
+mkdir -p "$RG_CACHE"
+if [[ ! -s "$RG_CACHE/$RG_ASSET" ]]; then
+  step "packing Debian's rg as $RG_ASSET"
+  stage="$(mktemp -d)"
+  cp "$(command -v rg)" "$stage/rg"
+  chmod 755 "$stage/rg"
+  tar -czf "$RG_CACHE/$RG_ASSET" -C "$stage" rg
+  rm -rf "$stage"
+else
+  step "ripgrep cache archive present"
+fi
+
+# 3. code-server itself, in its own npm project so it never mixes with the repo's dependencies.
+if [[ ! -f "$CS_HOME/package.json" ]]; then
+  printf '{\n  "name": "e2e-code-server",\n  "private": true,\n  "description": "code-server for the end-to-end tests; installed by scripts/ensure-code-server.sh"\n}\n' > "$CS_HOME/package.json"
+fi
+step "npm install code-server@$CS_VERSION into $CS_HOME (a few minutes; log: $LOG)"
+(
+  cd "$CS_HOME"
+  export TMPDIR="$RG_TMP"
+  export npm_config_unsafe_perm=true npm_config_yes=true
+  export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
+  npm install --save-exact --no-package-lock --loglevel=warn "code-server@$CS_VERSION"
+) >>"$LOG" 2>&1 || fail "npm install code-server@$CS_VERSION"
+
+[[ -x "$BIN" ]] || fail "no executable at $BIN after install"
+CODE_SERVER_CONFIG="$CS_HOME/config.yaml" XDG_DATA_HOME="$CS_HOME/xdg-data" "$BIN" --version >>"$LOG" 2>&1 || fail "$BIN --version"
+touch "$MARKER"
+step "code-server $CS_VERSION installed in $((SECONDS - start))s"
+echo "$BIN"

@@ -1,0 +1,117 @@
+// The "Experiment" sidebar: a form over the experiment or sweep file in the active editor (or the
+// last one edited). Edits from the form are validated with the CLI's schema and written back to the
+// document; edits to the document by hand are re-sent to the form.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { ExperimentSchema } from '../core/experimentSpec';
+import { parseSpecText, parseWithSchema } from '../core/specProblems';
+import { SweepSchema } from '../core/sweepSpec';
+import { FormToHost, type HostToForm } from '../protocol/panelMessages';
+import { NEW_EXPERIMENT } from './templates';
+
+const isSpecFile = (doc: vscode.TextDocument) => /\.(experiment|sweep)\.json$/.test(doc.uri.fsPath);
+const kindOf = (uri: vscode.Uri): 'experiment' | 'sweep' => (uri.fsPath.endsWith('.sweep.json') ? 'sweep' : 'experiment');
+
+export function formHtml(opts: { cspSource: string; nonce: string; scriptUri: string; styleUri: string }): string {
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${opts.cspSource}; font-src ${opts.cspSource}; img-src ${opts.cspSource} data:; script-src 'nonce-${opts.nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0"><link rel="stylesheet" href="${opts.styleUri}"><title>Experiment</title></head>
+<body><main id="form" aria-label="Experiment form"></main><script nonce="${opts.nonce}" src="${opts.scriptUri}"></script></body></html>`;
+}
+
+export class ExperimentFormProvider implements vscode.WebviewViewProvider {
+  private view: vscode.WebviewView | undefined;
+  private doc: vscode.TextDocument | undefined;
+  private writing = false;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: (s: string) => void,
+  ) {}
+
+  register(): vscode.Disposable[] {
+    return [
+      vscode.window.registerWebviewViewProvider('sparseAttention.experiment', this),
+      vscode.window.onDidChangeActiveTextEditor((e) => {
+        if (e && isSpecFile(e.document)) this.load(e.document);
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (!this.writing && this.doc && e.document === this.doc) this.load(e.document);
+      }),
+    ];
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    const root = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+    view.webview.options = { enableScripts: true, localResourceRoots: [root] };
+    view.webview.html = formHtml({
+      cspSource: view.webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: view.webview.asWebviewUri(vscode.Uri.joinPath(root, 'form.js')).toString(),
+      styleUri: view.webview.asWebviewUri(vscode.Uri.joinPath(root, 'form.css')).toString(),
+    });
+    view.webview.onDidReceiveMessage((raw) => this.onMessage(raw));
+    view.onDidDispose(() => (this.view = undefined));
+  }
+
+  private post(msg: HostToForm): void {
+    void this.view?.webview.postMessage(msg);
+  }
+
+  load(doc: vscode.TextDocument): void {
+    this.doc = doc;
+    const kind = kindOf(doc.uri);
+    const parsed = parseSpecText(kind === 'sweep' ? SweepSchema : ExperimentSchema, doc.getText());
+    let raw: Record<string, unknown> = {};
+    try {
+      raw = JSON.parse(doc.getText());
+    } catch {
+      // invalid JSON: the form shows the problem and an empty form until the text parses
+    }
+    this.post({ type: 'load', file: vscode.workspace.asRelativePath(doc.uri), kind, spec: raw, problems: parsed.ok ? [] : parsed.problems, trusted: vscode.workspace.isTrusted });
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const parsed = FormToHost.safeParse(raw);
+    if (!parsed.success) {
+      this.log(`experiment form: ignored an invalid message: ${JSON.stringify(raw).slice(0, 200)}`);
+      return;
+    }
+    const msg = parsed.data;
+    if (msg.type === 'ready') {
+      const active = vscode.window.activeTextEditor?.document;
+      const doc = this.doc ?? (active && isSpecFile(active) ? active : undefined);
+      if (doc) this.load(doc);
+      else this.post({ type: 'load', file: null, kind: 'experiment', spec: NEW_EXPERIMENT('my-experiment'), problems: [], trusted: vscode.workspace.isTrusted });
+      return;
+    }
+    if (msg.type === 'edit') {
+      const kind = this.doc ? kindOf(this.doc.uri) : 'experiment';
+      const check = parseWithSchema(kind === 'sweep' ? SweepSchema : ExperimentSchema, msg.spec);
+      this.post({ type: 'problems', problems: check.ok ? [] : check.problems });
+      if (this.doc) await this.writeBack(this.doc, msg.spec);
+      return;
+    }
+    if (msg.type === 'save') {
+      if (this.doc) await this.doc.save();
+      else await vscode.commands.executeCommand('sparseAttention.newExperiment');
+      return;
+    }
+    if (this.doc) await this.doc.save();
+    await vscode.commands.executeCommand(msg.type === 'run' ? 'sparseAttention.run' : 'sparseAttention.runSweep', this.doc?.uri);
+  }
+
+  private async writeBack(doc: vscode.TextDocument, spec: Record<string, unknown>): Promise<void> {
+    const text = JSON.stringify(spec, null, 2) + '\n';
+    if (text === doc.getText()) return;
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
+    this.writing = true;
+    try {
+      await vscode.workspace.applyEdit(edit);
+    } finally {
+      this.writing = false;
+    }
+  }
+}

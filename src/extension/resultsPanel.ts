@@ -1,0 +1,125 @@
+// The results panel: one webview panel, restored after a reload by a serializer. The host keeps the
+// state (RunStore); the panel gets a snapshot when it says `ready` (also each time it is shown
+// again, since it does not retain its context when hidden) and throttled live events after that.
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { type HostToPanel, PanelToHost } from '../protocol/panelMessages';
+import { resultsHtml } from './resultsHtml';
+import type { RunStore } from './runStore';
+import { Throttle } from './throttle';
+
+export const RESULTS_VIEW_TYPE = 'sparseAttention.results';
+/** Live updates reach the panel at most this often. */
+const UPDATE_INTERVAL_MS = 250;
+
+export class ResultsPanel {
+  private static current: ResultsPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly updates: Throttle<HostToPanel>;
+  private ready = false;
+  private focus: string | undefined;
+
+  static createOrShow(extensionUri: vscode.Uri, store: RunStore, log: (s: string) => void, focus?: string): ResultsPanel {
+    if (ResultsPanel.current) {
+      ResultsPanel.current.focus = focus ?? ResultsPanel.current.focus;
+      ResultsPanel.current.panel.reveal(vscode.ViewColumn.Beside);
+      ResultsPanel.current.sendSnapshot();
+      return ResultsPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, 'Sparse Attention Results', vscode.ViewColumn.Beside, ResultsPanel.options(extensionUri));
+    ResultsPanel.current = new ResultsPanel(panel, extensionUri, store, log, focus);
+    return ResultsPanel.current;
+  }
+
+  /** Called by the serializer after a window reload. */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, store: RunStore, log: (s: string) => void): void {
+    panel.webview.options = ResultsPanel.options(extensionUri);
+    ResultsPanel.current = new ResultsPanel(panel, extensionUri, store, log, undefined);
+  }
+
+  private static options(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    // No retainContextWhenHidden: the panel re-renders from a snapshot instead of holding memory.
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] };
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly store: RunStore,
+    private readonly log: (s: string) => void,
+    focus: string | undefined,
+  ) {
+    this.focus = focus;
+    const webview = panel.webview;
+    const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', name)).toString();
+    webview.html = resultsHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: asset('results.js'),
+      styleUri: asset('results.css'),
+      title: 'Sparse Attention Results',
+    });
+    this.updates = new Throttle(UPDATE_INTERVAL_MS, (items) => {
+      if (!this.ready) return;
+      for (const m of items) void webview.postMessage(m);
+    });
+    this.disposables.push(
+      webview.onDidReceiveMessage((raw) => this.onMessage(raw)),
+      panel.onDidChangeViewState(() => {
+        // A hidden panel loses its page; it says `ready` again when shown.
+        if (!panel.visible) this.ready = false;
+      }),
+      panel.onDidDispose(() => this.dispose()),
+      { dispose: store.onChange((change) => this.onStoreChange(change)) },
+    );
+  }
+
+  private onStoreChange(change: Parameters<Parameters<RunStore['onChange']>[0]>[0]): void {
+    if (change.kind === 'run') {
+      const run = this.store.run(change.runId);
+      if (change.event && run) this.updates.push({ type: 'run-event', runId: change.runId, label: run.label, event: change.event });
+      if (change.event?.type === 'finished' || change.event?.type === 'failed') this.updates.flushNow();
+    } else if (change.event) {
+      this.updates.push({ type: 'sweep-event', sweepId: change.sweepId, event: change.event });
+      if (change.event.type === 'sweep-summary') this.updates.flushNow();
+    }
+  }
+
+  private sendSnapshot(): void {
+    if (!this.ready) return;
+    const msg: HostToPanel = { type: 'snapshot', runs: this.store.allRuns(), sweeps: this.store.allSweeps(), focus: this.focus };
+    void this.panel.webview.postMessage(msg);
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const parsed = PanelToHost.safeParse(raw);
+    if (!parsed.success) {
+      this.log(`results panel: ignored an invalid message: ${JSON.stringify(raw).slice(0, 200)}`);
+      return;
+    }
+    const msg = parsed.data;
+    if (msg.type === 'ready') {
+      this.ready = true;
+      this.updates.dispose(); // the snapshot supersedes anything queued
+      this.sendSnapshot();
+    } else if (msg.type === 'log') {
+      this.log(`results panel [${msg.level}]: ${msg.message}`);
+    } else if (msg.type === 'export') {
+      const target = await vscode.window.showSaveDialog({
+        defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('.'), `${msg.name}.${msg.format}`),
+        filters: { [msg.format.toUpperCase()]: [msg.format] },
+      });
+      if (!target) return;
+      const data = msg.format === 'png' ? Buffer.from(msg.content.replace(/^data:image\/png;base64,/, ''), 'base64') : msg.content;
+      writeFileSync(target.fsPath, data);
+      void vscode.window.showInformationMessage(`Exported ${vscode.workspace.asRelativePath(target)}`);
+    }
+  }
+
+  private dispose(): void {
+    ResultsPanel.current = undefined;
+    this.updates.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,155 @@
+// Proves the e2e harness on a throwaway probe extension: package a VSIX, install it into code-server,
+// open the workbench in Chromium, run the probe's command from the palette, find its webview and
+// check the canvas it painted. Run: node --import tsx --test test/e2e/smoke.e2e.test.ts
+// Set E2E_SKIP=1 to skip (it installs code-server on first run: a minute or two, and apt packages).
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  type CodeServer,
+  type Workbench,
+  canvasInkedPixels,
+  clickActivityBar,
+  ensureCodeServer,
+  findFrameWith,
+  installVsix,
+  notificationTexts,
+  openWorkbench,
+  packageVsix,
+  phaseTimer,
+  runCommand,
+  screenshot,
+  startCodeServer,
+  waitForFile,
+} from './codeServer';
+
+const PROBE_COMMAND = 'E2E Probe: Hello';
+
+/** A minimal extension: one command that opens a webview whose canvas has a red square on transparent. */
+function writeProbeExtension(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const manifest = {
+    name: 'e2e-probe',
+    displayName: 'E2E Probe',
+    description: 'Throwaway extension that proves the e2e harness.',
+    publisher: 'e2e',
+    version: '0.0.1',
+    license: 'MIT',
+    engines: { vscode: '^1.90.0' },
+    main: './extension.js',
+    activationEvents: [],
+    contributes: { commands: [{ command: 'e2eProbe.hello', title: 'Hello', category: 'E2E Probe' }] },
+  };
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+  writeFileSync(path.join(dir, 'README.md'), '# E2E Probe\n\nThrowaway extension for the e2e harness smoke test.\n');
+  writeFileSync(
+    path.join(dir, 'extension.js'),
+    `const vscode = require('vscode');
+const fs = require('fs');
+const path = require('path');
+exports.activate = (context) => {
+  context.subscriptions.push(vscode.commands.registerCommand('e2eProbe.hello', () => {
+    const panel = vscode.window.createWebviewPanel('e2eProbe', 'E2E Probe', vscode.ViewColumn.One, { enableScripts: true });
+    panel.webview.html = \`<!DOCTYPE html><html><body>
+<h1 id="probe-title">E2E Probe</h1>
+<canvas id="probe-canvas" width="240" height="120" style="border:1px solid #888"></canvas>
+<script>
+  const ctx = document.getElementById('probe-canvas').getContext('2d');
+  ctx.fillStyle = '#ff0000';
+  ctx.fillRect(60, 30, 120, 60);
+  document.body.dataset.painted = 'yes';
+</script></body></html>\`;
+    // A file the test can wait for: proves the extension host ran the command.
+    const folder = vscode.workspace.workspaceFolders && vscode.workspace.workspaceFolders[0];
+    if (folder) fs.writeFileSync(path.join(folder.uri.fsPath, 'probe-ran.txt'), 'hello from the extension host\\n');
+  }));
+};
+exports.deactivate = () => {};
+`,
+  );
+}
+
+describe('e2e harness smoke: code-server + Chromium + probe extension', { skip: process.env.E2E_SKIP === '1' }, () => {
+  const { phase, timings } = phaseTimer();
+  const tmp = mkdtempSync(path.join(tmpdir(), 'sa-e2e-smoke-'));
+  const workspace = path.join(tmp, 'workspace');
+  const extensionsDir = path.join(tmp, 'extensions');
+  const userDataDir = path.join(tmp, 'user-data');
+  let bin = '';
+  let server: CodeServer | undefined;
+  let wb: Workbench | undefined;
+
+  // One-time install, bounded apart from the test itself (a fresh machine needs apt + npm).
+  before(async () => {
+    bin = await phase('ensure code-server', () => ensureCodeServer());
+  }, { timeout: 15 * 60_000 });
+
+  after(async () => {
+    await wb?.browser.close().catch(() => {});
+    await server?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+    const total = Object.values(timings).reduce((a, b) => a + b, 0);
+    process.stderr.write(`[e2e] timings (s): ${Object.entries(timings).map(([k, v]) => `${k}=${(v / 1000).toFixed(1)}`).join(', ')}; total=${(total / 1000).toFixed(1)}\n`);
+  });
+
+  it('runs a palette command that opens a webview with a painted canvas', { timeout: 4 * 60_000 }, async () => {
+    try {
+      const vsix = await phase('package probe VSIX', () => {
+        const dir = path.join(tmp, 'probe');
+        writeProbeExtension(dir);
+        return packageVsix(dir, path.join(tmp, 'e2e-probe.vsix'));
+      });
+      await phase('install VSIX', () => installVsix(bin, vsix, extensionsDir, userDataDir));
+      mkdirSync(workspace, { recursive: true });
+      writeFileSync(path.join(workspace, 'hello.txt'), 'a throwaway workspace\n');
+      server = await phase('start code-server', () => startCodeServer({ bin, workspace, extensionsDir, userDataDir }));
+      wb = await phase('open workbench', () => openWorkbench(server!.url, workspace));
+      const { page } = wb;
+
+      await phase('activity bar', async () => {
+        await clickActivityBar(page, 'Search');
+        await clickActivityBar(page, 'Explorer');
+      });
+      await phase('run command', () => runCommand(page, PROBE_COMMAND, 60_000));
+      const ran = await phase('wait for marker file', () => waitForFile(path.join(workspace, 'probe-ran.txt'), 30_000));
+      assert.match(ran, /hello from the extension host/);
+
+      const frame = await phase('find webview frame', () => findFrameWith(page, 'body[data-painted="yes"] #probe-canvas', 30_000));
+      const inked = await canvasInkedPixels(frame, '#probe-canvas');
+      assert.equal(inked, 120 * 60, 'the red square (120x60) is the only ink on a transparent canvas');
+      const centre = await frame.$eval('#probe-canvas', (el) =>
+        Array.from((el as HTMLCanvasElement).getContext('2d')!.getImageData(120, 60, 1, 1).data),
+      );
+      assert.deepEqual(centre, [255, 0, 0, 255]);
+
+      const shot = await phase('screenshot', () => screenshot(page, 'smoke-probe-webview'));
+      process.stderr.write(`[e2e] screenshot: ${shot}\n`);
+
+      // A built-in command while the webview has focus: the palette must still open, and the panel go.
+      await phase('close editors', async () => {
+        assert.ok((await page.locator('iframe.webview').count()) > 0, 'the webview iframe is there before');
+        await runCommand(page, 'View: Close All Editors');
+        await page.locator('iframe.webview').first().waitFor({ state: 'detached', timeout: 15_000 });
+      });
+
+      await phase('stop', async () => {
+        await wb!.browser.close();
+        wb = undefined;
+        const pid = server!.pid;
+        await server!.stop();
+        server = undefined;
+        assert.throws(() => process.kill(-pid, 0), /ESRCH/, 'no process of code-server’s group is left');
+      });
+    } catch (err) {
+      if (wb) {
+        await screenshot(wb.page, 'smoke-failure').catch(() => {});
+        const toasts = await notificationTexts(wb.page).catch(() => []);
+        if (toasts.length) process.stderr.write(`[e2e] notifications: ${toasts.join(' | ')}\n`);
+      }
+      if (server) process.stderr.write(`[e2e] code-server log (${server.logFile}), tail:\n${server.output().slice(-3000)}\n`);
+      throw err;
+    }
+  });
+});

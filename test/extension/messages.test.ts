@@ -1,0 +1,28 @@
+// Every message crossing a process or iframe boundary is validated on arrival: malformed ones fail.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { FormToHost, HostToForm, HostToPanel, PanelToHost } from '../../src/protocol/panelMessages';
+import { RunEvent, TrainerCommand } from '../../src/protocol/runEvents';
+import { SweepEvent } from '../../src/protocol/sweepEvents';
+
+describe('message contract', () => {
+  it('accepts well-formed messages', () => {
+    assert.ok(PanelToHost.safeParse({ type: 'ready' }).success);
+    assert.ok(PanelToHost.safeParse({ type: 'export', format: 'png', name: 'curves', content: 'data:image/png;base64,AA' }).success);
+    assert.ok(HostToPanel.safeParse({ type: 'snapshot', runs: [], sweeps: [] }).success);
+    assert.ok(FormToHost.safeParse({ type: 'edit', spec: { version: 1 } }).success);
+    assert.ok(HostToForm.safeParse({ type: 'problems', problems: ['task.s: bad'] }).success);
+    assert.ok(TrainerCommand.safeParse({ type: 'stop' }).success);
+  });
+  const bad: [string, { safeParse(v: unknown): { success: boolean } }, unknown][] = [
+    ['unknown panel message type', PanelToHost, { type: 'delete-everything' }],
+    ['export with a bad format', PanelToHost, { type: 'export', format: 'exe', name: 'x', content: '' }],
+    ['run-event with a numeric runId', HostToPanel, { type: 'run-event', runId: 3, label: 'x', event: { type: 'failed', message: 'm' } }],
+    ['metrics without a step', RunEvent, { type: 'metrics', loss: 0.1 }],
+    ['sweep event of unknown type', SweepEvent, { type: 'cell-exploded' }],
+    ['form edit without a spec', FormToHost, { type: 'edit' }],
+    ['trainer command that is not stop', TrainerCommand, { type: 'kill' }],
+    ['not an object', PanelToHost, 'ready'],
+  ];
+  for (const [name, schema, value] of bad) it(`rejects ${name}`, () => assert.equal(schema.safeParse(value).success, false));
+});

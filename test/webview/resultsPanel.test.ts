@@ -1,0 +1,296 @@
+// The results panel in real Chromium: the shipped bundle under the shipped CSP, fed the recorded
+// fixtures the way the host feeds it. Checks what is drawn by reading pixels back from the canvases.
+// Run: node --import tsx --test test/webview/resultsPanel.test.ts
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { PanelToHost } from '../../src/protocol/panelMessages';
+import { runEventMessages, runEvents, runId, runSnapshot, sweepEventMessages, sweepSnapshot } from './fixtures';
+import { DARK_THEME, type PanelPage, buildPanelBundle, launchChromium, openPanel } from './panelPage';
+
+const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
+const hex = (h: string): [number, number, number] => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)) as [number, number, number];
+const BLUE = hex(DARK_THEME['--vscode-charts-blue']);
+const ORANGE = hex(DARK_THEME['--vscode-charts-orange']);
+const RED = hex(DARK_THEME['--vscode-charts-red']);
+const BACKGROUND = hex(DARK_THEME['--vscode-editor-background']);
+
+/** Opaque pixels within `tol` (sum of channel differences) of a colour: how much of a series was drawn. */
+function countColour(page: Page, canvasId: string, rgb: number[], tol = 60): Promise<number> {
+  return page.evaluate(
+    ({ id, rgb, tol }) => {
+      const canvas = document.getElementById(id) as HTMLCanvasElement;
+      const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && Math.abs(d[i] - rgb[0]) + Math.abs(d[i + 1] - rgb[1]) + Math.abs(d[i + 2] - rgb[2]) < tol) n++;
+      return n;
+    },
+    { id: canvasId, rgb, tol },
+  );
+}
+
+/** Brightness of each input bit's cell in a head's [CLS] strip, read from the canvas pixels: distance from the background. */
+function stripIntensities(page: Page, layer: number, head: number, background: number[]): Promise<number[]> {
+  return page.evaluate(
+    ({ layer, head, background }) => {
+      const h = window.__panelDebug.heatmap()!;
+      const tile = h.layout.tiles.find((t) => t.layer === layer && t.head === head)!;
+      const canvas = document.getElementById('attention-canvas') as HTMLCanvasElement;
+      const scale = canvas.width / h.layout.width;
+      const ctx = canvas.getContext('2d')!;
+      const T = h.n - 1;
+      return Array.from({ length: T }, (_, i) => {
+        const x = Math.floor((tile.strip.x + ((i + 0.5) * tile.strip.w) / T) * scale);
+        const y = Math.floor((tile.strip.y + tile.strip.h / 2) * scale);
+        const d = ctx.getImageData(x, y, 1, 1).data;
+        return Math.abs(d[0] - background[0]) + Math.abs(d[1] - background[1]) + Math.abs(d[2] - background[2]);
+      });
+    },
+    { layer, head, background },
+  );
+}
+
+/** Input bits whose marker slot under the strip holds the marker colour. */
+function markedPositions(page: Page, layer: number, head: number, marker: number[]): Promise<number[]> {
+  return page.evaluate(
+    ({ layer, head, marker }) => {
+      const h = window.__panelDebug.heatmap()!;
+      const tile = h.layout.tiles.find((t) => t.layer === layer && t.head === head)!;
+      const canvas = document.getElementById('attention-canvas') as HTMLCanvasElement;
+      const scale = canvas.width / h.layout.width;
+      const ctx = canvas.getContext('2d')!;
+      const T = h.n - 1;
+      const marked: number[] = [];
+      for (let i = 0; i < T; i++) {
+        const x = Math.floor((tile.strip.x + ((i + 0.5) * tile.strip.w) / T) * scale);
+        const y = Math.floor((tile.markers.y + tile.markers.h - 2) * scale);
+        const d = ctx.getImageData(x, y, 1, 1).data;
+        if (Math.abs(d[0] - marker[0]) + Math.abs(d[1] - marker[1]) + Math.abs(d[2] - marker[2]) < 60) marked.push(i);
+      }
+      return marked;
+    },
+    { layer, head, marker },
+  );
+}
+
+const topK = (values: number[], k: number) =>
+  values
+    .map((v, i) => [v, i] as const)
+    .sort((a, b) => b[0] - a[0])
+    .slice(0, k)
+    .map(([, i]) => i)
+    .sort((a, b) => a - b);
+
+describe('results panel in Chromium', { timeout: 120_000 }, () => {
+  let browser: Browser;
+  let bundle: { script: string; style: string };
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    bundle = await buildPanelBundle();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('renders a run from a snapshot plus live events: curves, heatmap on the relevant bits, slider, export', { timeout: 30_000 }, async () => {
+    const panel = await openPanel(browser, bundle);
+    try {
+      const { page } = panel;
+      assert.deepEqual((await panel.sent())[0], { type: 'ready' }, 'the panel says ready first');
+
+      const events = runEvents();
+      const id = runId(events);
+      const split = 9; // started + 4 metrics/attention pairs in the snapshot, the rest live
+      await panel.post(runSnapshot(events, split));
+      assert.match(await page.evaluate(() => window.__panelDebug.digest()), new RegExp(`${id}:running:4:4`));
+      await panel.post(...runEventMessages(id, events.slice(split)));
+      assert.match(await page.evaluate(() => window.__panelDebug.digest()), new RegExp(`${id}:succeeded:9:9`));
+
+      // Every learning curve shows the run's line (its series colour), not just axes.
+      for (const key of ['loss', 'trainAccuracy', 'testAccuracy', 'attentionOnRelevant']) {
+        const ink = await countColour(page, `${key}-canvas`, BLUE);
+        assert.ok(ink > 150, `${key} curve has ${ink} pixels of the run's colour`);
+      }
+
+      // The newest snapshot (step 800): head 1's three brightest [CLS] cells are the relevant bits.
+      const heat = await page.evaluate(() => window.__panelDebug.heatmap());
+      assert.equal(heat?.step, 800);
+      assert.deepEqual(heat?.relevant, [5, 6, 12]);
+      const intensities = await stripIntensities(page, 0, 0, BACKGROUND);
+      assert.deepEqual(topK(intensities, 3), [5, 6, 12], `strip intensities ${intensities.join(' ')}`);
+      assert.ok(Math.min(intensities[5], intensities[6], intensities[12]) > 2 * Math.max(...intensities.filter((_, i) => ![5, 6, 12].includes(i))));
+      // Head 3 put all its mass on bit 6: that is its brightest cell.
+      assert.deepEqual(topK(await stripIntensities(page, 0, 2, BACKGROUND), 1), [6]);
+      assert.deepEqual(await markedPositions(page, 0, 0, RED), [5, 6, 12], 'markers sit under exactly the relevant bits');
+      assert.equal(await page.textContent('#attention-title'), 'Attention at step 800');
+      assert.match((await page.getAttribute('#attention-canvas', 'aria-label')) ?? '', /relevant bits 5, 6, 12/);
+      assert.match(await page.textContent('.facts') ?? '', /Test accuracy100\.0%/);
+      assert.equal(await page.textContent('.status-badge'), 'succeeded');
+      await page.screenshot({ path: path.join(ARTIFACTS, 'results-panel-run.png'), fullPage: true });
+
+      // The step slider replays the snapshots from the keyboard, and the choice is kept with setState.
+      await page.focus('#step-slider');
+      await page.keyboard.press('Home');
+      await page.waitForFunction(() => window.__panelDebug.heatmap()?.step === 0);
+      assert.equal(await page.textContent('#attention-title'), 'Attention at step 0');
+      assert.equal(await page.getAttribute('#step-slider', 'aria-valuetext'), 'step 0, snapshot 1 of 9');
+      const states = (await page.evaluate(() => window.__states)) as { sliders: Record<string, unknown> }[];
+      assert.deepEqual(states.at(-1)?.sliders[id], { step: 0 });
+      await page.keyboard.press('ArrowRight');
+      await page.waitForFunction(() => window.__panelDebug.heatmap()?.step === 100);
+      await page.keyboard.press('End');
+      await page.waitForFunction(() => window.__panelDebug.heatmap()?.step === 800);
+
+      // Export: PNG of a chart and CSV of its data reach the host as valid `export` messages.
+      const before = (await panel.sent()).length;
+      await page.click('button[aria-label="Export Training loss as PNG"]');
+      await page.click('button[aria-label="Export Training loss as CSV"]');
+      await page.click('button[aria-label="Export Attention as SVG"]');
+      await page.click('button[aria-label="Export Attention as JSON"]');
+      const exports = (await panel.sent()).slice(before).map((m) => PanelToHost.parse(m));
+      assert.deepEqual(
+        exports.map((m) => (m.type === 'export' ? `${m.format}:${m.name}` : m.type)),
+        ['png:parity-T16-seed-0-loss', 'csv:parity-T16-seed-0-loss', 'svg:parity-T16-seed-0-attention-step800', 'json:parity-T16-seed-0-attention-step800'],
+      );
+      const [png, csv, svg, json] = exports.map((m) => (m.type === 'export' ? m.content : ''));
+      assert.match(png, /^data:image\/png;base64,[A-Za-z0-9+/]{1000,}/);
+      assert.equal(csv.split('\n')[0], 'runId,label,step,loss');
+      assert.equal(csv.trim().split('\n').length, 1 + 9);
+      assert.match(svg, /^<\?xml[\s\S]*<svg [\s\S]*<image [^>]*href="data:image\/png;base64,/);
+      assert.equal(JSON.parse(json).step, 800);
+
+      assert.deepEqual(await panel.violations(), [], 'nothing breaks the Content-Security-Policy');
+      assert.deepEqual(panel.problems, []);
+    } finally {
+      await panel.close();
+    }
+  });
+
+  it('ignores a malformed message, leaves the state alone and reports it to the host', { timeout: 30_000 }, async () => {
+    const panel = await openPanel(browser, bundle);
+    try {
+      const { page } = panel;
+      const events = runEvents();
+      await panel.post(runSnapshot(events, events.length));
+      const digest = await page.evaluate(() => window.__panelDebug.digest());
+      const renders = await page.evaluate(() => window.__panelDebug.renders());
+      await panel.post(
+        { type: 'run-event', runId: 3 },
+        { type: 'run-event', runId: runId(events), label: 'x', event: { type: 'attention', step: 'late', n: 17, relevant: [], layers: [] } },
+        { type: 'snapshot', runs: 'all of them' },
+        'not even an object',
+      );
+      assert.equal(await page.evaluate(() => window.__panelDebug.digest()), digest, 'state unchanged');
+      assert.equal(await page.evaluate(() => window.__panelDebug.renders()), renders, 'nothing redrawn');
+      const warnings = (await panel.sent()).filter((m) => m.type === 'log');
+      assert.equal(warnings.length, 4);
+      for (const w of warnings) {
+        assert.equal(PanelToHost.parse(w).type, 'log');
+        assert.equal(w.level, 'warn');
+      }
+      assert.match(String(warnings[0].message), /ignored a "run-event" message/);
+      assert.match(String(warnings[0].message), /runId/);
+      assert.deepEqual(panel.problems, [], 'no exception in the page');
+    } finally {
+      await panel.close();
+    }
+  });
+
+  it('redraws at most ~4 times a second however fast events arrive', { timeout: 30_000 }, async () => {
+    const panel = await openPanel(browser, bundle);
+    try {
+      const { page } = panel;
+      const events = runEvents();
+      await panel.post(runSnapshot(events, 1));
+      const start = await page.evaluate(() => window.__panelDebug.renders());
+      // 60 metrics events over about a second (a fast trainer with no host throttle in front).
+      const message = (step: number) => ({
+        type: 'run-event',
+        runId: runId(events),
+        label: 'fast',
+        event: { type: 'metrics', step, loss: 1 / (1 + step), trainAccuracy: 0.5, testAccuracy: 0.5, attentionOnRelevant: 0.2, attentionPerHead: [[0.2]], elapsedSeconds: step / 100, liveTensors: 1 },
+      });
+      const elapsed = await page.evaluate(
+        async (msgs) => {
+          const t0 = performance.now();
+          for (const m of msgs) {
+            window.postMessage(m, '*');
+            await new Promise((r) => setTimeout(r, 16));
+          }
+          return performance.now() - t0;
+        },
+        Array.from({ length: 60 }, (_, i) => message(i * 10)),
+      );
+      await page.waitForFunction(() => !window.__panelDebug.pending());
+      const renders = (await page.evaluate(() => window.__panelDebug.renders())) - start;
+      assert.ok(renders >= 2, `drew the updates (${renders} renders)`);
+      assert.ok(renders <= Math.ceil(elapsed / 250) + 2, `${renders} renders in ${elapsed.toFixed(0)} ms`);
+      assert.match(await page.evaluate(() => window.__panelDebug.digest()), /:running:60:0/);
+    } finally {
+      await panel.close();
+    }
+  });
+
+  it('shows a sweep: m*(T) on a log axis for both variants, fits, verdict and success table', { timeout: 30_000 }, async () => {
+    const panel = await openPanel(browser, bundle);
+    try {
+      const { page } = panel;
+      await panel.post(sweepSnapshot());
+      assert.match((await page.evaluate(() => window.__panelDebug.selected())) ?? '', /^sweep:/);
+      assert.ok((await page.isVisible('.sweep-view')) && !(await page.isVisible('.run-view')));
+
+      // Both variants are drawn in their colours: points, interval bars and the dashed fit.
+      const blue = await countColour(page, 'mstar-canvas', BLUE);
+      const orange = await countColour(page, 'mstar-canvas', ORANGE);
+      assert.ok(blue > 200, `transformer drawn (${blue} px)`);
+      assert.ok(orange > 200, `mlp drawn (${orange} px)`);
+
+      const verdicts = await page.$$eval('.verdict', (els) => els.map((e) => e.textContent));
+      assert.equal(verdicts[0], 'm*(T) ≈ a + b·log T fits best by AIC, clearly (ΔAIC = 2.1 over a·T^c)');
+      assert.equal(verdicts.length, 2);
+      const best = await page.$$eval('.variant:first-child tr.best', (rows) => rows.map((r) => r.textContent));
+      assert.deepEqual(best, ['a + b·ln T best-67.6 + 37.9·ln T0.84924.1']);
+      const firstRow = await page.$$eval('.variant:first-child table.cells tbody tr:first-child > *', (cells) => cells.map((c) => `${c.className}:${c.textContent}`));
+      // T = 10 over m = 16, 23, 32, 64, 91, 181: 2/3 at m = 16 failed (the sweep's m* is 23), sizes not tried are empty.
+      assert.deepEqual(firstRow, [':10', 'bad:2/3', 'ok:3/3', 'ok:3/3', 'ok:3/3', 'empty:', 'empty:', 'mstar:23', ':[16, 23]']);
+      assert.ok((await page.$$('td.ok')).length >= 10);
+      assert.match((await page.textContent('.sweep-view .facts')) ?? '', /Success needs67% of seeds/);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'results-panel-sweep.png'), fullPage: true });
+
+      // Export the chart's data.
+      await page.click('button[aria-label="Export Sample complexity m*(T) as CSV"]');
+      const last = PanelToHost.parse((await panel.sent()).at(-1));
+      assert.ok(last.type === 'export' && last.content.startsWith('variant,T,mStar,intervalLow,intervalHigh,logisticMStar\ntransformer,10,23,16,23,'));
+      assert.deepEqual(await panel.violations(), []);
+      assert.deepEqual(panel.problems, []);
+    } finally {
+      await panel.close();
+    }
+  });
+
+  it('reaches the same sweep view from live sweep events as from the final snapshot', { timeout: 30_000 }, async () => {
+    const panel = await openPanel(browser, bundle);
+    try {
+      const { page } = panel;
+      const snapshot = sweepSnapshot();
+      await panel.post(snapshot);
+      const fromSnapshot = await page.evaluate(() => window.__panelDebug.digest());
+      const verdictsFromSnapshot = await page.$$eval('.verdict', (els) => els.map((e) => e.textContent));
+
+      await panel.post({ type: 'snapshot', runs: [], sweeps: [] });
+      assert.equal(await page.isVisible('.empty'), true, 'an empty snapshot shows the empty state');
+      await panel.post(...sweepEventMessages());
+      // Events alone do not know the success rate (the snapshot does): the digest ignores it.
+      assert.equal(await page.evaluate(() => window.__panelDebug.digest()), fromSnapshot);
+      assert.deepEqual(await page.$$eval('.verdict', (els) => els.map((e) => e.textContent)), verdictsFromSnapshot);
+      assert.ok((await countColour(page, 'mstar-canvas', ORANGE)) > 200);
+      assert.deepEqual(panel.problems, []);
+    } finally {
+      await panel.close();
+    }
+  });
+});

@@ -1,0 +1,36 @@
+// A read-only window into the panel for its browser tests and the render benchmark: what the model
+// holds, where the heatmap tiles were drawn (so a test can read the pixels back), how often the
+// panel redrew. Nothing here changes what the panel shows, except flush(), which draws what is
+// already pending right away instead of on the next frame.
+import type { HeatmapLayout } from './heatmapLayout';
+import type { ViewKey } from './selection';
+import { type PanelModel, digest } from './state';
+
+export interface DebugSources {
+  model: () => PanelModel;
+  selected: () => ViewKey | undefined;
+  scheduler: { readonly renders: number; pending(): boolean; flush(): void };
+  heatmap: () => { layout: HeatmapLayout; step: number; n: number; relevant: number[] } | null;
+}
+
+export interface PanelDebug {
+  digest(): string;
+  selected(): string | undefined;
+  renders(): number;
+  pending(): boolean;
+  flush(): void;
+  heatmap(): { layout: HeatmapLayout; step: number; n: number; relevant: number[] } | null;
+}
+
+export function installDebugHook(src: DebugSources): void {
+  const api: PanelDebug = {
+    digest: () => digest(src.model()),
+    selected: () => src.selected(),
+    renders: () => src.scheduler.renders,
+    pending: () => src.scheduler.pending(),
+    flush: () => src.scheduler.flush(),
+    // A deep copy: callers cannot reach the panel's own objects.
+    heatmap: () => JSON.parse(JSON.stringify(src.heatmap())),
+  };
+  Object.defineProperty(window, '__panelDebug', { value: Object.freeze(api), writable: false, configurable: false });
+}

@@ -1,0 +1,29 @@
+// Tiny DOM helpers. Text goes in through text nodes only (never innerHTML): labels come from the
+// user's files and the host, and the page's CSP forbids inline styles anyway.
+
+type Props = { className?: string; id?: string; scope?: string; type?: string };
+
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (props.className) node.className = props.className;
+  if (props.id) node.id = props.id;
+  if (props.scope) node.setAttribute('scope', props.scope);
+  if (props.type) node.setAttribute('type', props.type);
+  node.append(...children);
+  return node;
+}
+
+/** A real <button> (focusable, Enter/Space work) with an accessible name that may differ from its text. */
+export function button(text: string, ariaLabel: string, onClick: () => void, className = ''): HTMLButtonElement {
+  const b = el('button', { type: 'button', className });
+  b.textContent = text;
+  b.setAttribute('aria-label', ariaLabel);
+  b.title = ariaLabel;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+/** Term/description pairs for a <dl>, each pair in a <div> (allowed in a dl) so it lays out as one tile. */
+export function facts(list: HTMLDListElement, pairs: [string, string | Node][]): void {
+  list.replaceChildren(...pairs.map(([k, v]) => el('div', {}, el('dt', {}, k), el('dd', {}, v))));
+}

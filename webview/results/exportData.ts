@@ -1,0 +1,65 @@
+// The data behind each chart as CSV and JSON, for the Export buttons. Pure, so the formats are tested
+// in Node; the host only writes `content` to the file the user picks.
+import type { AttentionEvent, MetricsEvent } from '../../src/protocol/runEvents';
+import type { RunModel, SweepModel } from './state';
+
+type Cell = string | number | boolean | null | undefined;
+
+/** RFC 4180: fields with a comma, quote or newline are quoted, quotes doubled. */
+export function toCsv(header: string[], rows: Cell[][]): string {
+  const field = (v: Cell) => {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [header, ...rows].map((r) => r.map(field).join(',')).join('\n') + '\n';
+}
+
+/** A file name stem from a label: letters, digits, dot, dash and underscore only. */
+export const fileStem = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'results';
+
+export type CurveKey = 'loss' | 'trainAccuracy' | 'testAccuracy' | 'attentionOnRelevant';
+
+export const curveValue = (m: MetricsEvent, key: CurveKey): number | null => m[key];
+
+/** Long format (one row per run and step), so any number of runs fits one table. */
+export function curveCsv(runs: RunModel[], key: CurveKey): string {
+  const rows = runs.flatMap((r) => r.metrics.map((m): Cell[] => [r.runId, r.label, m.step, curveValue(m, key)]));
+  return toCsv(['runId', 'label', 'step', key], rows);
+}
+
+export function curveJson(runs: RunModel[], key: CurveKey): string {
+  return JSON.stringify(
+    runs.map((r) => ({ runId: r.runId, label: r.label, points: r.metrics.map((m) => ({ step: m.step, [key]: curveValue(m, key) })) })),
+    null,
+    2,
+  );
+}
+
+/** Every head's [CLS] row for one snapshot, position by position, with the relevant bits flagged. */
+export function attentionCsv(event: AttentionEvent): string {
+  const relevant = new Set(event.relevant);
+  const rows: Cell[][] = [];
+  event.layers.forEach((layer, l) =>
+    layer.heads.forEach((head, h) => head.cls.forEach((v, token) => rows.push([event.step, l + 1, h + 1, token === 0 ? '[CLS]' : token - 1, token > 0 && relevant.has(token - 1), v]))),
+  );
+  return toCsv(['step', 'layer', 'head', 'position', 'relevant', 'attentionFromCls'], rows);
+}
+
+export const attentionJson = (event: AttentionEvent) => JSON.stringify(event);
+
+/** m*(T) per variant with its interval (the points of the sample-complexity chart). */
+export function mStarCsv(sweep: SweepModel): string {
+  const rows = sweep.variants.flatMap((v) => v.points.map((p): Cell[] => [v.label, p.T, p.mStar, p.interval[0], p.interval[1], p.logistic?.mStar]));
+  return toCsv(['variant', 'T', 'mStar', 'intervalLow', 'intervalHigh', 'logisticMStar'], rows);
+}
+
+/** Successes per (variant, T, m): the table under the chart. */
+export function cellsCsv(sweep: SweepModel): string {
+  const rows = sweep.variants.flatMap((v) => v.points.flatMap((p) => p.cells.map((c): Cell[] => [v.label, p.T, c.m, c.successes, c.trials, c.failedRuns])));
+  return toCsv(['variant', 'T', 'm', 'successes', 'trials', 'failedRuns'], rows);
+}
+
+export function sweepJson(sweep: SweepModel): string {
+  const { sweepId, name, status, runsDone, plannedRuns, successRate, variants } = sweep;
+  return JSON.stringify({ sweepId, name, status, runsDone, plannedRuns, successRate, variants }, null, 2);
+}

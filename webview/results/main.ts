@@ -1,0 +1,268 @@
+// The results panel (browser side). The host owns the data: the panel says `ready`, renders
+// everything from the `snapshot` it gets back, then applies run/sweep events as they come. Every
+// message is validated first; redraws are coalesced to a few per second.
+import './zodConfig';
+import type { PanelToHost } from '../../src/protocol/panelMessages';
+import type { AttentionEvent } from '../../src/protocol/runEvents';
+import { applyChartTheme } from './charts';
+import { CURVES, CurveCharts } from './curves';
+import { installDebugHook } from './debug';
+import { type CurveKey, attentionCsv, attentionJson, cellsCsv, curveCsv, curveJson, fileStem, mStarCsv, sweepJson } from './exportData';
+import { type ExportFormat, canvasPng, canvasSvg, exportMessage } from './exporting';
+import { type HeatmapRender, drawHeatmaps } from './heatmap';
+import { hitTest } from './heatmapLayout';
+import { parseHostMessage } from './messages';
+import { RenderScheduler, browserClock } from './renderScheduler';
+import { SampleComplexityChart } from './sampleComplexityChart';
+import { type ViewKey, pickSelection, readUiState, sliderChoiceAt, snapshotIndex } from './selection';
+import { type Change, type RunModel, type SweepModel, applyMessage, emptyModel } from './state';
+import { renderSweepTables } from './sweepTables';
+import { onThemeChange, readTheme } from './theme';
+import { type CardId, buildDom } from './ui';
+import { renderLegend, renderPicker, renderRunFacts, renderSweepFacts } from './views';
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+/** Charts redraw at most this often however fast events arrive (the host throttles too). */
+const RENDER_INTERVAL_MS = 250;
+
+type Part = 'list' | 'run' | 'curves' | 'attention' | 'sweep';
+const ALL_PARTS: Part[] = ['list', 'run', 'curves', 'attention', 'sweep'];
+
+const vscode = acquireVsCodeApi();
+const send = (m: PanelToHost) => vscode.postMessage(m);
+const model = emptyModel();
+const ui = readUiState(vscode.getState());
+const saveUi = () => vscode.setState(ui);
+
+let theme = readTheme();
+applyChartTheme(theme);
+const dom = buildDom(document.getElementById('app')!, onExport);
+const curves = new CurveCharts(new Map([...dom.curves].map(([key, card]) => [key, card.canvas])));
+const mstar = new SampleComplexityChart(dom.mstar.canvas);
+curves.build(theme);
+mstar.build(theme);
+
+let heatmap: HeatmapRender | null = null;
+let heatmapEvent: AttentionEvent | null = null;
+let heatmapWidth = 0;
+
+const scheduler = new RenderScheduler<Part>(RENDER_INTERVAL_MS, render, browserClock);
+
+function report(level: 'warn' | 'error', message: string): void {
+  (level === 'warn' ? console.warn : console.error)(`[results panel] ${message}`);
+  send({ type: 'log', level, message });
+}
+
+const selectedRun = (): RunModel | undefined => (ui.selected?.startsWith('run:') ? model.runs.find((r) => `run:${r.runId}` === ui.selected) : undefined);
+const selectedSweep = (): SweepModel | undefined => (ui.selected?.startsWith('sweep:') ? model.sweeps.find((s) => `sweep:${s.sweepId}` === ui.selected) : undefined);
+const colourIndex = () => new Map(model.runs.map((r, i) => [r.runId, i % theme.series.length]));
+
+// ---- Messages from the host ----
+
+function partsFor(change: Change): Part[] {
+  if (change.kind === 'snapshot') return ALL_PARTS;
+  if (change.kind === 'sweep') return change.added ? ['list', 'sweep'] : ['sweep', 'list'];
+  const selected = ui.selected === `run:${change.runId}`;
+  const parts: Part[] = change.added ? ['list', 'curves'] : [];
+  if (change.part === 'metrics') parts.push('curves', ...(selected ? (['run'] as Part[]) : []));
+  if (change.part === 'info') parts.push('list', 'run');
+  if (change.part === 'attention' && selected) parts.push('attention');
+  return parts;
+}
+
+function receive(raw: unknown): void {
+  const parsed = parseHostMessage(raw);
+  if (!parsed.ok) {
+    report('warn', parsed.problem);
+    return;
+  }
+  const change = applyMessage(model, parsed.message);
+  const before = ui.selected;
+  // A focus is obeyed once; the host repeats it in every snapshot it re-sends.
+  const focus = change.kind === 'snapshot' && model.focus !== ui.lastFocus ? model.focus : undefined;
+  if (focus) ui.lastFocus = focus;
+  ui.selected = pickSelection(model, ui.selected, focus);
+  if (focus) saveUi();
+  if (ui.selected !== before) {
+    saveUi();
+    scheduler.request(ALL_PARTS, true);
+    return;
+  }
+  scheduler.request(partsFor(change), change.kind === 'snapshot');
+}
+
+window.addEventListener('message', (event: MessageEvent) => receive(event.data));
+
+// ---- Rendering ----
+
+function render(parts: Set<Part>): void {
+  try {
+    const run = selectedRun();
+    const sweep = selectedSweep();
+    if (parts.has('list')) {
+      renderPicker(dom.picker, dom.pickerWrap, model, ui.selected);
+      dom.empty.hidden = !!(run || sweep);
+      dom.runView.hidden = !run;
+      dom.sweepView.hidden = !sweep;
+      dom.title.textContent = run ? run.label : sweep ? `${sweep.name} — m*(T)` : 'Sparse Attention Results';
+      dom.status.textContent = run?.status ?? sweep?.status ?? '';
+      dom.status.className = `status-badge status-${run?.status ?? sweep?.status ?? 'none'}`;
+      dom.status.hidden = !(run || sweep);
+    }
+    if (run) {
+      if (parts.has('run')) renderRunFacts(dom.runFacts, dom.runProblem, run);
+      if (parts.has('curves')) {
+        const hidden = new Set(ui.hiddenRuns);
+        const index = colourIndex();
+        curves.update(model.runs, new Map([...index].map(([id, i]) => [id, theme.series[i]])), hidden, run.runId);
+        renderLegend(dom.legend, model.runs, index, hidden, toggleRun);
+      }
+      if (parts.has('attention')) renderAttention(run);
+    }
+    if (sweep && parts.has('sweep')) {
+      renderSweepFacts(dom.sweepFacts, sweep);
+      mstar.update(sweep.variants, theme.series);
+      renderSweepTables(dom.verdicts, sweep, theme.series);
+    }
+  } catch (err) {
+    report('error', `drawing failed: ${(err as Error).stack ?? String(err)}`.slice(0, 2000));
+  }
+}
+
+function renderAttention(run: RunModel): void {
+  const a = dom.attention;
+  const steps = run.attention.map((e) => e.step);
+  const index = snapshotIndex(steps, ui.sliders[run.runId]);
+  a.slider.max = String(Math.max(0, steps.length - 1));
+  a.slider.value = String(Math.max(0, index));
+  a.slider.disabled = steps.length < 2;
+  a.controls.hidden = steps.length === 0;
+  a.canvas.hidden = steps.length === 0;
+  a.readout.hidden = steps.length === 0;
+  if (index < 0) {
+    heatmap = null;
+    heatmapEvent = null;
+    const arch = run.started?.spec && (run.started.spec as { model?: { arch?: unknown } }).model?.arch;
+    a.heading.textContent = 'Attention';
+    a.note.textContent = arch === 'mlp' ? 'This model has no attention layers.' : 'No attention snapshot yet: the first one comes with the first evaluation.';
+    return;
+  }
+  const event = run.attention[index];
+  a.note.textContent = '';
+  a.heading.textContent = `Attention at step ${event.step}`;
+  a.sliderValue.value = `step ${event.step} (${index + 1} of ${steps.length})`;
+  a.slider.setAttribute('aria-valuetext', `step ${event.step}, snapshot ${index + 1} of ${steps.length}`);
+  heatmapWidth = a.box.clientWidth;
+  heatmap = drawHeatmaps(a.canvas, event, theme, heatmapWidth);
+  heatmapEvent = event;
+  const best = heatmap.mass.flatMap((heads, l) => heads.map((m, h) => ({ m, l, h }))).sort((x, y) => y.m - x.m)[0];
+  a.canvas.setAttribute(
+    'aria-label',
+    `Attention maps of ${event.layers.length} layer(s) at step ${event.step}; relevant bits ${event.relevant.join(', ')}.` +
+      (best ? ` Layer ${best.l + 1} head ${best.h + 1} puts ${(best.m * 100).toFixed(1)}% of its [CLS] attention on them.` : ''),
+  );
+}
+
+// ---- User input ----
+
+function select(key: ViewKey | undefined): void {
+  ui.selected = key;
+  saveUi();
+  scheduler.request(ALL_PARTS, true);
+}
+
+function toggleRun(runId: string): void {
+  ui.hiddenRuns = ui.hiddenRuns.includes(runId) ? ui.hiddenRuns.filter((x) => x !== runId) : [...ui.hiddenRuns, runId];
+  saveUi();
+  scheduler.request(['curves'], true);
+}
+
+dom.picker.addEventListener('change', () => select(dom.picker.value as ViewKey));
+
+dom.attention.slider.addEventListener('input', () => {
+  const run = selectedRun();
+  if (!run) return;
+  ui.sliders[run.runId] = sliderChoiceAt(
+    run.attention.map((e) => e.step),
+    Number(dom.attention.slider.value),
+  );
+  saveUi();
+  scheduler.request(['attention'], true);
+});
+
+dom.attention.canvas.addEventListener('mousemove', (e) => {
+  if (!heatmap || !heatmapEvent) return;
+  const rect = dom.attention.canvas.getBoundingClientRect();
+  const ev = heatmapEvent;
+  const size = ev.layers[0]?.heads[0]?.size ?? 0;
+  const hit = hitTest(heatmap.layout, e.clientX - rect.left, e.clientY - rect.top, ev.n - 1, size);
+  const head = hit && ev.layers[hit.tile.layer]?.heads[hit.tile.head];
+  if (!hit || !head) return;
+  const where = `Layer ${hit.tile.layer + 1}, head ${hit.tile.head + 1}`;
+  if (hit.kind === 'strip') {
+    const v = head.cls[hit.position + 1] ?? 0;
+    const relevant = ev.relevant.includes(hit.position) ? ' (relevant)' : '';
+    dom.attention.readout.textContent = `${where}: [CLS] → bit ${hit.position}${relevant}: ${v.toFixed(4)}`;
+  } else {
+    const tokens = (i: number) => `${Math.floor((i * ev.n) / head.size)}–${Math.floor(((i + 1) * ev.n) / head.size) - 1}`;
+    const v = head.cells[hit.row * head.size + hit.col] ?? 0;
+    dom.attention.readout.textContent = `${where}: tokens ${tokens(hit.row)} → ${tokens(hit.col)} (token 0 is [CLS]): ${v.toFixed(4)}`;
+  }
+});
+
+// Redraw the heatmap when the panel is resized (Chart.js watches its own canvases).
+new ResizeObserver(() => {
+  if (dom.attention.box.clientWidth !== heatmapWidth) scheduler.request(['attention'], true);
+}).observe(dom.attention.box);
+
+onThemeChange(() => {
+  theme = readTheme();
+  applyChartTheme(theme);
+  curves.build(theme);
+  mstar.build(theme);
+  scheduler.request(ALL_PARTS, true);
+});
+
+// ---- Export ----
+
+function onExport(card: CardId, format: ExportFormat): void {
+  scheduler.flush(); // export what the data says now, not the last throttled frame
+  const run = selectedRun();
+  const sweep = selectedSweep();
+  const image = (canvas: HTMLCanvasElement, title: string) => (format === 'png' ? canvasPng(canvas, theme.background) : canvasSvg(canvas, theme.background, title));
+  let name: string;
+  let content: string;
+  if (card === 'attention') {
+    if (!run || !heatmapEvent) return report('warn', 'nothing to export: no attention snapshot is shown');
+    name = `${fileStem(run.label)}-attention-step${heatmapEvent.step}`;
+    content = format === 'csv' ? attentionCsv(heatmapEvent) : format === 'json' ? attentionJson(heatmapEvent) : image(dom.attention.canvas, `${run.label}: attention at step ${heatmapEvent.step}`);
+  } else if (card === 'mstar' || card === 'cells') {
+    if (!sweep) return report('warn', 'nothing to export: no sweep is shown');
+    name = `${fileStem(sweep.name)}-${card === 'mstar' ? 'mstar' : 'cells'}`;
+    if (format === 'json') content = sweepJson(sweep);
+    else if (format === 'csv') content = card === 'mstar' ? mStarCsv(sweep) : cellsCsv(sweep);
+    else content = image(dom.mstar.canvas, `${sweep.name}: m*(T)`);
+  } else {
+    const key: CurveKey = card;
+    const shown = model.runs.filter((r) => !ui.hiddenRuns.includes(r.runId));
+    const title = CURVES.find((c) => c.key === key)!.title;
+    name = `${fileStem(shown.length === 1 ? shown[0].label : run?.label ?? 'runs')}-${key}`;
+    content = format === 'csv' ? curveCsv(shown, key) : format === 'json' ? curveJson(shown, key) : image(dom.curves.get(key)!.canvas, title);
+  }
+  send(exportMessage(format, name, content));
+}
+
+installDebugHook({
+  model: () => model,
+  selected: () => ui.selected,
+  scheduler,
+  heatmap: () => (heatmap && heatmapEvent ? { layout: heatmap.layout, step: heatmapEvent.step, n: heatmapEvent.n, relevant: heatmapEvent.relevant } : null),
+});
+
+send({ type: 'ready' });

@@ -1,0 +1,170 @@
+// m*(T): the samples needed to learn, against the context length on a log axis, one colour per
+// variant (the sweep's model and its compareWith models). Each m* carries its interval (the largest
+// size that failed below it) as a bar, T where no size succeeded shows as a hollow triangle at the
+// largest size tried, and the best fit is a dashed curve: a + b·ln T is a straight line here.
+import type { ChartDataset, Plugin } from 'chart.js';
+import type { VariantResult } from '../../src/protocol/sweepEvents';
+import { Chart } from './charts';
+import type { Theme } from './theme';
+
+type Point = { x: number; y: number };
+type Interval = { x: number; lo: number; hi: number };
+
+export type FitKind = 'log' | 'linear' | 'power';
+type Fit = NonNullable<VariantResult['fits']>['log'];
+
+/** The fitted m*(T). */
+export function fitValue(kind: FitKind, f: Fit, T: number): number {
+  if (kind === 'log') return f.a + (f.b ?? 0) * Math.log(T);
+  if (kind === 'linear') return f.a + (f.b ?? 0) * T;
+  return f.a * Math.pow(T, f.c ?? 0);
+}
+
+export function fitFormula(kind: FitKind, f: Fit): string {
+  const n = (v: number | undefined, d: number) => (v ?? 0).toFixed(d);
+  if (kind === 'log') return `${n(f.a, 1)} + ${n(f.b, 1)}·ln T`;
+  if (kind === 'linear') return `${n(f.a, 1)} + ${n(f.b, 3)}·T`;
+  return `${n(f.a, 2)}·T^${n(f.c, 2)}`;
+}
+
+/** Points of the fitted curve, evenly spaced in log T between the smallest and largest T. */
+export function fitCurve(kind: FitKind, f: Fit, Ts: number[], samples = 48): Point[] {
+  if (Ts.length === 0) return [];
+  const lo = Math.min(...Ts);
+  const hi = Math.max(...Ts);
+  if (lo <= 0) return [];
+  return Array.from({ length: samples + 1 }, (_, k) => {
+    const x = lo * Math.pow(hi / lo, k / samples);
+    return { x, y: fitValue(kind, f, x) };
+  });
+}
+
+/** Interval bars for the datasets registered here (a WeakMap, so datasets keep Chart.js's own type). */
+const intervals = new WeakMap<object, Interval[]>();
+
+const intervalBars: Plugin<'scatter'> = {
+  id: 'intervalBars',
+  beforeDatasetsDraw(chart) {
+    const { ctx, scales } = chart;
+    const x = scales.x;
+    const y = scales.y;
+    chart.data.datasets.forEach((ds, i) => {
+      const bars = intervals.get(ds);
+      if (!bars || !chart.isDatasetVisible(i)) return;
+      ctx.save();
+      ctx.strokeStyle = (ds.borderColor as string) ?? '#888';
+      ctx.lineWidth = 1.5;
+      for (const b of bars) {
+        const px = x.getPixelForValue(b.x);
+        const top = y.getPixelForValue(b.hi);
+        const bottom = y.getPixelForValue(b.lo);
+        ctx.beginPath();
+        ctx.moveTo(px, top);
+        ctx.lineTo(px, bottom);
+        ctx.moveTo(px - 4, top);
+        ctx.lineTo(px + 4, top);
+        ctx.moveTo(px - 4, bottom);
+        ctx.lineTo(px + 4, bottom);
+        ctx.stroke();
+      }
+      ctx.restore();
+    });
+  },
+};
+
+export class SampleComplexityChart {
+  private chart: Chart<'scatter', Point[]> | null = null;
+  private Ts: number[] = [];
+
+  constructor(readonly canvas: HTMLCanvasElement) {}
+
+  build(theme: Theme): void {
+    this.destroy();
+    this.chart = new Chart<'scatter', Point[]>(this.canvas, {
+      type: 'scatter',
+      data: { datasets: [] },
+      plugins: [intervalBars],
+      options: {
+        animation: false,
+        plugins: {
+          legend: { position: 'bottom', labels: { usePointStyle: true, boxHeight: 8 } },
+          tooltip: { callbacks: { label: (item) => `${item.dataset.label}: T = ${item.parsed.x}, m* = ${Math.round(item.parsed.y ?? 0)}` } },
+        },
+        scales: {
+          x: {
+            type: 'logarithmic',
+            title: { display: true, text: 'context length T (log scale)', color: theme.muted },
+            grid: { color: theme.grid },
+            // Ticks exactly at the T values measured, not at 1-2-5 decades.
+            afterBuildTicks: (scale) => {
+              if (this.Ts.length) scale.ticks = this.Ts.map((value) => ({ value }));
+            },
+            ticks: { callback: (v) => String(v) },
+          },
+          y: { type: 'linear', min: 0, title: { display: true, text: 'm* (training samples needed)', color: theme.muted }, grid: { color: theme.grid } },
+        },
+      },
+    });
+  }
+
+  update(variants: VariantResult[], colours: string[]): void {
+    const chart = this.chart;
+    if (!chart) return;
+    this.Ts = [...new Set(variants.flatMap((v) => v.points.map((p) => p.T)))].sort((a, b) => a - b);
+    const datasets: ChartDataset<'scatter', Point[]>[] = [];
+    variants.forEach((v, i) => {
+      const colour = colours[i % colours.length];
+      const found = v.points.filter((p) => p.mStar !== null);
+      const m: ChartDataset<'scatter', Point[]> = {
+        label: `${v.label}: m*`,
+        data: found.map((p) => ({ x: p.T, y: p.mStar! })),
+        borderColor: colour,
+        backgroundColor: colour,
+        pointRadius: 5,
+        pointHoverRadius: 7,
+      };
+      intervals.set(
+        m,
+        found.filter((p) => p.interval[0] !== null).map((p) => ({ x: p.T, lo: p.interval[0]!, hi: p.interval[1] ?? p.mStar! })),
+      );
+      datasets.push(m);
+      const unreached = v.points.filter((p) => p.mStar === null && p.interval[0] !== null);
+      if (unreached.length) {
+        datasets.push({
+          label: `${v.label}: not reached (m* above)`,
+          data: unreached.map((p) => ({ x: p.T, y: p.interval[0]! })),
+          borderColor: colour,
+          backgroundColor: 'transparent',
+          pointStyle: 'triangle',
+          pointRadius: 7,
+          borderWidth: 2,
+        });
+      }
+      if (v.fits && v.best) {
+        datasets.push({
+          label: `${v.label} fit: m* ≈ ${fitFormula(v.best, v.fits[v.best])}`,
+          data: fitCurve(v.best, v.fits[v.best], v.points.map((p) => p.T)),
+          borderColor: colour,
+          backgroundColor: colour,
+          borderDash: [6, 4],
+          borderWidth: 2,
+          pointRadius: 0,
+          pointStyle: 'line',
+          showLine: true,
+        });
+      }
+    });
+    chart.data.datasets = datasets;
+    const lo = this.Ts[0] ?? 1;
+    const hi = this.Ts[this.Ts.length - 1] ?? 10;
+    // A margin on the log axis so the end points and their bars are not cut by the frame.
+    chart.options.scales!.x!.min = lo / 1.3;
+    chart.options.scales!.x!.max = hi * 1.3;
+    chart.update('none');
+  }
+
+  destroy(): void {
+    this.chart?.destroy();
+    this.chart = null;
+  }
+}

@@ -1,0 +1,78 @@
+// The user's choices (which run or sweep is shown, where each step slider sits, which runs are hidden
+// on the curves). These are the only thing kept with vscode.setState: the data itself comes from the
+// host's snapshot every time the panel is shown. Pure.
+import type { PanelModel } from './state';
+
+export type ViewKey = `run:${string}` | `sweep:${string}`;
+/** A slider either follows the newest snapshot or stays on one step. */
+export type SliderChoice = 'latest' | { step: number };
+
+export interface UiState {
+  selected?: ViewKey;
+  /** The last `focus` the host sent and the panel obeyed: a re-sent snapshot repeats it, and must not undo the user's later choice. */
+  lastFocus?: string;
+  sliders: Record<string, SliderChoice>;
+  hiddenRuns: string[];
+}
+
+export const emptyUiState = (): UiState => ({ sliders: {}, hiddenRuns: [] });
+
+const isViewKey = (v: unknown): v is ViewKey => typeof v === 'string' && /^(run|sweep):./.test(v);
+
+/** Reads what vscode.getState() returned; anything unexpected (an older version's state) is dropped. */
+export function readUiState(raw: unknown): UiState {
+  const state = emptyUiState();
+  if (!raw || typeof raw !== 'object') return state;
+  const r = raw as Record<string, unknown>;
+  if (isViewKey(r.selected)) state.selected = r.selected;
+  if (typeof r.lastFocus === 'string') state.lastFocus = r.lastFocus;
+  if (r.sliders && typeof r.sliders === 'object') {
+    for (const [runId, choice] of Object.entries(r.sliders as Record<string, unknown>)) {
+      if (choice === 'latest') state.sliders[runId] = 'latest';
+      else if (choice && typeof choice === 'object' && Number.isInteger((choice as { step?: unknown }).step)) state.sliders[runId] = { step: (choice as { step: number }).step };
+    }
+  }
+  if (Array.isArray(r.hiddenRuns)) state.hiddenRuns = r.hiddenRuns.filter((x): x is string => typeof x === 'string');
+  return state;
+}
+
+export function keyExists(model: PanelModel, key: ViewKey | undefined): key is ViewKey {
+  if (!key) return false;
+  if (key.startsWith('run:')) return model.runs.some((r) => `run:${r.runId}` === key);
+  return model.sweeps.some((s) => `sweep:${s.sweepId}` === key);
+}
+
+/**
+ * What to show: the host's focus when it names something (it is sent when the user opened a given
+ * run), else the user's last choice, else a running run, else the newest run, else the newest sweep.
+ */
+export function pickSelection(model: PanelModel, current: ViewKey | undefined, focus?: string): ViewKey | undefined {
+  if (focus) {
+    const run = model.runs.find((r) => r.runId === focus);
+    if (run) return `run:${run.runId}`;
+    const sweep = model.sweeps.find((s) => s.sweepId === focus);
+    if (sweep) return `sweep:${sweep.sweepId}`;
+  }
+  if (keyExists(model, current)) return current;
+  const running = [...model.runs].reverse().find((r) => r.status === 'running');
+  if (running) return `run:${running.runId}`;
+  const lastRun = model.runs[model.runs.length - 1];
+  if (lastRun) return `run:${lastRun.runId}`;
+  const lastSweep = model.sweeps[model.sweeps.length - 1];
+  return lastSweep ? `sweep:${lastSweep.sweepId}` : undefined;
+}
+
+/** The attention snapshot index a slider choice means among snapshots at these steps. */
+export function snapshotIndex(steps: number[], choice: SliderChoice | undefined): number {
+  if (steps.length === 0) return -1;
+  if (!choice || choice === 'latest') return steps.length - 1;
+  // The host thins old snapshots, so the chosen step may be gone: take the nearest one kept.
+  let best = 0;
+  for (let i = 1; i < steps.length; i++) if (Math.abs(steps[i] - choice.step) < Math.abs(steps[best] - choice.step)) best = i;
+  return best;
+}
+
+/** The choice a slider position means: its last position follows new snapshots as they arrive. */
+export function sliderChoiceAt(steps: number[], index: number): SliderChoice {
+  return index >= steps.length - 1 ? 'latest' : { step: steps[index] };
+}
