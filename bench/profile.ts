@@ -37,7 +37,7 @@ export async function profileStep(T: number, reference: boolean, steps = 3, top 
   const y = tf.tensor1d(Float32Array.from(data.train.y.subarray(0, B)));
   const step = () =>
     tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => bceWithLogits(forward(x, params, cfg, { fullAttention: reference }).logits, y), vars);
+      const { value, grads } = tf.variableGrads(() => bceWithLogits(forward(x, params, cfg, { impl: reference ? 'reference' : 'fast' }).logits, y), vars);
       optimizer.applyGradients(grads as tf.NamedTensorMap as never);
       return value.dataSync()[0];
     });

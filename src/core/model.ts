@@ -8,6 +8,7 @@
 // returns every layer's attention probabilities, so the run can watch the variable being created.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Experiment } from './experimentSpec';
+import { referenceTransformerForward } from './referenceModel';
 import { type Rng, normal } from './seededRandom';
 
 export type ModelConfig = Experiment['model'] & { T: number };
@@ -98,9 +99,26 @@ function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), g), b);
 }
 
-/** x (rows, in) · w (in, out) + b, as one 2-D matMul (the fast path on WASM). */
+/**
+ * x (rows, in) · w (in, out) + b, as one 2-D matMul (the fast path on WASM). Its own gradient:
+ * tfjs's MatMul gradient computes dy·wᵀ and xᵀ·dy with the transpose flags, which WASM runs through
+ * a slow generic kernel (10–20× below a plain matMul); transposing first keeps all three products
+ * on the fast one. Same mathematics, so the same numbers up to float32 rounding.
+ */
+const linearWithGrad = tf.customGrad((x, w, b, save) => {
+  (save as tf.GradSaveFunc)([x as tf.Tensor2D, w as tf.Tensor2D]);
+  return {
+    value: tf.add(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D), b as tf.Tensor),
+    gradFunc: (dy: tf.Tensor, [xs, ws]: tf.Tensor[]) => [
+      tf.matMul(dy as tf.Tensor2D, tf.transpose(ws as tf.Tensor2D)),
+      tf.matMul(tf.transpose(xs as tf.Tensor2D), dy as tf.Tensor2D),
+      tf.sum(dy, 0),
+    ],
+  };
+});
+
 function linear(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
-  return tf.add(tf.matMul(x, w as tf.Tensor2D), b) as tf.Tensor2D;
+  return linearWithGrad(x, w, b) as tf.Tensor2D;
 }
 
 /**
@@ -171,10 +189,18 @@ function mlpForward(x: tf.Tensor2D, p: Params, cfg: ModelConfig): ForwardResult 
 }
 
 /**
- * x: (B, T) float bits in {0, 1}. By default the last layer computes only the [CLS] query row (the
- * logits are the same); `fullAttention` computes every row, for attention maps and as the
- * straightforward reference implementation.
+ * "fast" (default): tuned for WASM (see attention()). "reference": the straightforward
+ * implementation in referenceModel.ts, kept for the equivalence test and before/after benchmarks.
  */
-export function forward(x: tf.Tensor2D, p: Params, cfg: ModelConfig, opts: { fullAttention?: boolean } = {}): ForwardResult {
-  return cfg.arch === 'mlp' ? mlpForward(x, p, cfg) : transformerForward(x, p, cfg, opts.fullAttention ?? false);
+export type ForwardImpl = 'fast' | 'reference';
+
+/**
+ * x: (B, T) float bits in {0, 1}. By default the last layer computes only the [CLS] query row (the
+ * logits are the same); `fullAttention` computes every row, for the attention maps. The reference
+ * implementation always computes every row.
+ */
+export function forward(x: tf.Tensor2D, p: Params, cfg: ModelConfig, opts: { fullAttention?: boolean; impl?: ForwardImpl } = {}): ForwardResult {
+  if (cfg.arch === 'mlp') return mlpForward(x, p, cfg);
+  if (opts.impl === 'reference') return referenceTransformerForward(x, p, cfg);
+  return transformerForward(x, p, cfg, opts.fullAttention ?? false);
 }

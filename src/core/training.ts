@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset, Split } from './dataset';
 import { type Experiment, effectiveBatchSize } from './experimentSpec';
-import { type ModelConfig, type Params, forward, initParams, isDecayed } from './model';
+import { type ForwardImpl, type ModelConfig, type Params, forward, initParams, isDecayed } from './model';
 import { rngFor, shuffle } from './seededRandom';
 import { bestHeadScore, clsMassOnRelevant, poolMap } from './variableCreation';
 import type { AttentionEvent, MetricsEvent, RunStatus } from '../protocol/runEvents';
@@ -19,8 +19,8 @@ export interface TrainHooks {
   /** Polled between steps; true ends the run as `cancelled`. */
   shouldStop?: () => boolean;
   /**
-   * Train with the straightforward forward pass (every attention row in every layer, batched
-   * matMuls) instead of the [CLS]-only last layer. Same logits; kept for benchmarks and tests.
+   * Train and evaluate with the straightforward implementation (referenceModel.ts) instead of the
+   * fast path. Same mathematics; kept for the equivalence test and before/after benchmarks.
    */
   reference?: boolean;
 }
@@ -62,12 +62,12 @@ function rowsToTensor(split: Split, T: number, rows: ArrayLike<number>): { x: tf
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
 
-export function accuracy(split: Split, p: Params, cfg: ModelConfig): number {
+export function accuracy(split: Split, p: Params, cfg: ModelConfig, impl: ForwardImpl = 'fast'): number {
   const chunk = evalChunk(cfg);
   let correct = 0;
   for (let from = 0; from < split.n; from += chunk) {
     const rows = range(from, Math.min(split.n, from + chunk));
-    const logits = tf.tidy(() => forward(rowsToTensor(split, cfg.T, rows).x, p, cfg).logits.dataSync());
+    const logits = tf.tidy(() => forward(rowsToTensor(split, cfg.T, rows).x, p, cfg, { impl }).logits.dataSync());
     rows.forEach((i, r) => {
       if ((logits[r] > 0 ? 1 : 0) === split.y[i]) correct++;
     });
@@ -76,12 +76,12 @@ export function accuracy(split: Split, p: Params, cfg: ModelConfig): number {
 }
 
 /** Mean attention over a few test samples, per layer (H, n, n). */
-export function meanAttention(split: Split, p: Params, cfg: ModelConfig): Float32Array[] {
+export function meanAttention(split: Split, p: Params, cfg: ModelConfig, impl: ForwardImpl = 'fast'): Float32Array[] {
   if (cfg.arch === 'mlp') return [];
   const n = cfg.T + 1;
   const samples = Math.max(1, Math.min(256, split.n, Math.floor(2 ** 23 / (cfg.heads * n * n))));
   return tf.tidy(() => {
-    const { attention } = forward(rowsToTensor(split, cfg.T, range(0, samples)).x, p, cfg, { fullAttention: true });
+    const { attention } = forward(rowsToTensor(split, cfg.T, range(0, samples)).x, p, cfg, { fullAttention: true, impl });
     return attention.map((a) => tf.mean(a, 0).dataSync() as Float32Array);
   });
 }
@@ -128,6 +128,7 @@ export async function train(spec: Experiment, data: Dataset, hooks: TrainHooks =
   const resident = fullBatch ? rowsToTensor(data.train, cfg.T, range(0, data.train.n)) : undefined;
   const sampler = fullBatch ? undefined : new BatchSampler(data.train.n, batchSize, spec.seed);
   const started = Date.now();
+  const impl: ForwardImpl = hooks.reference ? 'reference' : 'fast';
 
   let lossSum = 0;
   let lossCount = 0;
@@ -138,9 +139,9 @@ export async function train(spec: Experiment, data: Dataset, hooks: TrainHooks =
   };
 
   const evaluate = (step: number) => {
-    const testAccuracy = accuracy(data.test, params, cfg);
-    const trainAccuracy = accuracy(data.train, params, cfg);
-    const maps = meanAttention(data.test, params, cfg);
+    const testAccuracy = accuracy(data.test, params, cfg, impl);
+    const trainAccuracy = accuracy(data.train, params, cfg, impl);
+    const maps = meanAttention(data.test, params, cfg, impl);
     const n = cfg.T + 1;
     const perHead = maps.map((m) => clsMassOnRelevant(m, cfg.heads, n, data.target.relevant).map(round4));
     const attentionOnRelevant = bestHeadScore(perHead);
@@ -187,8 +188,7 @@ export async function train(spec: Experiment, data: Dataset, hooks: TrainHooks =
       }
       const loss = tf.tidy(() => {
         const batch = resident ?? rowsToTensor(data.train, cfg.T, sampler!.take());
-        const fullAttention = hooks.reference ?? false;
-        const { value, grads } = tf.variableGrads(() => bceWithLogits(forward(batch.x, params, cfg, { fullAttention }).logits, batch.y), vars);
+        const { value, grads } = tf.variableGrads(() => bceWithLogits(forward(batch.x, params, cfg, { impl }).logits, batch.y), vars);
         optimizer.applyGradients(grads as tf.NamedTensorMap as never);
         // AdamW: decay decoupled from the adaptive step (Loshchilov & Hutter), weights only.
         if (weightDecay > 0) for (const v of decayed) v.assign(tf.mul(v, 1 - lr * weightDecay));

@@ -68,10 +68,12 @@ export function renderRunFacts(list: HTMLDListElement, problem: HTMLElement, run
 
 export function renderSweepFacts(list: HTMLDListElement, sweep: SweepModel): void {
   const progress = el('progress');
-  progress.max = Math.max(1, sweep.plannedRuns);
+  // plannedRuns is an upper bound: a bisect search usually needs fewer, so a finished sweep is full.
+  const planned = sweep.summary ? sweep.runsDone : sweep.plannedRuns;
+  progress.max = Math.max(1, planned);
   progress.value = sweep.runsDone;
   progress.setAttribute('aria-label', 'Runs done');
-  const done = el('span', { className: 'progress' }, progress, ` ${sweep.runsDone} / ${sweep.plannedRuns} runs`);
+  const done = el('span', { className: 'progress' }, progress, ` ${sweep.runsDone} / ${planned} runs`);
   const pairs: [string, string | Node][] = [['Progress', done]];
   if (sweep.successRate !== null) pairs.push(['Success needs', `${Math.round(sweep.successRate * 100)}% of seeds`]);
   if (sweep.active.length) {

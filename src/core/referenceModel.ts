@@ -1,0 +1,69 @@
+// The straightforward Transformer forward pass, kept frozen as the reference the fast path in
+// model.ts is checked and benchmarked against (issue 6). It is the textbook port of nanoGPT's
+// model.py to tfjs, as the trainer was written before any WASM-specific tuning:
+//   - q, k, v from one fused projection, then split (nanoGPT's c_attn(x).split(...));
+//   - heads as batched 3-D matMuls (B·H, n, dh) · (B·H, dh, n), full n × n attention in every layer;
+//   - every token carried through the last layer's attention and MLP, [CLS] taken at the end;
+//   - GELU with tf.pow(x, 3) (nanoGPT's NewGELU).
+// Same parameters (model.ts initParams) and the same mathematics as the fast path, so the two give
+// the same logits up to float32 rounding. Do not optimise this file: it is the "before" of the
+// benchmark (`npm run bench`) and SPARSE_ATTENTION_IMPL=reference.
+import * as tf from '@tensorflow/tfjs-core';
+import type { ForwardResult, ModelConfig, Params } from './model';
+
+function gelu(x: tf.Tensor): tf.Tensor {
+  const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
+  return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
+}
+
+function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), g), b);
+}
+
+/** x (B, n, in) · w (in, out) + b over the flattened tokens, as torch's F.linear does. */
+function linear(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
+  const [B, n, din] = x.shape;
+  const y = tf.add(tf.matMul(tf.reshape(x, [B * n, din]) as tf.Tensor2D, w as tf.Tensor2D), b);
+  return tf.reshape(y, [B, n, w.shape[1]!]) as tf.Tensor3D;
+}
+
+function attention(x: tf.Tensor3D, p: Params, l: number, H: number): { y: tf.Tensor3D; att: tf.Tensor4D } {
+  const [B, n, d] = x.shape;
+  const dh = d / H;
+  const a = (w: string) => p[`h${l}.attn.${w}`];
+  const wqkv = tf.concat([a('wq'), a('wk'), a('wv')], 1); // (d, 3d)
+  const bqkv = tf.concat([a('bq'), a('bk'), a('bv')], 0); // (3d)
+  const [q, k, v] = tf.split(linear(x, wqkv, bqkv), 3, 2); // 3 × (B, n, d)
+  // (B, n, d) → (B·H, n, dh): one batched matMul over every sample and head.
+  const heads = (t: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(t, [B, n, H, dh]), [0, 2, 1, 3]), [B * H, n, dh]) as tf.Tensor3D;
+  const scores = tf.mul(tf.matMul(heads(q), heads(k), false, true), 1 / Math.sqrt(dh)); // (B·H, n, n)
+  const att = tf.softmax(scores) as tf.Tensor3D;
+  const y = tf.matMul(att, heads(v)); // (B·H, n, dh)
+  const merged = tf.reshape(tf.transpose(tf.reshape(y, [B, H, n, dh]), [0, 2, 1, 3]), [B, n, d]) as tf.Tensor3D;
+  return { y: linear(merged, a('wo'), a('bo')), att: tf.reshape(att, [B, H, n, n]) as tf.Tensor4D };
+}
+
+function mlp(x: tf.Tensor3D, p: Params, l: number): tf.Tensor3D {
+  return linear(gelu(linear(x, p[`h${l}.mlp.w1`], p[`h${l}.mlp.b1`])) as tf.Tensor3D, p[`h${l}.mlp.w2`], p[`h${l}.mlp.b2`]);
+}
+
+/** The Transformer only; the MLP baseline has a single implementation (model.ts). */
+export function referenceTransformerForward(x: tf.Tensor2D, p: Params, cfg: ModelConfig): ForwardResult {
+  const [B, T] = x.shape;
+  const d = cfg.dModel;
+  const bits = tf.reshape(x, [B, T, 1]);
+  const tok = tf.add(tf.mul(bits, p['emb.bit1']), tf.mul(tf.sub(1, bits), p['emb.bit0'])); // (B, T, d)
+  const cls = tf.tile(tf.reshape(p['emb.cls'], [1, 1, d]), [B, 1, 1]); // (B, 1, d)
+  let h = tf.add(tf.concat([cls, tok], 1), p['emb.pos']) as tf.Tensor3D; // (B, n, d)
+  const maps: tf.Tensor4D[] = [];
+  for (let l = 0; l < cfg.layers; l++) {
+    const a = attention(layerNorm(h, p[`h${l}.ln1.g`], p[`h${l}.ln1.b`]) as tf.Tensor3D, p, l, cfg.heads);
+    maps.push(a.att);
+    h = tf.add(h, a.y) as tf.Tensor3D;
+    h = tf.add(h, mlp(layerNorm(h, p[`h${l}.ln2.g`], p[`h${l}.ln2.b`]) as tf.Tensor3D, p, l)) as tf.Tensor3D;
+  }
+  const clsState = tf.reshape(tf.slice(h, [0, 0, 0], [B, 1, d]), [B, d]); // the [CLS] token's final state
+  const z = tf.add(tf.matMul(layerNorm(clsState, p['lnf.g'], p['lnf.b']) as tf.Tensor2D, p['head.w'] as tf.Tensor2D), p['head.b']);
+  return { logits: tf.reshape(z, [B]) as tf.Tensor1D, attention: maps };
+}

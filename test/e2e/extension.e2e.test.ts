@@ -1,0 +1,235 @@
+// The product as a user meets it: the real VSIX installed into code-server (VS Code 1.100), driven
+// from Chromium. Runs an experiment and a tiny sweep from the command palette and checks, inside the
+// results panel's webview, that the curves, the attention heatmap and the m*(T) chart are drawn and
+// that the final test accuracy shown is the one in the run's summary.json.
+// Run: node --import tsx --test test/e2e/extension.e2e.test.ts   (needs `npm run build` first)
+// Screenshots and code-server's log go to test-artifacts/.
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Frame, Page } from 'playwright-core';
+import {
+  ARTIFACTS_DIR,
+  type CodeServer,
+  REPO_ROOT,
+  type Workbench,
+  canvasInkedPixels,
+  canvasInkedPixelsAll,
+  clickActivityBar,
+  ensureCodeServer,
+  findFrameWith,
+  installVsix,
+  notificationTexts,
+  openWorkbench,
+  packageVsix,
+  phaseTimer,
+  runCommand,
+  screenshot,
+  startCodeServer,
+  waitFor,
+} from './codeServer';
+
+/** Overfits 24 samples of a noisy AND: ends below 100% test accuracy (85.5% on WASM), in ~2 s. */
+const EXPERIMENT = {
+  version: 1,
+  name: 'tiny-and',
+  task: { kind: 'and', T: 12, s: 3, noise: 0.1 },
+  data: { trainSize: 24, testSize: 512 },
+  model: { arch: 'transformer', layers: 1, heads: 2, dModel: 16, mlpRatio: 2 },
+  training: { learningRate: 0.003, batchSize: 32, maxSteps: 240, evalEvery: 10, targetAccuracy: 1 },
+  seed: 1,
+};
+
+/** About eight runs of 80 steps (~9 s on 2 cores): three context lengths, each with an m*, so the fits exist. */
+const SWEEP = {
+  version: 1,
+  kind: 'sweep',
+  name: 'tiny',
+  base: {
+    task: { kind: 'and', s: 2 },
+    data: { testSize: 128 },
+    model: { arch: 'transformer', layers: 1, heads: 2, dModel: 16, mlpRatio: 1 },
+    training: { learningRate: 0.01, batchSize: 'full', maxSteps: 80, evalEvery: 20, targetAccuracy: 0.95 },
+    seed: 0,
+  },
+  contextLengths: [4, 8, 12],
+  trainSizes: [8, 16, 32, 64, 128, 256],
+  search: 'bisect',
+  seeds: 1,
+  successRate: 0.5,
+};
+
+const percent = (v: number) => `${(v * 100).toFixed(1)}%`;
+
+/** Fails at once, with the editor's own words, when the extension reports an error. */
+async function assertNoErrorToast(page: Page, doing: string): Promise<void> {
+  const errors = await page.locator('.notifications-toasts .notification-list-item:has(.codicon-error) .notification-list-item-message').allInnerTexts();
+  if (errors.length) throw new Error(`the extension showed an error while ${doing}: ${errors.join(' | ')}`);
+}
+
+/** Waits for a file written by the trainer, failing early if an error notification appears instead. */
+async function waitForResult(page: Page, find: () => string | undefined, timeoutMs: number, what: string): Promise<string> {
+  return waitFor(
+    async () => {
+      await assertNoErrorToast(page, `waiting for ${what}`);
+      return find();
+    },
+    timeoutMs,
+    what,
+    500,
+  );
+}
+
+/** The value next to a label in the panel's facts list (<dt>label</dt><dd>value</dd>). */
+function fact(frame: Frame, label: string): Promise<string | null> {
+  return frame.evaluate((label) => {
+    const dt = Array.from(document.querySelectorAll('.run-view dl.facts dt')).find((d) => d.textContent?.trim() === label);
+    return dt?.nextElementSibling?.textContent?.trim() ?? null;
+  }, label);
+}
+
+describe('Sparse Attention Lab in a real VS Code (code-server + Chromium)', () => {
+  const { phase, timings } = phaseTimer();
+  const tmp = mkdtempSync(path.join(tmpdir(), 'sa-e2e-'));
+  const workspace = path.join(tmp, 'workspace');
+  const extensionsDir = path.join(tmp, 'extensions');
+  const userDataDir = path.join(tmp, 'user-data');
+  let bin = '';
+  let server: CodeServer | undefined;
+  let wb: Workbench | undefined;
+
+  before(async () => {
+    bin = await phase('ensure code-server', () => ensureCodeServer());
+  }, { timeout: 15 * 60_000 });
+
+  after(async () => {
+    await wb?.browser.close().catch(() => {});
+    if (server) {
+      // Keep the editor's log with the screenshots: the first place to look when this test fails.
+      mkdirSync(ARTIFACTS_DIR, { recursive: true });
+      if (existsSync(server.logFile)) copyFileSync(server.logFile, path.join(ARTIFACTS_DIR, 'code-server.log'));
+      await server.stop();
+    }
+    rmSync(tmp, { recursive: true, force: true });
+    const total = Object.values(timings).reduce((a, b) => a + b, 0);
+    process.stderr.write(`[e2e] timings (s): ${Object.entries(timings).map(([k, v]) => `${k}=${(v / 1000).toFixed(1)}`).join(', ')}; total=${(total / 1000).toFixed(1)}\n`);
+  });
+
+  it('installs from the VSIX, runs an experiment and a sweep from the palette, and draws the results', { timeout: 6 * 60_000 }, async () => {
+    try {
+      // The shipped package, built from dist/ the way `npm run package` builds it.
+      const vsix = await phase('package VSIX', () => packageVsix(REPO_ROOT, path.join(tmp, 'sparse-attention-lab.vsix')));
+      await phase('install VSIX', () => installVsix(bin, vsix, extensionsDir, userDataDir));
+      mkdirSync(workspace, { recursive: true });
+      writeFileSync(path.join(workspace, 'tiny-and.experiment.json'), JSON.stringify(EXPERIMENT, null, 2) + '\n');
+      writeFileSync(path.join(workspace, 'tiny.sweep.json'), JSON.stringify(SWEEP, null, 2) + '\n');
+      server = await phase('start code-server', () =>
+        startCodeServer({ bin, workspace, extensionsDir, userDataDir, settings: { 'sparseAttention.backend': 'wasm', 'sparseAttention.maxWorkers': 2 } }),
+      );
+      wb = await phase('open workbench', () => openWorkbench(server!.url, workspace));
+      const { page } = wb;
+
+      // The sidebar: the authoring form (a webview) and the tree listing the workspace's files.
+      await phase('open sidebar', async () => {
+        await clickActivityBar(page, 'Sparse Attention');
+        await page.locator('.monaco-list-row', { hasText: 'tiny-and' }).first().waitFor({ timeout: 60_000 });
+        await page.locator('.monaco-list-row', { hasText: 'tiny' }).first().waitFor({ timeout: 10_000 });
+      });
+
+      // Run from the palette; the one experiment file in the workspace is the one it runs.
+      await phase('run experiment', () => runCommand(page, 'Sparse Attention: Run Experiment'));
+      const runsDir = path.join(workspace, '.sparse-attention', 'runs');
+      const summaryFile = await phase('wait for the run', () =>
+        waitForResult(
+          page,
+          () => {
+            const ids = existsSync(runsDir) ? readdirSync(runsDir) : [];
+            const file = ids.map((id) => path.join(runsDir, id, 'summary.json')).find((f) => existsSync(f));
+            return file;
+          },
+          120_000,
+          'the run’s summary.json',
+        ),
+      );
+      const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as { testAccuracy: number; backend: string; status: string; runId: string };
+      assert.equal(summary.backend, 'wasm', 'the run says which backend it used');
+
+      // Clicking the experiment in the tree opens its file; the form follows the active editor.
+      await phase('open experiment in the form', async () => {
+        await page.locator('.monaco-list-row', { hasText: 'tiny-and.experiment.json' }).first().click();
+        const form = await findFrameWith(page, 'main#form .file', 30_000);
+        await waitFor(() => form.evaluate(() => document.querySelector('main#form .file')?.textContent?.includes('tiny-and.experiment.json')), 20_000, 'the form to edit tiny-and.experiment.json');
+        await page.locator('.monaco-list-row', { hasText: summary.status }).first().waitFor({ timeout: 15_000 });
+        await page.waitForTimeout(500); // let the toolkit's web components settle before the shot
+        await screenshot(page, 'sidebar');
+      });
+
+      await phase('open results', () => runCommand(page, 'Sparse Attention: Open Results'));
+      const panel = await phase('find results webview', () => findFrameWith(page, '#attention-canvas', 60_000));
+
+      await phase('check run view', async () => {
+        // The final test accuracy shown is summary.json's, as the panel formats it.
+        const expected = percent(summary.testAccuracy);
+        await waitFor(async () => (await fact(panel, 'Test accuracy')) === expected, 20_000, `"Test accuracy" to read ${expected}`).catch(async (err) => {
+          throw new Error(`${(err as Error).message}; the panel shows "${await fact(panel, 'Test accuracy')}"`);
+        });
+        assert.equal(await fact(panel, 'Backend'), 'wasm');
+        // Every learning curve is drawn: the four curve canvases all carry ink.
+        const curveIds = ['loss', 'trainAccuracy', 'testAccuracy', 'attentionOnRelevant'];
+        const ink = await waitFor(
+          async () => {
+            const all = await Promise.all(curveIds.map((id) => canvasInkedPixels(panel, `#${id}-canvas`)));
+            return all.every((n) => n > 500) ? all : undefined;
+          },
+          20_000,
+          'ink on every learning-curve canvas',
+        );
+        process.stderr.write(`[e2e] curve canvases inked pixels: ${ink.join(', ')}\n`);
+        const heat = await canvasInkedPixels(panel, '#attention-canvas');
+        assert.ok(heat > 5_000, `the attention heatmap is drawn (${heat} inked pixels)`);
+      });
+      await phase('screenshot results', async () => {
+        await screenshot(page, 'results-panel');
+        await panel.locator('#attention-canvas').scrollIntoViewIfNeeded();
+        await screenshot(page, 'results-attention');
+      });
+
+      // A tiny sweep from the palette; the panel gets it live, and shows m*(T) once selected.
+      await phase('run sweep', () => runCommand(page, 'Sparse Attention: Run Sweep'));
+      const sweepSummary = path.join(workspace, '.sparse-attention', 'sweeps', 'tiny', 'summary.json');
+      await phase('wait for the sweep', () => waitForResult(page, () => (existsSync(sweepSummary) ? sweepSummary : undefined), 180_000, 'the sweep’s summary.json'));
+      await phase('check sweep view', async () => {
+        const results = await findFrameWith(page, '#view-picker', 30_000);
+        const option = await waitFor(
+          () => results.evaluate(() => Array.from(document.querySelectorAll<HTMLOptionElement>('#view-picker option')).find((o) => o.value.startsWith('sweep:'))?.value),
+          20_000,
+          'the sweep in the panel’s picker',
+        );
+        await results.selectOption('#view-picker', option);
+        await waitFor(() => results.evaluate(() => /completed/.test(document.querySelector('.status-badge')?.textContent ?? '')), 20_000, 'the sweep shown as completed');
+        const mstarInk = await waitFor(async () => {
+          const n = (await canvasInkedPixelsAll(results, '#mstar-canvas'))[0] ?? 0;
+          return n > 1_000 ? n : undefined;
+        }, 20_000, 'ink on the m*(T) chart');
+        const verdict = await results.locator('.sweep-view .verdict').first().innerText();
+        const fits = await results.locator('.sweep-view table.fits').first().innerText();
+        process.stderr.write(`[e2e] m*(T) canvas inked pixels: ${mstarInk}; verdict: ${verdict}\n`);
+        for (const model of ['a + b·ln T', 'a + b·T', 'a·T^c']) assert.ok(fits.includes(model), `the fits table lists ${model}: ${fits}`);
+        assert.match(fits, /best/, 'the best fit is marked');
+        assert.doesNotMatch(verdict, /No verdict yet|Waiting/, 'a verdict is shown');
+      });
+      await phase('screenshot sweep', () => screenshot(page, 'results-sweep'));
+      await assertNoErrorToast(page, 'finishing');
+    } catch (err) {
+      if (wb) {
+        await screenshot(wb.page, 'extension-failure').catch(() => {});
+        const toasts = await notificationTexts(wb.page).catch(() => []);
+        if (toasts.length) process.stderr.write(`[e2e] notifications: ${toasts.join(' | ')}\n`);
+      }
+      if (server) process.stderr.write(`[e2e] code-server log (${server.logFile}), tail:\n${server.output().slice(-3000)}\n`);
+      throw err;
+    }
+  });
+});
