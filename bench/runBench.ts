@@ -203,6 +203,7 @@ function report(r: {
         ]),
       ),
     );
+    for (const t of r.sweeps.timings) out.push(`verdict (${t.impl} ×${t.workers}): ${t.verdict}`);
     if (r.sweeps.error) out.push(`error: ${r.sweeps.error}`);
   }
   h('Results panel render');

@@ -21,6 +21,8 @@ export interface SweepTiming {
   status: string;
   runsExecuted: number;
   runsFailed: number;
+  /** The sweep's own verdict on the shape of m*(T) (best fit by AIC), as the summary words it. */
+  verdict: string;
   /** m*(T) of the main variant, to check that both implementations reach the same science. */
   mStar: { T: number; mStar: number | null }[];
 }
@@ -146,6 +148,7 @@ export function timeSweep(
         status: String(summary.status),
         runsExecuted: Number(summary.runsExecuted),
         runsFailed: Number(summary.runsFailed),
+        verdict: String(summary.verdict ?? ''),
         mStar: points.map((p) => ({ T: p.T, mStar: p.mStar })),
       });
     });

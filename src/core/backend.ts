@@ -56,6 +56,11 @@ async function trySet(name: string): Promise<boolean> {
   }
 }
 
+/** The native backend's own answer to "is a CUDA device in use" (NodeJSKernelBackend.isUsingGpuDevice). */
+function usesGpuDevice(): boolean {
+  return (tf.backend() as unknown as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true;
+}
+
 export interface BackendInfo {
   name: BackendName;
   /** Why each faster backend was passed over, for the user to read. */
@@ -72,9 +77,18 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendInfo>
         skipped.push(why);
         continue;
       }
-      if (await trySet('tensorflow')) return { name, skipped };
-      skipped.push(`${NATIVE_PACKAGES[name]} loaded but its backend did not start`);
-      continue;
+      if (!(await trySet('tensorflow'))) {
+        skipped.push(`${NATIVE_PACKAGES[name]} loaded but its backend did not start`);
+        continue;
+      }
+      if (name === 'tensorflow-gpu' && !usesGpuDevice()) {
+        // libtensorflow's GPU build falls back to its CPU kernels when CUDA/cuDNN are missing: the
+        // run is then a CPU run and must say so, not claim the GPU.
+        const why = `${NATIVE_PACKAGES[name]} loaded but TensorFlow found no usable GPU (it needs an NVIDIA driver, CUDA 11.2 and cuDNN 8.1); running on its CPU kernels`;
+        if (choice === 'tensorflow-gpu') throw new Error(`backend "tensorflow-gpu" is not available: ${why}`);
+        return { name: 'tensorflow', skipped: [...skipped, why] };
+      }
+      return { name, skipped };
     }
     if (name === 'wasm') setWasmPaths(wasmDir() + path.sep);
     if (await trySet(name)) return { name, skipped };

@@ -12,8 +12,9 @@
 //   assert.ok((await canvasInkedPixels(frame, 'canvas')) > 0);
 //   await browser.close(); await server.stop();
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { type Browser, type Frame, type Page, chromium } from 'playwright-core';
 
@@ -57,7 +58,7 @@ export function ensureCodeServer(): string {
 /** Packs an extension folder into a VSIX with the repo's @vscode/vsce; returns the VSIX path. */
 export function packageVsix(extensionDir: string, outFile: string): string {
   const vsce = path.join(REPO_ROOT, 'node_modules/.bin/vsce');
-  const args = ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', outFile];
+  const args = ['package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '--skip-license', '--out', outFile];
   const r = spawnSync(vsce, args, { cwd: extensionDir, encoding: 'utf8', timeout: 120_000 });
   if (r.status !== 0 || !existsSync(outFile)) throw new Error(`vsce package failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   return outFile;
@@ -404,6 +405,12 @@ export async function notificationTexts(page: Page): Promise<string[]> {
   return page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
 }
 
+/** Dismisses every notification toast, so that a screenshot shows the product rather than toasts over it. */
+export async function clearNotifications(page: Page): Promise<void> {
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await page.locator('.notifications-toasts .notification-list-item').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
+}
+
 /** A full-page screenshot into test-artifacts/NAME.png; returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
@@ -443,4 +450,26 @@ export function phaseTimer(): { phase<T>(name: string, fn: () => T | Promise<T>)
       }
     },
   };
+}
+
+/** One e2e test's throwaway folders, all under one temp dir: the workspace, extensions and profile. */
+export function e2eFolders(prefix: string): { tmp: string; workspace: string; extensionsDir: string; userDataDir: string } {
+  const tmp = mkdtempSync(path.join(tmpdir(), prefix));
+  return { tmp, workspace: path.join(tmp, 'workspace'), extensionsDir: path.join(tmp, 'extensions'), userDataDir: path.join(tmp, 'user-data') };
+}
+
+/** One stderr line with every phase's duration, so a slow CI run shows where the time went. */
+export function logTimings(timings: Record<string, number>): void {
+  const total = Object.values(timings).reduce((a, b) => a + b, 0);
+  log(`timings (s): ${Object.entries(timings).map(([k, v]) => `${k}=${(v / 1000).toFixed(1)}`).join(', ')}; total=${(total / 1000).toFixed(1)}`);
+}
+
+/** What a failing e2e test leaves to read: a screenshot, the editor's toasts, code-server's output. */
+export async function reportFailure(wb: Workbench | undefined, server: CodeServer | undefined, shotName: string): Promise<void> {
+  if (wb) {
+    await screenshot(wb.page, shotName).catch(() => {});
+    const toasts = await notificationTexts(wb.page).catch(() => []);
+    if (toasts.length) log(`notifications: ${toasts.join(' | ')}`);
+  }
+  if (server) log(`code-server log (${server.logFile}), tail:\n${server.output().slice(-3000)}`);
 }

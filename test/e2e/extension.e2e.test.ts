@@ -5,8 +5,7 @@
 // Run: node --import tsx --test test/e2e/extension.e2e.test.ts   (needs `npm run build` first)
 // Screenshots and code-server's log go to test-artifacts/.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
@@ -17,12 +16,15 @@ import {
   type Workbench,
   canvasInkedPixels,
   canvasInkedPixelsAll,
+  clearNotifications,
   clickActivityBar,
+  e2eFolders,
   ensureCodeServer,
+  logTimings,
   findFrameWith,
   installVsix,
-  notificationTexts,
   openWorkbench,
+  reportFailure,
   packageVsix,
   phaseTimer,
   runCommand,
@@ -69,17 +71,28 @@ async function assertNoErrorToast(page: Page, doing: string): Promise<void> {
   if (errors.length) throw new Error(`the extension showed an error while ${doing}: ${errors.join(' | ')}`);
 }
 
+/** A screenshot for the artifacts (and the README): errors checked first, then the toasts cleared off the product. */
+async function productShot(page: Page, name: string): Promise<void> {
+  await assertNoErrorToast(page, `taking the ${name} screenshot`);
+  await clearNotifications(page);
+  await screenshot(page, name);
+}
+
 /** Waits for a file written by the trainer, failing early if an error notification appears instead. */
 async function waitForResult(page: Page, find: () => string | undefined, timeoutMs: number, what: string): Promise<string> {
-  return waitFor(
+  // waitFor retries through errors; an error toast is final, so it ends the wait at once.
+  let failure: Error | undefined;
+  const found = await waitFor(
     async () => {
-      await assertNoErrorToast(page, `waiting for ${what}`);
-      return find();
+      failure = await assertNoErrorToast(page, `waiting for ${what}`).then(() => undefined, (err: Error) => err);
+      return failure ? 'failed' : find();
     },
     timeoutMs,
     what,
     500,
   );
+  if (failure) throw failure;
+  return found;
 }
 
 /** The value next to a label in the panel's facts list (<dt>label</dt><dd>value</dd>). */
@@ -92,10 +105,7 @@ function fact(frame: Frame, label: string): Promise<string | null> {
 
 describe('Sparse Attention Lab in a real VS Code (code-server + Chromium)', () => {
   const { phase, timings } = phaseTimer();
-  const tmp = mkdtempSync(path.join(tmpdir(), 'sa-e2e-'));
-  const workspace = path.join(tmp, 'workspace');
-  const extensionsDir = path.join(tmp, 'extensions');
-  const userDataDir = path.join(tmp, 'user-data');
+  const { tmp, workspace, extensionsDir, userDataDir } = e2eFolders('sa-e2e-');
   let bin = '';
   let server: CodeServer | undefined;
   let wb: Workbench | undefined;
@@ -113,8 +123,7 @@ describe('Sparse Attention Lab in a real VS Code (code-server + Chromium)', () =
       await server.stop();
     }
     rmSync(tmp, { recursive: true, force: true });
-    const total = Object.values(timings).reduce((a, b) => a + b, 0);
-    process.stderr.write(`[e2e] timings (s): ${Object.entries(timings).map(([k, v]) => `${k}=${(v / 1000).toFixed(1)}`).join(', ')}; total=${(total / 1000).toFixed(1)}\n`);
+    logTimings(timings);
   });
 
   it('installs from the VSIX, runs an experiment and a sweep from the palette, and draws the results', { timeout: 6 * 60_000 }, async () => {
@@ -163,7 +172,7 @@ describe('Sparse Attention Lab in a real VS Code (code-server + Chromium)', () =
         await waitFor(() => form.evaluate(() => document.querySelector('main#form .file')?.textContent?.includes('tiny-and.experiment.json')), 20_000, 'the form to edit tiny-and.experiment.json');
         await page.locator('.monaco-list-row', { hasText: summary.status }).first().waitFor({ timeout: 15_000 });
         await page.waitForTimeout(500); // let the toolkit's web components settle before the shot
-        await screenshot(page, 'sidebar');
+        await productShot(page, 'sidebar');
       });
 
       await phase('open results', () => runCommand(page, 'Sparse Attention: Open Results'));
@@ -191,7 +200,7 @@ describe('Sparse Attention Lab in a real VS Code (code-server + Chromium)', () =
         assert.ok(heat > 5_000, `the attention heatmap is drawn (${heat} inked pixels)`);
       });
       await phase('screenshot results', async () => {
-        await screenshot(page, 'results-panel');
+        await productShot(page, 'results-panel');
         await panel.locator('#attention-canvas').scrollIntoViewIfNeeded();
         await screenshot(page, 'results-attention');
       });
@@ -220,15 +229,19 @@ describe('Sparse Attention Lab in a real VS Code (code-server + Chromium)', () =
         assert.match(fits, /best/, 'the best fit is marked');
         assert.doesNotMatch(verdict, /No verdict yet|Waiting/, 'a verdict is shown');
       });
-      await phase('screenshot sweep', () => screenshot(page, 'results-sweep'));
+      await phase('screenshot sweep', async () => {
+        const results = await findFrameWith(page, '#mstar-canvas', 10_000);
+        // The whole chart below the panel's sticky header: scroll its top to just under it.
+        await results.evaluate(() => {
+          const canvas = document.querySelector('#mstar-canvas')!;
+          const header = document.querySelector('.toolbar')?.getBoundingClientRect().height ?? 0;
+          window.scrollBy(0, canvas.getBoundingClientRect().top - header - 48);
+        });
+        await productShot(page, 'results-sweep');
+      });
       await assertNoErrorToast(page, 'finishing');
     } catch (err) {
-      if (wb) {
-        await screenshot(wb.page, 'extension-failure').catch(() => {});
-        const toasts = await notificationTexts(wb.page).catch(() => []);
-        if (toasts.length) process.stderr.write(`[e2e] notifications: ${toasts.join(' | ')}\n`);
-      }
-      if (server) process.stderr.write(`[e2e] code-server log (${server.logFile}), tail:\n${server.output().slice(-3000)}\n`);
+      await reportFailure(wb, server, 'extension-failure');
       throw err;
     }
   });

@@ -1,10 +1,9 @@
 // Proves the e2e harness on a throwaway probe extension: package a VSIX, install it into code-server,
 // open the workbench in Chromium, run the probe's command from the palette, find its webview and
 // check the canvas it painted. Run: node --import tsx --test test/e2e/smoke.e2e.test.ts
-// Set E2E_SKIP=1 to skip (it installs code-server on first run: a minute or two, and apt packages).
+// The first run installs code-server (scripts/ensure-code-server.sh): a minute or two.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -12,11 +11,13 @@ import {
   type Workbench,
   canvasInkedPixels,
   clickActivityBar,
+  e2eFolders,
   ensureCodeServer,
+  logTimings,
   findFrameWith,
   installVsix,
-  notificationTexts,
   openWorkbench,
+  reportFailure,
   packageVsix,
   phaseTimer,
   runCommand,
@@ -71,12 +72,9 @@ exports.deactivate = () => {};
   );
 }
 
-describe('e2e harness smoke: code-server + Chromium + probe extension', { skip: process.env.E2E_SKIP === '1' }, () => {
+describe('e2e harness smoke: code-server + Chromium + probe extension', () => {
   const { phase, timings } = phaseTimer();
-  const tmp = mkdtempSync(path.join(tmpdir(), 'sa-e2e-smoke-'));
-  const workspace = path.join(tmp, 'workspace');
-  const extensionsDir = path.join(tmp, 'extensions');
-  const userDataDir = path.join(tmp, 'user-data');
+  const { tmp, workspace, extensionsDir, userDataDir } = e2eFolders('sa-e2e-smoke-');
   let bin = '';
   let server: CodeServer | undefined;
   let wb: Workbench | undefined;
@@ -90,8 +88,7 @@ describe('e2e harness smoke: code-server + Chromium + probe extension', { skip: 
     await wb?.browser.close().catch(() => {});
     await server?.stop();
     rmSync(tmp, { recursive: true, force: true });
-    const total = Object.values(timings).reduce((a, b) => a + b, 0);
-    process.stderr.write(`[e2e] timings (s): ${Object.entries(timings).map(([k, v]) => `${k}=${(v / 1000).toFixed(1)}`).join(', ')}; total=${(total / 1000).toFixed(1)}\n`);
+    logTimings(timings);
   });
 
   it('runs a palette command that opens a webview with a painted canvas', { timeout: 4 * 60_000 }, async () => {
@@ -143,12 +140,7 @@ describe('e2e harness smoke: code-server + Chromium + probe extension', { skip: 
         assert.throws(() => process.kill(-pid, 0), /ESRCH/, 'no process of code-server’s group is left');
       });
     } catch (err) {
-      if (wb) {
-        await screenshot(wb.page, 'smoke-failure').catch(() => {});
-        const toasts = await notificationTexts(wb.page).catch(() => []);
-        if (toasts.length) process.stderr.write(`[e2e] notifications: ${toasts.join(' | ')}\n`);
-      }
-      if (server) process.stderr.write(`[e2e] code-server log (${server.logFile}), tail:\n${server.output().slice(-3000)}\n`);
+      await reportFailure(wb, server, 'smoke-failure');
       throw err;
     }
   });
