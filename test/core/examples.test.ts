@@ -1,0 +1,28 @@
+// Every file in examples/ is what the README promises: a valid experiment or sweep, as the CLI reads it.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { ExperimentSchema } from '../../src/core/experimentSpec';
+import { readSpecFile } from '../../src/core/specProblems';
+import { SweepSchema } from '../../src/core/sweepSpec';
+
+const EXAMPLES = path.resolve(__dirname, '../../examples');
+
+describe('examples', () => {
+  const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
+
+  it('has the experiments and sweeps the README names', () => {
+    for (const f of ['parity-T16.experiment.json', 'and-T40.experiment.json', 'majority-T64.experiment.json', 'majority-T64-mlp.experiment.json', 'and-sweep.json', 'and-sweep-wide.json', 'and-sweep-full.json']) {
+      assert.ok(files.includes(f), `examples/${f} is missing`);
+    }
+  });
+
+  for (const f of files) {
+    it(`${f} is valid`, () => {
+      const isSweep = JSON.parse(readFileSync(path.join(EXAMPLES, f), 'utf8')).kind === 'sweep';
+      const parsed = readSpecFile(isSweep ? SweepSchema : ExperimentSchema, path.join(EXAMPLES, f));
+      assert.ok(parsed.ok, parsed.ok ? '' : parsed.problems.join('\n'));
+    });
+  }
+});
