@@ -1,12 +1,12 @@
 // `sparse-attention`: the headless entry point. Also the trainer child process: forked with an IPC
 // channel it sends every event to its parent and obeys `{"type":"stop"}`.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import { BACKEND_CHOICES, type BackendChoice } from '../core/backend';
 import { ExperimentSchema, experimentJsonSchema } from '../core/experimentSpec';
 import { readSpecFile } from '../core/specProblems';
+import { specKindOf, wrongKindProblem } from './specKind';
 import { type RunEvent, type RunSummary, TrainerCommand } from '../protocol/runEvents';
 import { DEFAULT_OUT } from './runFiles';
 import { InputError, runExperiment } from './runExperiment';
@@ -71,7 +71,8 @@ function printSummary(s: RunSummary): void {
 }
 
 async function runCommand(file: string, opts: { out: string; backend: BackendChoice; runId?: string; json?: boolean; verbose?: boolean }): Promise<number> {
-  const parsed = readSpecFile(ExperimentSchema, file);
+  const wrongKind = wrongKindProblem(file, 'experiment');
+  const parsed = wrongKind ? ({ ok: false, problems: [wrongKind] } as const) : readSpecFile(ExperimentSchema, file);
   if (!parsed.ok) {
     for (const p of parsed.problems) process.stderr.write(`${file}: ${p}\n`);
     return EXIT.invalid;
@@ -124,17 +125,6 @@ function parseWorkers(v: string): number {
   return n;
 }
 
-/** Experiments and sweeps share `validate`: the file's "kind" picks the schema. */
-function schemaFor(file: string) {
-  try {
-    const raw = JSON.parse(readFileSync(file, 'utf8'));
-    if (raw && raw.kind === 'sweep') return SweepSchema;
-  } catch {
-    // unreadable or bad JSON: the experiment path reports it with line and column
-  }
-  return ExperimentSchema;
-}
-
 function reportCommand(dir: string, htmlFile: string): number {
   let html: string;
   try {
@@ -148,8 +138,9 @@ function reportCommand(dir: string, htmlFile: string): number {
   return EXIT.ok;
 }
 
+/** Experiments and sweeps share `validate`: the file's "kind" picks the schema. */
 function validateCommand(file: string): number {
-  const parsed = readSpecFile(schemaFor(file), file);
+  const parsed = readSpecFile(specKindOf(file) === 'sweep' ? SweepSchema : ExperimentSchema, file);
   if (parsed.ok) {
     process.stdout.write(`${file}: valid\n`);
     return EXIT.ok;

@@ -4,6 +4,7 @@ import cliProgress from 'cli-progress';
 import * as path from 'node:path';
 import type { BackendChoice } from '../core/backend';
 import { readSpecFile } from '../core/specProblems';
+import { wrongKindProblem } from './specKind';
 import { SweepSchema } from '../core/sweepSpec';
 import { TrainerCommand } from '../protocol/runEvents';
 import type { SweepEvent, SweepSummary, VariantResult } from '../protocol/sweepEvents';
@@ -77,7 +78,8 @@ export async function sweepCommand(
   file: string,
   opts: { out: string; workers: number; backend: BackendChoice; json?: boolean; cliPath: string },
 ): Promise<number> {
-  const parsed = readSpecFile(SweepSchema, file);
+  const wrongKind = wrongKindProblem(file, 'sweep');
+  const parsed = wrongKind ? ({ ok: false, problems: [wrongKind] } as const) : readSpecFile(SweepSchema, file);
   if (!parsed.ok) {
     for (const p of parsed.problems) process.stderr.write(`${file}: ${p}\n`);
     return EXIT.invalid;

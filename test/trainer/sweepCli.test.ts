@@ -85,4 +85,20 @@ describe('sweep and report CLI', () => {
     assert.equal(v.status, 2);
     assert.match(v.stdout, /^seeds: must be ≥ 1 \(got 0\)$/m);
   });
+
+  it('a sweep given to `run`, or an experiment to `sweep`: exit 2 with one line naming the right command', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sa-sweepcli-'));
+    const sweepFile = path.join(dir, 'tiny.sweep.json');
+    writeFileSync(sweepFile, JSON.stringify(tinySweep));
+    const asRun = cli(['run', sweepFile], dir);
+    assert.equal(asRun.status, 2);
+    assert.equal(asRun.stderr.trim(), `${sweepFile}: kind: this is a sweep file ("kind": "sweep"); run it with \`sparse-attention sweep\``);
+    const experimentFile = path.join(dir, 'tiny.experiment.json');
+    writeFileSync(experimentFile, JSON.stringify({ version: 1, name: 'e', task: { kind: 'and', T: 8, s: 2 }, data: { trainSize: 16 } }));
+    const asSweep = cli(['sweep', experimentFile], dir);
+    assert.equal(asSweep.status, 2);
+    assert.match(asSweep.stderr, /kind: this is an experiment file .*run it with `sparse-attention run`/);
+    assert.equal(asSweep.stderr.trim().split('\n').length, 1);
+    assert.equal(existsSync(path.join(dir, '.sparse-attention')), false);
+  });
 });
