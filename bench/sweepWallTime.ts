@@ -148,7 +148,7 @@ export function timeSweep(
         status: String(summary.status),
         runsExecuted: Number(summary.runsExecuted),
         runsFailed: Number(summary.runsFailed),
-        verdict: String(summary.verdict ?? ''),
+        verdict: typeof summary.verdict === 'string' ? summary.verdict : 'no fit (fewer than 3 context lengths with an m*)',
         mStar: points.map((p) => ({ T: p.T, mStar: p.mStar })),
       });
     });
