@@ -3,22 +3,26 @@
 // instead of a page of "unknown field" problems.
 import { readFileSync } from 'node:fs';
 
-export type SpecKind = 'experiment' | 'sweep';
-
-/** "sweep" when the file says so, "experiment" otherwise; undefined when it cannot be read as JSON. */
-export function specKindOf(file: string): SpecKind | undefined {
+/**
+ * "sweep": `"kind": "sweep"`; "experiment": an object without "kind" (experiments have none);
+ * "unclear": anything else — unreadable, bad JSON, or a "kind" that is not "sweep" — which the full
+ * validation then reports (bad JSON with line and column).
+ */
+export function specKindOf(file: string): 'experiment' | 'sweep' | 'unclear' {
   try {
     const raw = JSON.parse(readFileSync(file, 'utf8'));
-    return raw && typeof raw === 'object' && raw.kind === 'sweep' ? 'sweep' : 'experiment';
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return 'unclear';
+    if (!('kind' in raw)) return 'experiment';
+    return raw.kind === 'sweep' ? 'sweep' : 'unclear';
   } catch {
-    return undefined; // unreadable or bad JSON: the full validation reports it with line and column
+    return 'unclear';
   }
 }
 
-/** The problem line for a file of the other kind, or undefined when the kind fits (or is unknown). */
-export function wrongKindProblem(file: string, expected: SpecKind): string | undefined {
+/** The problem line for a file that is clearly of the other kind, else undefined. */
+export function wrongKindProblem(file: string, expected: 'experiment' | 'sweep'): string | undefined {
   const kind = specKindOf(file);
-  if (!kind || kind === expected) return undefined;
+  if (kind === 'unclear' || kind === expected) return undefined;
   return kind === 'sweep'
     ? 'kind: this is a sweep file ("kind": "sweep"); run it with `sparse-attention sweep`'
     : 'kind: this is an experiment file (no "kind": "sweep"); run it with `sparse-attention run`';
