@@ -143,6 +143,8 @@ export interface StartOptions {
   settings?: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
   readyTimeoutMs?: number;
+  /** Keep VS Code's workspace trust on (default off: tests drive a trusted workspace). */
+  workspaceTrust?: boolean;
 }
 
 // Process groups we started and have not yet seen die: killed on exit or signal if a test forgets.
@@ -191,7 +193,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
     '--extensions-dir', opts.extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     opts.workspace,
