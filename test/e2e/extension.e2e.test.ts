@@ -5,33 +5,23 @@
 // Run: node --import tsx --test test/e2e/extension.e2e.test.ts   (needs `npm run build` first)
 // Screenshots and code-server's log go to test-artifacts/.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import {
-  ARTIFACTS_DIR,
-  type CodeServer,
   REPO_ROOT,
-  type Workbench,
   canvasInkedPixels,
   canvasInkedPixelsAll,
   clearNotifications,
   clickActivityBar,
-  e2eFolders,
-  ensureCodeServer,
-  logTimings,
   findFrameWith,
-  installVsix,
-  openWorkbench,
-  reportFailure,
   packageVsix,
-  phaseTimer,
   runCommand,
   screenshot,
-  startCodeServer,
   waitFor,
 } from './codeServer';
+import { e2eSuite } from './e2eSuite';
 
 /** Overfits 24 samples of a noisy AND: ends below 100% test accuracy (85.5% on WASM), in ~2 s. */
 const EXPERIMENT = {
@@ -104,41 +94,18 @@ function fact(frame: Frame, label: string): Promise<string | null> {
 }
 
 describe('Sparse Attention Lab in a real VS Code (code-server + Chromium)', () => {
-  const { phase, timings } = phaseTimer();
-  const { tmp, workspace, extensionsDir, userDataDir } = e2eFolders('sa-e2e-');
-  let bin = '';
-  let server: CodeServer | undefined;
-  let wb: Workbench | undefined;
+  const suite = e2eSuite('sa-e2e-');
+  const { phase, tmp, workspace } = suite;
 
-  before(async () => {
-    bin = await phase('ensure code-server', () => ensureCodeServer());
-  }, { timeout: 15 * 60_000 });
-
-  after(async () => {
-    await wb?.browser.close().catch(() => {});
-    if (server) {
-      // Keep the editor's log with the screenshots: the first place to look when this test fails.
-      mkdirSync(ARTIFACTS_DIR, { recursive: true });
-      if (existsSync(server.logFile)) copyFileSync(server.logFile, path.join(ARTIFACTS_DIR, 'code-server.log'));
-      await server.stop();
-    }
-    rmSync(tmp, { recursive: true, force: true });
-    logTimings(timings);
-  });
-
-  it('installs from the VSIX, runs an experiment and a sweep from the palette, and draws the results', { timeout: 6 * 60_000 }, async () => {
-    try {
+  it('installs from the VSIX, runs an experiment and a sweep from the palette, and draws the results', { timeout: 6 * 60_000 }, () =>
+    suite.guard('extension-failure', async () => {
       // The shipped package, built from dist/ the way `npm run package` builds it.
       const vsix = await phase('package VSIX', () => packageVsix(REPO_ROOT, path.join(tmp, 'sparse-attention-lab.vsix')));
-      await phase('install VSIX', () => installVsix(bin, vsix, extensionsDir, userDataDir));
+      await suite.installVsix(vsix);
       mkdirSync(workspace, { recursive: true });
       writeFileSync(path.join(workspace, 'tiny-and.experiment.json'), JSON.stringify(EXPERIMENT, null, 2) + '\n');
       writeFileSync(path.join(workspace, 'tiny.sweep.json'), JSON.stringify(SWEEP, null, 2) + '\n');
-      server = await phase('start code-server', () =>
-        startCodeServer({ bin, workspace, extensionsDir, userDataDir, settings: { 'sparseAttention.backend': 'wasm', 'sparseAttention.maxWorkers': 2 } }),
-      );
-      wb = await phase('open workbench', () => openWorkbench(server!.url, workspace));
-      const { page } = wb;
+      const page = await suite.open({ settings: { 'sparseAttention.backend': 'wasm', 'sparseAttention.maxWorkers': 2 } });
 
       // The sidebar: the authoring form (a webview) and the tree listing the workspace's files.
       await phase('open sidebar', async () => {
@@ -240,9 +207,5 @@ describe('Sparse Attention Lab in a real VS Code (code-server + Chromium)', () =
         await productShot(page, 'results-sweep');
       });
       await assertNoErrorToast(page, 'finishing');
-    } catch (err) {
-      await reportFailure(wb, server, 'extension-failure');
-      throw err;
-    }
-  });
+    }));
 });

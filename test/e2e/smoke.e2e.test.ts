@@ -3,28 +3,11 @@
 // check the canvas it painted. Run: node --import tsx --test test/e2e/smoke.e2e.test.ts
 // The first run installs code-server (scripts/ensure-code-server.sh): a minute or two.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import {
-  type CodeServer,
-  type Workbench,
-  canvasInkedPixels,
-  clickActivityBar,
-  e2eFolders,
-  ensureCodeServer,
-  logTimings,
-  findFrameWith,
-  installVsix,
-  openWorkbench,
-  reportFailure,
-  packageVsix,
-  phaseTimer,
-  runCommand,
-  screenshot,
-  startCodeServer,
-  waitForFile,
-} from './codeServer';
+import { describe, it } from 'node:test';
+import { canvasInkedPixels, clickActivityBar, findFrameWith, packageVsix, runCommand, screenshot, waitForFile } from './codeServer';
+import { e2eSuite } from './e2eSuite';
 
 const PROBE_COMMAND = 'E2E Probe: Hello';
 
@@ -73,37 +56,20 @@ exports.deactivate = () => {};
 }
 
 describe('e2e harness smoke: code-server + Chromium + probe extension', () => {
-  const { phase, timings } = phaseTimer();
-  const { tmp, workspace, extensionsDir, userDataDir } = e2eFolders('sa-e2e-smoke-');
-  let bin = '';
-  let server: CodeServer | undefined;
-  let wb: Workbench | undefined;
+  const suite = e2eSuite('sa-e2e-smoke-');
+  const { phase, tmp, workspace } = suite;
 
-  // One-time install, bounded apart from the test itself (a fresh machine needs apt + npm).
-  before(async () => {
-    bin = await phase('ensure code-server', () => ensureCodeServer());
-  }, { timeout: 15 * 60_000 });
-
-  after(async () => {
-    await wb?.browser.close().catch(() => {});
-    await server?.stop();
-    rmSync(tmp, { recursive: true, force: true });
-    logTimings(timings);
-  });
-
-  it('runs a palette command that opens a webview with a painted canvas', { timeout: 4 * 60_000 }, async () => {
-    try {
+  it('runs a palette command that opens a webview with a painted canvas', { timeout: 4 * 60_000 }, () =>
+    suite.guard('smoke-failure', async () => {
       const vsix = await phase('package probe VSIX', () => {
         const dir = path.join(tmp, 'probe');
         writeProbeExtension(dir);
         return packageVsix(dir, path.join(tmp, 'e2e-probe.vsix'));
       });
-      await phase('install VSIX', () => installVsix(bin, vsix, extensionsDir, userDataDir));
+      await suite.installVsix(vsix);
       mkdirSync(workspace, { recursive: true });
       writeFileSync(path.join(workspace, 'hello.txt'), 'a throwaway workspace\n');
-      server = await phase('start code-server', () => startCodeServer({ bin, workspace, extensionsDir, userDataDir }));
-      wb = await phase('open workbench', () => openWorkbench(server!.url, workspace));
-      const { page } = wb;
+      const page = await suite.open();
 
       await phase('activity bar', async () => {
         await clickActivityBar(page, 'Search');
@@ -132,16 +98,12 @@ describe('e2e harness smoke: code-server + Chromium + probe extension', () => {
       });
 
       await phase('stop', async () => {
-        await wb!.browser.close();
-        wb = undefined;
-        const pid = server!.pid;
-        await server!.stop();
-        server = undefined;
+        await suite.wb!.browser.close();
+        suite.wb = undefined;
+        const pid = suite.server!.pid;
+        await suite.server!.stop();
+        suite.server = undefined;
         assert.throws(() => process.kill(-pid, 0), /ESRCH/, 'no process of code-server’s group is left');
       });
-    } catch (err) {
-      await reportFailure(wb, server, 'smoke-failure');
-      throw err;
-    }
-  });
+    }));
 });

@@ -2,28 +2,11 @@
 // opens experiments (authoring and viewing), but Run from the palette explains that training needs
 // trust and starts nothing.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import {
-  type CodeServer,
-  REPO_ROOT,
-  type Workbench,
-  clickActivityBar,
-  e2eFolders,
-  ensureCodeServer,
-  installVsix,
-  logTimings,
-  notificationTexts,
-  openWorkbench,
-  packageVsix,
-  phaseTimer,
-  reportFailure,
-  runCommand,
-  screenshot,
-  startCodeServer,
-  waitFor,
-} from './codeServer';
+import { describe, it } from 'node:test';
+import { REPO_ROOT, clickActivityBar, notificationTexts, packageVsix, runCommand, screenshot, waitFor } from './codeServer';
+import { e2eSuite } from './e2eSuite';
 
 const EXPERIMENT = {
   version: 1,
@@ -35,34 +18,17 @@ const EXPERIMENT = {
 };
 
 describe('Sparse Attention Lab in an untrusted workspace (code-server + Chromium)', () => {
-  const { phase, timings } = phaseTimer();
-  const { tmp, workspace, extensionsDir, userDataDir } = e2eFolders('sa-e2e-untrusted-');
-  let bin = '';
-  let server: CodeServer | undefined;
-  let wb: Workbench | undefined;
+  const suite = e2eSuite('sa-e2e-untrusted-');
+  const { phase, tmp, workspace } = suite;
 
-  before(async () => {
-    bin = await phase('ensure code-server', () => ensureCodeServer());
-  }, { timeout: 15 * 60_000 });
-
-  after(async () => {
-    await wb?.browser.close().catch(() => {});
-    await server?.stop();
-    rmSync(tmp, { recursive: true, force: true });
-    logTimings(timings);
-  });
-
-  it('lists the experiment but refuses to train, saying why', { timeout: 4 * 60_000 }, async () => {
-    try {
-      const vsix = await phase('package VSIX', () => packageVsix(REPO_ROOT, path.join(tmp, 'sparse-attention-lab.vsix')));
-      await phase('install VSIX', () => installVsix(bin, vsix, extensionsDir, userDataDir));
+  it('lists the experiment but refuses to train, saying why', { timeout: 4 * 60_000 }, () =>
+    suite.guard('untrusted-failure', async () => {
+      await suite.installVsix(await phase('package VSIX', () => packageVsix(REPO_ROOT, path.join(tmp, 'sparse-attention-lab.vsix'))));
       mkdirSync(workspace, { recursive: true });
       writeFileSync(path.join(workspace, 'untrusted-and.experiment.json'), JSON.stringify(EXPERIMENT, null, 2) + '\n');
       // Trust on, no prompt: the folder opens in restricted mode, as an unknown folder does.
       const settings = { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' };
-      server = await phase('start code-server', () => startCodeServer({ bin, workspace, extensionsDir, userDataDir, settings, workspaceTrust: true }));
-      wb = await phase('open workbench', () => openWorkbench(server!.url, workspace));
-      const { page } = wb;
+      const page = await suite.open({ settings, workspaceTrust: true });
 
       await phase('open sidebar', async () => {
         await clickActivityBar(page, 'Sparse Attention');
@@ -76,9 +42,5 @@ describe('Sparse Attention Lab in an untrusted workspace (code-server + Chromium
       await page.waitForTimeout(2_000); // a trainer, had one started, would have written its run folder by now
       assert.equal(existsSync(path.join(workspace, '.sparse-attention')), false, 'nothing was trained or written');
       await phase('screenshot', () => screenshot(page, 'untrusted-workspace'));
-    } catch (err) {
-      await reportFailure(wb, server, 'untrusted-failure');
-      throw err;
-    }
-  });
+    }));
 });
