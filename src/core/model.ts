@@ -94,7 +94,7 @@ function gelu(x: tf.Tensor): tf.Tensor {
   return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
 }
 
-function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
+export function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const { mean, variance } = tf.moments(x, -1, true);
   return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), g), b);
 }
@@ -158,14 +158,20 @@ function mlp(x: tf.Tensor3D, p: Params, l: number): tf.Tensor3D {
   return tf.reshape(linear(h as tf.Tensor2D, p[`h${l}.mlp.w2`], p[`h${l}.mlp.b2`]), [B, n, d]);
 }
 
-function transformerForward(x: tf.Tensor2D, p: Params, cfg: ModelConfig, fullAttention: boolean): ForwardResult {
+/** Tokens: [CLS] first, then each bit, plus the learned position embedding → (B, T + 1, d). */
+export function embed(x: tf.Tensor2D, p: Params, d: number): tf.Tensor3D {
   const [B, T] = x.shape;
-  const d = cfg.dModel;
   // Bit embedding as x·e1 + (1−x)·e0: a gather would need a gradient kernel WASM lacks.
   const bits = tf.reshape(x, [B, T, 1]);
   const tok = tf.add(tf.mul(bits, p['emb.bit1']), tf.mul(tf.sub(1, bits), p['emb.bit0'])); // (B, T, d)
   const cls = tf.tile(tf.reshape(p['emb.cls'], [1, 1, d]), [B, 1, 1]); // (B, 1, d)
-  let h = tf.add(tf.concat([cls, tok], 1), p['emb.pos']) as tf.Tensor3D; // (B, n, d)
+  return tf.add(tf.concat([cls, tok], 1), p['emb.pos']) as tf.Tensor3D;
+}
+
+function transformerForward(x: tf.Tensor2D, p: Params, cfg: ModelConfig, fullAttention: boolean): ForwardResult {
+  const [B] = x.shape;
+  const d = cfg.dModel;
+  let h = embed(x, p, d); // (B, n, d)
   const maps: tf.Tensor4D[] = [];
   for (let l = 0; l < cfg.layers; l++) {
     const clsOnly = !fullAttention && l === cfg.layers - 1;

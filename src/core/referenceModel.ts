@@ -7,18 +7,15 @@
 //   - GELU with tf.pow(x, 3) (nanoGPT's NewGELU).
 // Same parameters (model.ts initParams) and the same mathematics as the fast path, so the two give
 // the same logits up to float32 rounding. Do not optimise this file: it is the "before" of the
-// benchmark (`npm run bench`) and SPARSE_ATTENTION_IMPL=reference.
+// benchmark (`npm run bench`) and SPARSE_ATTENTION_IMPL=reference. It shares only what both
+// implementations compute identically (the embedding, LayerNorm): a faster one there speeds up this
+// baseline too, so it can never inflate the measured speed-up.
 import * as tf from '@tensorflow/tfjs-core';
-import type { ForwardResult, ModelConfig, Params } from './model';
+import { type ForwardResult, type ModelConfig, type Params, embed, layerNorm } from './model';
 
 function gelu(x: tf.Tensor): tf.Tensor {
   const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
   return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
-}
-
-function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), g), b);
 }
 
 /** x (B, n, in) · w (in, out) + b over the flattened tokens, as torch's F.linear does. */
@@ -50,12 +47,9 @@ function mlp(x: tf.Tensor3D, p: Params, l: number): tf.Tensor3D {
 
 /** The Transformer only; the MLP baseline has a single implementation (model.ts). */
 export function referenceTransformerForward(x: tf.Tensor2D, p: Params, cfg: ModelConfig): ForwardResult {
-  const [B, T] = x.shape;
+  const [B] = x.shape;
   const d = cfg.dModel;
-  const bits = tf.reshape(x, [B, T, 1]);
-  const tok = tf.add(tf.mul(bits, p['emb.bit1']), tf.mul(tf.sub(1, bits), p['emb.bit0'])); // (B, T, d)
-  const cls = tf.tile(tf.reshape(p['emb.cls'], [1, 1, d]), [B, 1, 1]); // (B, 1, d)
-  let h = tf.add(tf.concat([cls, tok], 1), p['emb.pos']) as tf.Tensor3D; // (B, n, d)
+  let h = embed(x, p, d); // (B, n, d)
   const maps: tf.Tensor4D[] = [];
   for (let l = 0; l < cfg.layers; l++) {
     const a = attention(layerNorm(h, p[`h${l}.ln1.g`], p[`h${l}.ln1.b`]) as tf.Tensor3D, p, l, cfg.heads);
