@@ -3,7 +3,7 @@
 // render cost. Tables go to stdout, progress to stderr, everything to bench-results/*.json.
 //   --quick        fewer steps everywhere and a reduced sweep (for developing the bench itself)
 //   --skip-sweeps  leave out the sweep wall times (minutes each)
-//   --sweep-file   the sweep to time (default examples/and-sweep.json)
+//   --sweep-file   the sweep to time (default examples/and-sweep.sweep.json)
 //   --cli          the CLI the sweeps run (default bin/sparse-attention.js, i.e. dist/cli.js); for a
 //                  bundle built elsewhere when the full build is unavailable
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     'skip-sweeps': { type: 'boolean', default: false },
-    'sweep-file': { type: 'string', default: 'examples/and-sweep.json' },
+    'sweep-file': { type: 'string', default: 'examples/and-sweep.sweep.json' },
     cli: { type: 'string', default: CLI },
   },
 });

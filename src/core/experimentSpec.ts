@@ -57,6 +57,10 @@ export const ModelSchema = z.strictObject({
     .describe('Initial weights: "fan-in" = N(0, 1/fan_in), embeddings N(0, 1); "normal-0.02" = all N(0, 0.02²) (GPT-2 style).'),
 });
 
+/** `reached`: early stop at the first evaluation on target; `final`: all maxSteps, judged at the end. */
+export const SUCCESS_RULES = ['reached', 'final'] as const;
+export type SuccessRule = (typeof SUCCESS_RULES)[number];
+
 export const TrainingSchema = z.strictObject({
   learningRate: z.number().gt(0, { error: 'must be > 0' }).max(1, { error: 'must be ≤ 1' }).default(0.001),
   weightDecay: z.number().min(0, { error: 'must be ≥ 0' }).max(1, { error: 'must be ≤ 1' }).default(0),
@@ -68,6 +72,13 @@ export const TrainingSchema = z.strictObject({
   maxSteps: int('maxSteps', 1, 10_000_000).default(5000),
   evalEvery: int('evalEvery', 1, 10_000_000).default(100),
   targetAccuracy: z.number().gt(0, { error: 'must be > 0' }).max(1, { error: 'must be ≤ 1' }).default(0.99),
+  successWhen: z
+    .enum(SUCCESS_RULES, { error: 'must be "reached" or "final"' })
+    .default('reached')
+    .describe(
+      'When a run counts as a success. "reached": stop at the first evaluation with test accuracy ≥ targetAccuracy. ' +
+        '"final": train all maxSteps and judge the test accuracy at the end (the paper\'s protocol).',
+    ),
 });
 
 /** Checks that need more than one field. Shared with sweeps, which vary T and trainSize. */

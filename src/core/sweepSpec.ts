@@ -9,6 +9,7 @@ import {
   MAX_T,
   ModelSchema,
   TaskSchema,
+  SUCCESS_RULES,
   TrainingSchema,
   checkConsistency,
 } from './experimentSpec';
@@ -19,18 +20,21 @@ const int = (min: number, max: number) =>
 /** Fields a sweep sets per cell; present in `base` they would be silently overridden, so refuse them. */
 const SetBySweep = z.unknown().refine(() => false, { error: 'is set by the sweep (contextLengths / trainSizes); remove it from base' }).optional();
 
+/** `successWhen` is one rule for the whole sweep (every cell and variant must be judged alike). */
+const SetByTopLevel = z.unknown().refine(() => false, { error: 'is set for the whole sweep: use the top-level "successWhen"' }).optional();
+
 const BaseSchema = z.strictObject({
   task: TaskSchema.extend({ T: SetBySweep }),
   data: DataSchema.extend({ trainSize: SetBySweep }).prefault({}),
   model: ModelSchema.prefault({}),
-  training: TrainingSchema.prefault({}),
+  training: TrainingSchema.extend({ successWhen: SetByTopLevel }).prefault({}),
   seed: int(0, 2 ** 31 - 1).default(0),
 });
 
 const Override = z.strictObject({
   label: z.string().regex(/^[A-Za-z0-9._-]+$/, { error: 'may only contain letters, digits, ".", "_" and "-"' }).optional(),
   model: ModelSchema.partial().optional(),
-  training: TrainingSchema.partial().optional(),
+  training: TrainingSchema.partial().extend({ successWhen: SetByTopLevel }).optional(),
 });
 
 const TrainSizeRange = z
@@ -56,6 +60,13 @@ export const SweepSchema = z
     search: z.enum(['bisect', 'grid'], { error: 'must be "bisect" or "grid"' }).default('bisect'),
     seeds: int(1, 1000).default(3),
     successRate: z.number().gt(0, { error: 'must be > 0' }).max(1, { error: 'must be ≤ 1' }).default(0.67),
+    successWhen: z
+      .enum(SUCCESS_RULES, { error: 'must be "reached" or "final"' })
+      .default('reached')
+      .describe('"reached": a run succeeds at the first evaluation on target (early stop); "final": every run trains all maxSteps and is judged at the end.'),
+    bootstrap: int(0, 100_000)
+      .default(1000)
+      .describe('Resamples of the runs inside each cell for the verdict\'s support and intervals (0: point estimates only).'),
     compareWith: z.array(Override).default([]),
   })
   .superRefine((sweep, ctx) => {
@@ -127,7 +138,7 @@ export function cellExperiment(sweep: Sweep, key: CellKey, k: number): Experimen
   return ExperimentSchema.parse(cellExperimentInput(sweep, key, k));
 }
 
-function cellExperimentInput(sweep: Pick<Sweep, 'name' | 'base' | 'compareWith'>, key: CellKey, k: number): ExperimentInput {
+function cellExperimentInput(sweep: Pick<Sweep, 'name' | 'base' | 'compareWith' | 'successWhen'>, key: CellKey, k: number): ExperimentInput {
   const o = key.variant === 0 ? {} : sweep.compareWith[key.variant - 1];
   const label = variantLabels(sweep)[key.variant];
   return {
@@ -136,7 +147,7 @@ function cellExperimentInput(sweep: Pick<Sweep, 'name' | 'base' | 'compareWith'>
     task: { ...sweep.base.task, T: key.T },
     data: { ...sweep.base.data, trainSize: key.m },
     model: { ...sweep.base.model, ...o.model },
-    training: { ...sweep.base.training, ...o.training },
+    training: { ...sweep.base.training, ...o.training, successWhen: sweep.successWhen },
     seed: sweep.base.seed + k,
   };
 }

@@ -1,5 +1,6 @@
 // The training loop: AdamW on binary cross-entropy over the finite training set, evaluation every
-// `evalEvery` steps, early stop at the target accuracy, divergence detection. Pure science: it
+// `evalEvery` steps, success by the experiment's rule (early stop at the target accuracy, or the
+// accuracy after all steps), divergence detection. Pure science: it
 // reports through callbacks and knows nothing of files, processes or editors.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset, Split } from './dataset';
@@ -116,7 +117,7 @@ class BatchSampler {
 
 export async function train(spec: Experiment, data: Dataset, hooks: TrainHooks = {}): Promise<TrainResult> {
   const cfg = modelConfig(spec);
-  const { learningRate: lr, weightDecay, maxSteps, evalEvery, targetAccuracy } = spec.training;
+  const { learningRate: lr, weightDecay, maxSteps, evalEvery, targetAccuracy, successWhen } = spec.training;
   const params = initParams(cfg, rngFor(spec.seed, 'init'));
   const vars = Object.values(params);
   const decayed = Object.entries(params).filter(([name]) => isDecayed(name)).map(([, v]) => v);
@@ -162,10 +163,11 @@ export async function train(spec: Experiment, data: Dataset, hooks: TrainHooks =
         step,
         n,
         relevant: data.target.relevant,
-        layers: maps.map((m) => ({
+        layers: maps.map((m, l) => ({
           heads: range(0, cfg.heads).map((h) => {
             const pooled = poolMap(m, h * n * n, n, MAP_CELLS);
-            return { cls: Array.from(m.subarray(h * n * n, h * n * n + n), round4), size: pooled.size, cells: pooled.cells.map(round4) };
+            const cls = Array.from(m.subarray(h * n * n, h * n * n + n), round4);
+            return { cls, size: pooled.size, cells: pooled.cells.map(round4), onRelevant: perHead[l][h] };
           }),
         })),
       });
@@ -203,10 +205,13 @@ export async function train(spec: Experiment, data: Dataset, hooks: TrainHooks =
       lossCount++;
       hooks.onStep?.(step, loss);
       if (step % evalEvery === 0 || step === maxSteps) {
-        if (evaluate(step) >= targetAccuracy) {
+        const testAccuracy = evaluate(step);
+        // `reached` stops at the first evaluation on target; `final` judges only the last one.
+        if (successWhen === 'reached' && testAccuracy >= targetAccuracy) {
           status = 'succeeded';
           break;
         }
+        if (successWhen === 'final' && step === maxSteps && testAccuracy >= targetAccuracy) status = 'succeeded';
       }
       // Let signals and IPC messages (stop) through between steps.
       await new Promise((resolve) => setImmediate(resolve));

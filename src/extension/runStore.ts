@@ -2,7 +2,7 @@
 // IPC or replayed from events.jsonl). Pure: no vscode import, so it is unit-tested directly.
 import type { AttentionEvent, RunEvent } from '../protocol/runEvents';
 import type { RunView, SweepView } from '../protocol/panelMessages';
-import type { SweepEvent } from '../protocol/sweepEvents';
+import { type SweepEvent, emptyVariant, fitOf, summaryVariants } from '../protocol/sweepEvents';
 
 /** Attention snapshots kept per run for the step slider; older ones are thinned evenly. */
 export const MAX_SNAPSHOTS = 50;
@@ -68,7 +68,7 @@ export class RunStore {
     switch (e.type) {
       case 'sweep-started':
         sweep.plannedRuns = e.plannedRuns;
-        sweep.variants = e.variants.map((label) => ({ label, points: [], fits: null, best: null, verdict: null }));
+        sweep.variants = e.variants.map((label, i) => emptyVariant(label, e.protocols[i]));
         break;
       case 'cell-finished':
         sweep.runsDone = e.runsDone;
@@ -81,13 +81,13 @@ export class RunStore {
       }
       case 'fit-updated': {
         const v = sweep.variants.find((x) => x.label === e.variant);
-        if (v) Object.assign(v, { fits: e.fits, best: e.best, verdict: e.verdict });
+        if (v) Object.assign(v, fitOf(e));
         break;
       }
       case 'sweep-summary':
         sweep.summary = e;
         sweep.status = e.status;
-        sweep.variants = [e, ...e.compare].map(({ label, points, fits, best, verdict }) => ({ label, points, fits, best, verdict }));
+        sweep.variants = summaryVariants(e);
         break;
       default:
         break;

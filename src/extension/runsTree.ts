@@ -101,7 +101,7 @@ export class RunsTree implements vscode.TreeDataProvider<Node> {
     const summary = live?.summary ?? readSweepSummary(node.sweepDir);
     const status = live?.status ?? summary?.status ?? 'cancelled';
     const item = new vscode.TreeItem('m*(T) results', vscode.TreeItemCollapsibleState.None);
-    item.iconPath = new vscode.ThemeIcon(status === 'running' ? 'sync~spin' : status === 'completed' ? 'graph' : 'circle-slash');
+    item.iconPath = new vscode.ThemeIcon(status === 'running' ? 'sync~spin' : status === 'completed' ? 'graph' : status === 'incomplete' ? 'warning' : 'circle-slash');
     item.description =
       status === 'running' ? `${live?.runsDone ?? 0}/${live?.plannedRuns ?? '?'} runs` : summary?.best ? `${status} · best fit: ${summary.best}` : status;
     item.tooltip = summary?.verdict ?? node.sweepDir;

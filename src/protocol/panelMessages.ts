@@ -21,7 +21,7 @@ export const RunView = z.object({
 export const SweepView = z.object({
   sweepId: z.string(),
   name: z.string(),
-  status: z.enum(['running', 'completed', 'cancelled', 'failed']),
+  status: z.enum(['running', 'completed', 'incomplete', 'cancelled', 'failed']),
   runsDone: z.number().int(),
   plannedRuns: z.number().int(),
   successRate: z.number(),

@@ -44,6 +44,8 @@ export const HeadMap = z.object({
   /** The n × n map mean-pooled to size × size cells, row-major. */
   size: z.number().int(),
   cells: z.array(finite),
+  /** [CLS] mass on the relevant positions (variableCreation.ts); absent in recordings before 0.2. */
+  onRelevant: finite.optional(),
 });
 
 export const AttentionEvent = z.object({

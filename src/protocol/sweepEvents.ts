@@ -1,27 +1,65 @@
 // Sweep events: written to <sweepDir>/events.jsonl, printed by `sweep --json`, consumed by the
-// results panel. Part of the one contract, validated on arrival like run events.
+// results panel. Part of the one contract, validated on arrival like run events. Every science
+// quantity in them (cell status, m*, fits, the curve to draw, the verdict) is computed in src/core;
+// the panel, the CLI and the HTML report only render it.
 import { z } from 'zod';
 
 const Interval = z.tuple([z.number().nullable(), z.number().nullable()]);
-const Cell = z.object({ m: z.number().int(), successes: z.number().int(), trials: z.number().int(), failedRuns: z.number().int() });
+const Range = z.tuple([z.number(), z.number()]);
+const Model = z.enum(['log', 'linear', 'power']);
+
+const Cell = z.object({
+  m: z.number().int(),
+  successes: z.number().int(),
+  trials: z.number().int(),
+  /** Runs that crashed on every attempt. */
+  failedRuns: z.number().int(),
+  status: z.enum(['passed', 'failed', 'incomplete']),
+  /** Wilson 95 % interval of the success share. */
+  wilson: Range,
+});
+
+const Logistic = z.discriminatedUnion('identified', [
+  z.object({ identified: z.literal(true), mStar: z.number(), interval: Range, slope: z.number() }),
+  z.object({ identified: z.literal(false), reason: z.string() }),
+]);
 
 export const SweepPoint = z.object({
   T: z.number().int(),
+  status: z.enum(['found', 'censored', 'incomplete', 'pending']),
   mStar: z.number().nullable(),
   interval: Interval,
-  logistic: z.object({ mStar: z.number(), interval: z.tuple([z.number(), z.number()]), slope: z.number() }).optional(),
+  incompleteAt: z.array(z.number().int()),
+  logistic: Logistic.optional(),
   cells: z.array(Cell),
 });
 
-const FitSchema = z.object({ a: z.number(), b: z.number().optional(), c: z.number().optional(), r2: z.number(), aic: z.number() });
+const FitSchema = z.object({ a: z.number(), b: z.number().optional(), c: z.number().optional(), rss: z.number(), r2: z.number(), aicc: z.number() });
 export const Fits = z.object({ log: FitSchema, linear: FitSchema, power: FitSchema });
 
-export const VariantResult = z.object({
-  label: z.string(),
-  points: z.array(SweepPoint),
+/** What the fits of one variant say; sent live (without the bootstrap) and in the summary (with it). */
+export const VariantFit = z.object({
   fits: Fits.nullable(),
-  best: z.enum(['log', 'linear', 'power']).nullable(),
+  best: Model.nullable(),
   verdict: z.string().nullable(),
+  /** The best fit as points to draw. */
+  curve: z.array(z.object({ T: z.number(), m: z.number() })),
+  /** T whose m* is only a lower bound (nothing passed up to the largest size). */
+  censored: z.array(z.number().int()),
+  /** T left out of the fits: crashed runs left m* open. */
+  incomplete: z.array(z.number().int()),
+  /** Shares of bootstrap resamples won by each model (sum 1); null without a bootstrap. */
+  verdictSupport: z.object({ log: z.number(), linear: z.number(), power: z.number() }).nullable(),
+  /** b of a + b·ln T and c of a·T^c with bootstrap 95 % intervals; null without a bootstrap. */
+  slope: z.object({ b: z.number(), interval: Range }).nullable(),
+  exponent: z.object({ c: z.number(), interval: Range }).nullable(),
+});
+
+export const VariantResult = VariantFit.extend({
+  label: z.string(),
+  /** The protocol behind the figure (model, init, optimiser, steps, success rule, seeds). */
+  protocol: z.string(),
+  points: z.array(SweepPoint),
 });
 
 export const SweepStarted = z.object({
@@ -29,6 +67,10 @@ export const SweepStarted = z.object({
   name: z.string(),
   sweepDir: z.string(),
   variants: z.array(z.string()),
+  /** One line per variant, as VariantResult.protocol. */
+  protocols: z.array(z.string()),
+  successRate: z.number(),
+  successWhen: z.enum(['reached', 'final']),
   contextLengths: z.array(z.number().int()),
   candidates: z.array(z.number().int()),
   plannedRuns: z.number().int(),
@@ -44,24 +86,24 @@ export const CellFinished = z.object({
   trials: z.number().int(),
   failedRuns: z.number().int(),
   reused: z.number().int(),
-  succeeded: z.boolean(),
+  status: z.enum(['passed', 'failed', 'incomplete']),
   runsDone: z.number().int(),
   plannedRuns: z.number().int(),
 });
 export const RunFailed = z.object({ type: z.literal('run-failed'), runId: z.string(), attempt: z.number().int(), reason: z.string() });
 export const MStarUpdated = z.object({ type: z.literal('mstar-updated'), variant: z.string(), point: SweepPoint });
-export const FitUpdated = z.object({
-  type: z.literal('fit-updated'),
-  variant: z.string(),
-  fits: Fits,
-  best: z.enum(['log', 'linear', 'power']),
-  verdict: z.string(),
-});
+export const FitUpdated = VariantFit.extend({ type: z.literal('fit-updated'), variant: z.string() });
+
+const CellRef = z.object({ variant: z.string(), T: z.number().int(), m: z.number().int() });
 
 export const SweepSummary = VariantResult.extend({
   type: z.literal('sweep-summary'),
   name: z.string(),
-  status: z.enum(['completed', 'cancelled']),
+  /** `incomplete`: a cell on some m* path crashed after its retry (see `reason`, `incompleteCells`). */
+  status: z.enum(['completed', 'incomplete', 'cancelled']),
+  /** One line saying why the status is not `completed`; null when it is. */
+  reason: z.string().nullable(),
+  incompleteCells: z.array(CellRef),
   sweepDir: z.string(),
   compare: z.array(VariantResult),
   runsExecuted: z.number().int(),
@@ -72,7 +114,25 @@ export const SweepSummary = VariantResult.extend({
 
 export const SweepEvent = z.discriminatedUnion('type', [SweepStarted, CellStarted, CellFinished, RunFailed, MStarUpdated, FitUpdated, SweepSummary]);
 
+/** A variant before any cell has finished (the host's store and the panel both start from it). */
+export function emptyVariant(label: string, protocol = ''): VariantResult {
+  return { label, protocol, points: [], fits: null, best: null, verdict: null, curve: [], censored: [], incomplete: [], verdictSupport: null, slope: null, exponent: null };
+}
+
+/** The VariantFit part of a fit-updated event, to assign onto a variant. */
+export function fitOf(e: z.infer<typeof FitUpdated>): VariantFit {
+  const { type: _type, variant: _variant, ...fit } = e;
+  return fit;
+}
+
+/** A summary's variants, main first. */
+export const summaryVariants = (s: SweepSummary): VariantResult[] =>
+  [s, ...s.compare].map(({ label, protocol, points, fits, best, verdict, curve, censored, incomplete, verdictSupport, slope, exponent }) => ({
+    label, protocol, points, fits, best, verdict, curve, censored, incomplete, verdictSupport, slope, exponent,
+  }));
+
 export type SweepPoint = z.infer<typeof SweepPoint>;
+export type VariantFit = z.infer<typeof VariantFit>;
 export type VariantResult = z.infer<typeof VariantResult>;
 export type SweepSummary = z.infer<typeof SweepSummary>;
 export type SweepEvent = z.infer<typeof SweepEvent>;

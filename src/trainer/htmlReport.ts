@@ -3,10 +3,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { cellSucceeds } from '../core/sampleComplexity';
-import { SweepSchema } from '../core/sweepSpec';
+import { MODEL_NAMES, fitFormula } from '../core/fitCurve';
 import type { AttentionEvent, MetricsEvent, StartedEvent } from '../protocol/runEvents';
-import { SweepSummary } from '../protocol/sweepEvents';
+import { type SweepPoint, SweepSummary, type VariantResult, summaryVariants } from '../protocol/sweepEvents';
 import { readEvents, readSummary } from './runFiles';
 
 /** Chart.js's UMD build: copied next to the bundle by the build, else from node_modules. */
@@ -24,7 +23,7 @@ const num = (v: number | null | undefined, d = 3) => (v === null || v === undefi
 
 const STYLE = `body{font:14px system-ui,sans-serif;margin:2rem auto;max-width:1000px;color:#222}
 table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.25rem .6rem;text-align:right}
-th{background:#f3f3f3}.chart{height:340px;margin:1rem 0}.verdict{font-weight:600}.ok{background:#d9f2d9}.bad{background:#f6dada}
+th{background:#f3f3f3}.chart{height:340px;margin:1rem 0}.verdict{font-weight:600}.ok{background:#d9f2d9}.bad{background:#f6dada}.incomplete{background:#f6eec0}tr.best td{font-weight:600}small{color:#666}
 code{background:#f3f3f3;padding:0 .2rem}`;
 
 function page(title: string, body: string, script: string): string {
@@ -74,19 +73,32 @@ options:{maintainAspectRatio:false,animation:false,scales:{x:{title:{display:tru
   return page(`Run ${path.basename(runDir)}`, body, script);
 }
 
+const pct = (v: number) => `${Math.round(v * 100)} %`;
+
+function mStarCell(p: SweepPoint): string {
+  if (p.status === 'found') return String(p.mStar);
+  if (p.status === 'censored') return `&gt; ${p.interval[0]} (censored)`;
+  if (p.status === 'incomplete') return `open (crashed at m = ${p.incompleteAt.join(', ')})`;
+  return '–';
+}
+
+/** The sweep report renders what the sweep computed (src/core): cell status, m*, fits, curve, verdict. */
 export function sweepReport(sweepDir: string): string {
-  const summary = SweepSummary.parse(JSON.parse(readFileSync(path.join(sweepDir, 'summary.json'), 'utf8')));
-  const variants = [summary, ...summary.compare];
-  const rate = SweepSchema.parse(JSON.parse(readFileSync(path.join(sweepDir, 'sweep.json'), 'utf8'))).successRate;
-  const variantBlock = (v: (typeof variants)[number]) => {
+  const raw = JSON.parse(readFileSync(path.join(sweepDir, 'summary.json'), 'utf8'));
+  const parsed = SweepSummary.safeParse(raw);
+  if (!parsed.success) throw new Error(`${sweepDir}/summary.json was written by an older version: run the sweep again to update it (finished runs are reused)`);
+  const summary = parsed.data;
+  const variants = summaryVariants(summary);
+  const variantBlock = (v: VariantResult) => {
     const fits = v.fits;
+    const support = v.verdictSupport;
     const fitRows = fits
-      ? `<table><tr><th>model</th><th>parameters</th><th>R²</th><th>AIC</th></tr>
-<tr><td>a + b·ln T</td><td>a = ${num(fits.log.a, 1)}, b = ${num(fits.log.b, 2)}</td><td>${num(fits.log.r2)}</td><td>${num(fits.log.aic, 1)}</td></tr>
-<tr><td>a + b·T</td><td>a = ${num(fits.linear.a, 1)}, b = ${num(fits.linear.b, 3)}</td><td>${num(fits.linear.r2)}</td><td>${num(fits.linear.aic, 1)}</td></tr>
-<tr><td>a·T^c</td><td>a = ${num(fits.power.a, 2)}, c = ${num(fits.power.c, 2)}</td><td>${num(fits.power.r2)}</td><td>${num(fits.power.aic, 1)}</td></tr></table>
+      ? `<table><tr><th>model</th><th>fitted</th><th>R²</th><th>AICc</th><th>wins in bootstrap</th></tr>
+${(['log', 'linear', 'power'] as const)
+  .map((k) => `<tr${v.best === k ? ' class="best"' : ''}><td>${MODEL_NAMES[k]}${v.best === k ? ' (best)' : ''}</td><td>${esc(fitFormula(k, fits[k]))}</td><td>${num(fits[k].r2)}</td><td>${num(fits[k].aicc, 1)}</td><td>${support ? pct(support[k]) : '–'}</td></tr>`)
+  .join('\n')}</table>
 <p class="verdict">${esc(v.verdict ?? '')}</p>`
-      : '<p>Fits need m* at three or more context lengths.</p>';
+      : '<p>Fits need m* (or a lower bound) at three or more context lengths, two of them found.</p>';
     const sizes = [...new Set(v.points.flatMap((p) => p.cells.map((c) => c.m)))].sort((a, b) => a - b);
     const grid = `<table><tr><th>T \\ m</th>${sizes.map((m) => `<th>${m}</th>`).join('')}<th>m*</th><th>interval</th></tr>
 ${v.points
@@ -94,30 +106,35 @@ ${v.points
     const cells = sizes.map((m) => {
       const c = p.cells.find((x) => x.m === m);
       if (!c) return '<td></td>';
-      const ok = cellSucceeds(c, rate);
-      return `<td class="${ok ? 'ok' : 'bad'}">${c.successes}/${c.trials}${c.failedRuns ? ` (${c.failedRuns} failed)` : ''}</td>`;
+      const cls = c.status === 'passed' ? 'ok' : c.status === 'failed' ? 'bad' : 'incomplete';
+      return `<td class="${cls}">${c.successes}/${c.trials} <small>${pct(c.wilson[0])}–${pct(c.wilson[1])}</small>${c.failedRuns ? ` <small>(${c.failedRuns} crashed)</small>` : ''}</td>`;
     });
-    return `<tr><th>${p.T}</th>${cells.join('')}<td>${p.mStar ?? '–'}</td><td>[${p.interval[0] ?? '–'}, ${p.interval[1] ?? '–'}]</td></tr>`;
+    return `<tr><th>${p.T}</th>${cells.join('')}<td>${mStarCell(p)}</td><td>[${p.interval[0] ?? '–'}, ${p.interval[1] ?? '–'}]</td></tr>`;
   })
   .join('\n')}</table>`;
-    return `<h2>${esc(v.label)}</h2>${fitRows}<h3>Successes per cell (seeds that reached the target)</h3>${grid}`;
+    return `<h2>${esc(v.label)}</h2><p><b>Protocol:</b> ${esc(v.protocol)}</p>${fitRows}
+<h3>Successes per cell (seeds that succeeded, with 95 % Wilson intervals)</h3>${grid}`;
   };
+  const status = summary.reason ? `${esc(summary.status)}: ${esc(summary.reason)}` : esc(summary.status);
   const body = `<h1>Sweep ${esc(summary.name)}: m*(T)</h1>
-<p>Status: ${esc(summary.status)}; ${summary.runsExecuted} runs trained, ${summary.runsReused} reused, ${summary.runsFailed} failed; ${summary.wallSeconds} s.</p>
-<div class="chart"><canvas id="mstar"></canvas></div>${variants.map(variantBlock).join('\n')}`;
+<p>Status: ${status}. ${summary.runsExecuted} runs trained, ${summary.runsReused} reused, ${summary.runsFailed} failed; ${summary.wallSeconds} s.</p>
+<div class="chart"><canvas id="mstar"></canvas></div>
+<p>Filled dots: m* with its bracket (largest failing size below it). Hollow triangles: censored (no size passed; m* is above). Dashed: the best fit.</p>
+${variants.map(variantBlock).join('\n')}`;
+  // Points only: the chart draws what the sweep computed and evaluates no formula.
   const data = variants.map((v) => ({
     label: v.label,
-    points: v.points.filter((p) => p.mStar !== null).map((p) => ({ x: p.T, y: p.mStar, lo: p.interval[0], hi: p.interval[1] })),
-    fit: v.fits && v.best ? { best: v.best, f: v.fits[v.best] } : null,
-    Ts: v.points.map((p) => p.T),
+    found: v.points.filter((p) => p.status === 'found').map((p) => ({ x: p.T, y: p.mStar, lo: p.interval[0], hi: p.interval[1] })),
+    censored: v.points.filter((p) => p.status === 'censored').map((p) => ({ x: p.T, y: p.interval[0] })),
+    curve: v.curve.map((p) => ({ x: p.T, y: p.m })),
+    best: v.best,
   }));
   const script = `const V=${scriptJson(data)};const colours=['#d62728','#1f77b4','#2ca02c','#9467bd'];
 const ds=[];V.forEach((v,i)=>{const c=colours[i%colours.length];
-ds.push({type:'scatter',label:v.label+' m*',data:v.points,borderColor:c,backgroundColor:c,pointRadius:5});
-v.points.forEach(p=>{if(p.lo!==null)ds.push({type:'line',data:[{x:p.x,y:p.lo},{x:p.x,y:p.hi}],borderColor:c,pointRadius:0,label:'',borderWidth:1});});
-if(v.fit){const f=v.fit.f,b=v.fit.best,lo=Math.min(...v.Ts),hi=Math.max(...v.Ts),xs=[];for(let k=0;k<=40;k++)xs.push(lo*Math.pow(hi/lo,k/40));
-const y=T=>b==='log'?f.a+f.b*Math.log(T):b==='linear'?f.a+f.b*T:f.a*Math.pow(T,f.c);
-ds.push({type:'line',label:v.label+' fit ('+b+')',data:xs.map(x=>({x,y:y(x)})),borderColor:c,borderDash:[6,4],pointRadius:0});}});
+ds.push({type:'scatter',label:v.label+' m*',data:v.found,borderColor:c,backgroundColor:c,pointRadius:5});
+v.found.forEach(p=>{if(p.lo!==null)ds.push({type:'line',data:[{x:p.x,y:p.lo},{x:p.x,y:p.hi}],borderColor:c,pointRadius:0,label:'',borderWidth:1});});
+if(v.censored.length)ds.push({type:'scatter',label:v.label+' censored (m* above)',data:v.censored,borderColor:c,backgroundColor:'transparent',pointStyle:'triangle',pointRadius:7,borderWidth:2});
+if(v.curve.length)ds.push({type:'line',label:v.label+' fit ('+v.best+')',data:v.curve,borderColor:c,borderDash:[6,4],pointRadius:0});});
 new Chart(document.getElementById('mstar'),{data:{datasets:ds},options:{maintainAspectRatio:false,animation:false,
 plugins:{legend:{labels:{filter:i=>i.text!==''}}},scales:{x:{type:'logarithmic',title:{display:true,text:'context length T (log scale)'}},
 y:{title:{display:true,text:'m* (samples needed)'},min:0}}}});`;

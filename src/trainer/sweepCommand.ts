@@ -7,9 +7,10 @@ import { readSpecFile } from '../core/specProblems';
 import { wrongKindProblem } from './specKind';
 import { SweepSchema } from '../core/sweepSpec';
 import { TrainerCommand } from '../protocol/runEvents';
-import type { SweepEvent, SweepSummary, VariantResult } from '../protocol/sweepEvents';
+import { type ModelName, fitFormula } from '../core/scalingFits';
+import type { SweepEvent, SweepPoint, SweepSummary, VariantResult } from '../protocol/sweepEvents';
 import { forkLauncher } from './forkedRun';
-import { runSweep } from './sweepRunner';
+import { type RunLauncher, runSweep } from './sweepRunner';
 
 const EXIT = { ok: 0, failure: 1, invalid: 2, cancelled: 130 } as const;
 
@@ -19,7 +20,7 @@ function progress(json: boolean): { onEvent: (e: SweepEvent) => void; stop: () =
     return {
       onEvent: (e) => {
         if (e.type === 'cell-finished')
-          process.stderr.write(`[${e.runsDone}/${e.plannedRuns} runs] ${e.variant} T=${e.T} m=${e.m}: ${e.successes}/${e.trials} succeeded${e.reused ? ` (${e.reused} reused)` : ''}\n`);
+          process.stderr.write(`[${e.runsDone}/${e.plannedRuns} runs] ${e.variant} T=${e.T} m=${e.m}: ${e.successes}/${e.trials} succeeded${e.failedRuns ? `, ${e.failedRuns} crashed` : ''} (${e.status})${e.reused ? ` (${e.reused} reused)` : ''}\n`);
         if (e.type === 'run-failed') process.stderr.write(`run ${e.runId} failed (attempt ${e.attempt}): ${e.reason}\n`);
       },
       stop: () => {},
@@ -47,22 +48,32 @@ function progress(json: boolean): { onEvent: (e: SweepEvent) => void; stop: () =
 
 const fmt = (v: number | null) => (v === null ? '–' : String(Math.round(v * 10) / 10));
 
+function mStarText(p: SweepPoint): string {
+  if (p.status === 'found') return fmt(p.mStar);
+  if (p.status === 'censored') return `>${p.interval[0]}`;
+  if (p.status === 'incomplete') return 'open';
+  return '–';
+}
+
+function logisticText(p: SweepPoint): string {
+  if (!p.logistic) return '';
+  if (!p.logistic.identified) return `   logistic: not identified (${p.logistic.reason})`;
+  return `   logistic ${fmt(p.logistic.mStar)} [${fmt(p.logistic.interval[0])}, ${fmt(p.logistic.interval[1])}]`;
+}
+
 function printVariant(r: VariantResult): void {
-  process.stderr.write(`\n${r.label}:\n     T      m*   interval\n`);
+  process.stderr.write(`\n${r.label}: ${r.protocol}\n     T      m*   interval\n`);
   for (const p of r.points) {
-    const logistic = p.logistic ? `   logistic ${fmt(p.logistic.mStar)} [${fmt(p.logistic.interval[0])}, ${fmt(p.logistic.interval[1])}]` : '';
-    process.stderr.write(`${String(p.T).padStart(6)}  ${fmt(p.mStar).padStart(6)}   [${fmt(p.interval[0])}, ${fmt(p.interval[1])}]${logistic}\n`);
+    const open = p.status === 'incomplete' ? `   crashed runs at m = ${p.incompleteAt.join(', ')}` : '';
+    process.stderr.write(`${String(p.T).padStart(6)}  ${mStarText(p).padStart(6)}   [${fmt(p.interval[0])}, ${fmt(p.interval[1])}]${logisticText(p)}${open}\n`);
   }
   if (r.fits) {
     const f = r.fits;
-    process.stderr.write(
-      `  fits: log  m = ${f.log.a.toFixed(1)} + ${f.log.b!.toFixed(2)}·ln T  (R² ${f.log.r2.toFixed(3)}, AIC ${f.log.aic.toFixed(1)})\n` +
-        `        lin  m = ${f.linear.a.toFixed(1)} + ${f.linear.b!.toFixed(3)}·T  (R² ${f.linear.r2.toFixed(3)}, AIC ${f.linear.aic.toFixed(1)})\n` +
-        `        pow  m = ${f.power.a.toFixed(2)}·T^${f.power.c!.toFixed(2)}  (R² ${f.power.r2.toFixed(3)}, AIC ${f.power.aic.toFixed(1)})\n` +
-        `  verdict: ${r.verdict}\n`,
-    );
+    const line = (m: ModelName, tag: string) =>
+      `${tag}m = ${fitFormula(m, f[m])}  (R² ${f[m].r2.toFixed(3)}, AICc ${f[m].aicc.toFixed(1)})${r.best === m ? '  ← best' : ''}\n`;
+    process.stderr.write(`${line('log', '  fits: log  ')}${line('linear', '        lin  ')}${line('power', '        pow  ')}  verdict: ${r.verdict}\n`);
   } else {
-    process.stderr.write('  fits: need m* at 3 or more context lengths\n');
+    process.stderr.write('  fits: need m* (or a lower bound) at 3 or more context lengths, 2 of them found\n');
   }
 }
 
@@ -76,7 +87,7 @@ function printSummary(s: SweepSummary): void {
 
 export async function sweepCommand(
   file: string,
-  opts: { out: string; workers: number; backend: BackendChoice; json?: boolean; cliPath: string },
+  opts: { out: string; workers: number; backend: BackendChoice; json?: boolean; cliPath: string; launch?: RunLauncher },
 ): Promise<number> {
   const wrongKind = wrongKindProblem(file, 'sweep');
   const parsed = wrongKind ? ({ ok: false, problems: [wrongKind] } as const) : readSpecFile(SweepSchema, file);
@@ -101,7 +112,7 @@ export async function sweepCommand(
     const summary = await runSweep(sweep, {
       sweepDir,
       workers: opts.workers,
-      launch: forkLauncher({ cliPath: opts.cliPath, backend: opts.backend, specDir: path.join(sweepDir, 'specs') }),
+      launch: opts.launch ?? forkLauncher({ cliPath: opts.cliPath, backend: opts.backend, specDir: path.join(sweepDir, 'specs') }),
       signal: controller.signal,
       onEvent: (e) => {
         process.send?.(e);
@@ -110,7 +121,8 @@ export async function sweepCommand(
     });
     display.stop();
     if (!opts.json) printSummary(summary);
-    return summary.status === 'cancelled' ? EXIT.cancelled : EXIT.ok;
+    if (summary.status === 'incomplete') process.stderr.write(`incomplete: ${summary.reason}\n`);
+    return summary.status === 'cancelled' ? EXIT.cancelled : summary.status === 'incomplete' ? EXIT.failure : EXIT.ok;
   } catch (err) {
     display.stop();
     process.stderr.write(`error: ${(err as Error).message.split('\n')[0]}\n`);

@@ -13,8 +13,15 @@ describe('examples', () => {
   const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
 
   it('has the experiments and sweeps the README names', () => {
-    for (const f of ['parity-T16.experiment.json', 'and-T40.experiment.json', 'majority-T64.experiment.json', 'majority-T64-mlp.experiment.json', 'and-sweep.json', 'and-sweep-wide.json', 'and-sweep-full.json']) {
+    for (const f of ['parity-T16.experiment.json', 'and-T40.experiment.json', 'majority-T64.experiment.json', 'majority-T64-mlp.experiment.json', 'and-sweep.sweep.json', 'and-sweep-wide.sweep.json', 'and-sweep-full.sweep.json', 'and-protocol-grid.sweep.json']) {
       assert.ok(files.includes(f), `examples/${f} is missing`);
+    }
+  });
+
+  it('every file is named for its kind, so the editor\'s schema, the tree and the Run commands find it', () => {
+    for (const f of files) {
+      const kind = JSON.parse(readFileSync(path.join(EXAMPLES, f), 'utf8')).kind === 'sweep' ? 'sweep' : 'experiment';
+      assert.ok(f.endsWith(`.${kind}.json`), `examples/${f} is a ${kind}: name it *.${kind}.json`);
     }
   });
 

@@ -64,6 +64,26 @@ describe('model and training (WASM backend)', () => {
     assert.ok(r.attentionOnRelevant! > metrics[0].attentionOnRelevant!, 'attention moves toward the relevant bits');
   });
 
+  it('successWhen "final" trains every step and judges the last evaluation only', async () => {
+    const base = { learningRate: 0.01, maxSteps: 120, evalEvery: 20, targetAccuracy: 0.97 };
+    const reached = await train(spec({ training: base }), makeDataset(spec()));
+    assert.equal(reached.status, 'succeeded');
+    assert.ok(reached.steps < 120, `early stop at ${reached.steps}`);
+    const metrics: MetricsEvent[] = [];
+    const s = spec({ training: { ...base, successWhen: 'final' } });
+    const final = await train(s, makeDataset(s), { onMetrics: (e) => metrics.push(e) });
+    assert.equal(final.steps, 120);
+    assert.equal(metrics.at(-1)!.step, 120);
+    assert.equal(final.testAccuracy, metrics.at(-1)!.testAccuracy, 'the summary is the last evaluation');
+    assert.equal(final.status, final.testAccuracy! >= 0.97 ? 'succeeded' : 'not-reached');
+    // A target reached along the way but missed at the end is not a success.
+    const strict = spec({ training: { ...base, successWhen: 'final', targetAccuracy: 0.999 } });
+    const m2: MetricsEvent[] = [];
+    const r2 = await train(strict, makeDataset(strict), { onMetrics: (e) => m2.push(e) });
+    assert.equal(r2.steps, 120);
+    assert.equal(r2.status, m2.at(-1)!.testAccuracy >= 0.999 ? 'succeeded' : 'not-reached');
+  });
+
   it('the MLP baseline trains too', async () => {
     const s = spec({ model: { arch: 'mlp', layers: 1, dModel: 32, mlpRatio: 1 } });
     const r = await train(s, makeDataset(s));

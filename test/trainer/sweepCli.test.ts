@@ -1,10 +1,12 @@
 // `sparse-attention sweep` and `report` end to end with real (tiny) training runs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { sweepCommand } from '../../src/trainer/sweepCommand';
+import type { RunLauncher } from '../../src/trainer/sweepRunner';
 
 const BIN = path.resolve(__dirname, '../../bin/sparse-attention.js');
 const cli = (args: string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
@@ -41,7 +43,7 @@ describe('sweep and report CLI', () => {
     assert.deepEqual(last.points.map((p: { T: number }) => p.T), [4, 8, 16]);
     for (const p of last.points) {
       assert.ok(Array.isArray(p.interval) && p.interval.length === 2);
-      for (const c of p.cells) assert.deepEqual(Object.keys(c).sort(), ['failedRuns', 'm', 'successes', 'trials']);
+      for (const c of p.cells) assert.deepEqual(Object.keys(c).sort(), ['failedRuns', 'm', 'status', 'successes', 'trials', 'wilson']);
     }
     assert.ok(['log', 'linear', 'power', null].includes(last.best));
     assert.equal(last.sweepDir, path.join(dir, '.sparse-attention', 'sweeps', 'tiny'));
@@ -70,6 +72,35 @@ describe('sweep and report CLI', () => {
 
     assert.equal(cli(['report', dir, '--html', path.join(dir, 'x.html')], dir).status, 2);
     assert.equal(existsSync(path.join(dir, 'x.html')), false);
+  });
+
+  it('successWhen "final": every run trains all maxSteps, and a crashed cell ends the sweep as incomplete (exit 1)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sa-sweepcli-'));
+    const file = path.join(dir, 'final.sweep.json');
+    writeFileSync(file, JSON.stringify({ ...tinySweep, name: 'final', successWhen: 'final', contextLengths: [4, 8], trainSizes: [16, 64] }));
+    const r = cli(['sweep', file, '--json', '--workers', '2', '--backend', 'wasm'], dir);
+    assert.equal(r.status, 0, r.stderr);
+    const last = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    const runsDir = path.join(last.sweepDir, 'runs');
+    const summaries = readdirSync(runsDir).map((id) => JSON.parse(readFileSync(path.join(runsDir, id, 'summary.json'), 'utf8')));
+    assert.ok(summaries.length >= 2);
+    for (const s of summaries) assert.equal(s.steps, 60, `${s.runId} stopped at ${s.steps}`);
+
+    // The same file through the command with a launcher whose runs crash: exit 1 and one line saying why.
+    const crashing: RunLauncher = async () => ({ ok: false, reason: 'simulated crash' });
+    const lines: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+    let code: number;
+    try {
+      code = await sweepCommand(file, { out: path.join(dir, 'crashed'), workers: 1, backend: 'wasm', json: true, cliPath: BIN, launch: crashing });
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.equal(code, 1);
+    const reason = lines.join('').trim().split('\n').filter((l) => l.startsWith('incomplete: '));
+    assert.equal(reason.length, 1, lines.join(''));
+    assert.match(reason[0], /^incomplete: m\* is open at 2 context lengths because runs crashed after a retry/);
   });
 
   it('a bad sweep file: exit 2 with field-named problems, nothing written', () => {

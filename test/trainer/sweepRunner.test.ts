@@ -112,19 +112,80 @@ describe('sweep runner (fake trainer)', () => {
     assert.equal(onDisk.status, 'completed');
   });
 
-  it('a crashed run is retried once, then counted as failed, never dropped', async () => {
+  it('a crashed run is retried once; a retry that succeeds completes the cell', async () => {
     const events: SweepEvent[] = [];
     const crashOnce = oracleLauncher({ crash: (id, attempt) => id.endsWith('seed1') && id.includes('T4-') && attempt === 1 });
     const s1 = await runSweep(sweepSpec({ contextLengths: [4, 16, 64] }), { sweepDir: tmp(), workers: 1, launch: crashOnce, onEvent: (e) => events.push(e) });
     assert.ok(events.some((e) => e.type === 'run-failed' && e.attempt === 1));
     assert.equal(s1.runsFailed, 0);
+    assert.equal(s1.status, 'completed');
+    assert.ok(s1.points.every((p) => p.status === 'found'));
+    assert.ok(s1.points[0].cells.every((c) => c.status !== 'incomplete' && c.trials === 3));
+  });
 
-    const crashAlways = oracleLauncher({ crash: (id) => id.endsWith('seed1') && id.includes('T4-') });
-    const s2 = await runSweep(sweepSpec({ contextLengths: [4, 16, 64] }), { sweepDir: tmp(), workers: 1, launch: crashAlways });
-    assert.ok(s2.runsFailed > 0);
-    const cell = s2.points[0].cells[0];
-    assert.equal(cell.failedRuns, 1);
-    assert.equal(cell.trials, 2);
+  it('one success plus two crashes is incomplete, not a pass; the search stops there and the sweep says so', async () => {
+    // At T = 4 every run but seed 0 crashes, and seed 0 succeeds everywhere: 1/1 would have "passed".
+    const launch = oracleLauncher({ steep: 1000, crash: (id) => id.includes('T4-') && !id.endsWith('seed0') });
+    const dir = tmp();
+    const s = await runSweep(sweepSpec({ contextLengths: [4, 16, 64] }), { sweepDir: dir, workers: 2, launch });
+    const p = s.points[0];
+    assert.equal(p.cells.length, 1, 'the bisection did not step past the incomplete cell');
+    assert.equal(p.cells[0].status, 'incomplete');
+    assert.equal(p.status, 'incomplete');
+    assert.equal(p.mStar, null);
+    assert.deepEqual(p.incompleteAt, [p.cells[0].m]);
+    assert.equal(s.status, 'incomplete');
+    assert.match(s.reason!, /^m\* is open at 1 context length because runs crashed after a retry \(transformer T=4 m=\d+\)/);
+    assert.deepEqual(s.incompleteCells, [{ variant: 'transformer', T: 4, m: p.cells[0].m }]);
+    assert.deepEqual(s.incomplete, [4], 'left out of the fits');
+    assert.equal(JSON.parse(readFileSync(path.join(dir, 'summary.json'), 'utf8')).status, 'incomplete');
+  });
+
+  it('a cell whose runs all crash is incomplete, not a failure: m* is not moved past it', async () => {
+    // The reported case: runs crash for every m ≤ 80. A failure there would send the bisection up.
+    const launch = oracleLauncher({ steep: 1000, crash: (_id, _attempt) => false });
+    const crashSmall: RunLauncher = (req, signal) =>
+      req.spec.data.trainSize <= 80 ? Promise.resolve({ ok: false, reason: 'simulated crash' }) : launch(req, signal);
+    const s = await runSweep(sweepSpec({ contextLengths: [4, 16, 64] }), { sweepDir: tmp(), workers: 2, launch: crashSmall });
+    for (const p of s.points) {
+      const first = p.cells[0];
+      if (first.m > 80) continue; // the first bisection size was above 80
+      assert.equal(first.status, 'incomplete');
+      assert.equal(first.trials, 0);
+      assert.equal(p.cells.length, 1, `T=${p.T}: search went on past ${first.m}`);
+      assert.equal(p.status, 'incomplete');
+      assert.equal(p.mStar, null);
+    }
+    assert.equal(s.status, 'incomplete');
+    // A second try whose launcher no longer crashes completes it, reusing every finished run.
+    const again = await runSweep(sweepSpec({ contextLengths: [4, 16, 64] }), { sweepDir: s.sweepDir, workers: 2, launch: oracleLauncher({ steep: 1000 }) });
+    assert.equal(again.status, 'completed');
+    assert.ok(again.points.every((p) => p.status === 'found'));
+  });
+
+  it('the summary carries the bootstrap: shares summing to 1, intervals, censored T, the protocol', async () => {
+    const s = await runSweep(sweepSpec({ bootstrap: 300 }), { sweepDir: tmp(), workers: 2, launch: oracleLauncher() });
+    const sup = s.verdictSupport!;
+    assert.ok(Math.abs(sup.log + sup.linear + sup.power - 1) < 1e-9);
+    assert.ok(s.exponent!.interval[0] <= s.exponent!.c && s.exponent!.c <= s.exponent!.interval[1]);
+    assert.ok(s.slope!.interval[0] < 15 + 4 && s.slope!.interval[1] > 15 - 4, JSON.stringify(s.slope));
+    assert.deepEqual(s.censored, []);
+    assert.match(s.protocol, /and of s = 3 bits; Transformer, 1 layer, 4 heads, d = 64, init fan-in; AdamW lr 0\.001, batch 64; success = test accuracy ≥ 0\.99 at an evaluation/);
+    assert.ok(s.curve.length > 10 && s.curve[0].T === 4);
+    const again = await runSweep(sweepSpec({ bootstrap: 300 }), { sweepDir: tmp(), workers: 2, launch: oracleLauncher() });
+    assert.deepEqual(again.verdictSupport, s.verdictSupport, 'seeded: the same sweep gives the same shares');
+  });
+
+  it('successWhen is one rule for the whole sweep, written into every cell', async () => {
+    const launch = oracleLauncher();
+    const s = sweepSpec({ successWhen: 'final', contextLengths: [4, 8, 16] });
+    const seen: string[] = [];
+    const spy: RunLauncher = (req, signal) => {
+      seen.push(req.spec.training.successWhen);
+      return launch(req, signal);
+    };
+    await runSweep(s, { sweepDir: tmp(), workers: 2, launch: spy });
+    assert.ok(seen.length > 0 && seen.every((w) => w === 'final'));
   });
 });
 
@@ -154,6 +215,9 @@ describe('sweep validation', () => {
     ['unknown field', (s) => (s.foo = 1), /^foo: unknown field/],
     ['bad compareWith model', (s) => (s.compareWith = [{ model: { heads: 3 } }]), /^compareWith\.0\.model\.dModel: must be divisible/],
     ['wrong kind', (s) => (s.kind = 'experiment'), /^kind: must be "sweep"/],
+    ['bad successWhen', (s) => (s.successWhen = 'best'), /^successWhen: must be "reached" or "final"/],
+    ['successWhen in base', (s) => (s.base.training = { successWhen: 'final' }), /^base\.training\.successWhen: is set for the whole sweep/],
+    ['negative bootstrap', (s) => (s.bootstrap = -1), /^bootstrap: must be ≥ 0/],
   ];
   for (const [name, edit, expected] of cases) {
     it(name, () => {

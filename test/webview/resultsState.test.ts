@@ -6,12 +6,11 @@ import { RunStore } from '../../src/extension/runStore';
 import type { HostToPanel } from '../../src/protocol/panelMessages';
 import type { AttentionEvent } from '../../src/protocol/runEvents';
 import { attentionCsv, cellsCsv, curveCsv, fileStem, mStarCsv, toCsv } from '../../webview/results/exportData';
-import { hitTest, layoutHeatmaps, massOnRelevant, poolToPixels, pooledIndex } from '../../webview/results/heatmapLayout';
+import { hitTest, layoutHeatmaps, poolToPixels, pooledIndex } from '../../webview/results/heatmapLayout';
 import { parseHostMessage } from '../../webview/results/messages';
 import { RenderScheduler, type SchedulerClock } from '../../webview/results/renderScheduler';
-import { fitCurve, fitValue } from '../../webview/results/sampleComplexityChart';
 import { pickSelection, readUiState, sliderChoiceAt, snapshotIndex } from '../../webview/results/selection';
-import { applyMessage, cellPassed, digest, emptyModel } from '../../webview/results/state';
+import { applyMessage, digest, emptyModel } from '../../webview/results/state';
 import { RUN_LABEL, runEventMessages, runEvents, runId, runSnapshot, sweepEventMessages, sweepEvents, sweepSnapshot } from './fixtures';
 
 const parseOk = (raw: unknown): HostToPanel => {
@@ -85,7 +84,8 @@ describe('results panel view model', () => {
     assert.equal(sweep.runsDone, hostSweep.runsDone);
     assert.deepEqual(sweep.variants, hostSweep.variants);
     assert.deepEqual(sweep.active, [], 'no cell is still running once the summary arrived');
-    assert.equal(sweep.successRate, null, 'events alone do not carry the success rate');
+    assert.equal(sweep.successRate, 0.67, 'the sweep-started event carries the success rate');
+    assert.match(sweep.variants[0].protocol, /^and of s = 3 bits; Transformer, 1 layer, 4 heads/);
   });
 
   it('tracks the cells in progress while a sweep runs', () => {
@@ -99,18 +99,17 @@ describe('results panel view model', () => {
     assert.equal(sweep.variants[0].points.length, 1);
   });
 
-  it('colours success cells consistently with the m* the sweep reported', () => {
+  it('every cell carries the status the sweep computed, consistent with its m*', () => {
     const model = emptyModel();
     applyMessage(model, parseOk(sweepSnapshot()));
-    const sweep = model.sweeps[0];
-    const point = sweep.variants[0].points[0]; // transformer T = 10: 2/3 at m = 16, m* = 23
-    assert.equal(point.mStar, 23);
-    const at = (m: number) => point.cells.find((c) => c.m === m)!;
-    assert.equal(cellPassed(sweep, 'transformer', point, at(16)), false, 'below m*: failed, whatever the rule says today');
-    assert.equal(cellPassed(sweep, 'transformer', point, at(23)), true);
-    assert.equal(cellPassed(sweep, 'transformer', point, at(64)), true, 'above m*: by the success rule');
-    sweep.cellVerdicts['transformer|10|64'] = false;
-    assert.equal(cellPassed(sweep, 'transformer', point, at(64)), false, 'a verdict seen live wins');
+    for (const v of model.sweeps[0].variants) {
+      for (const p of v.points) {
+        if (p.status !== 'found') continue;
+        assert.equal(p.cells.find((c) => c.m === p.mStar)?.status, 'passed', `${v.label} T=${p.T}`);
+        for (const c of p.cells.filter((c) => c.m < p.mStar!)) assert.notEqual(c.status, 'passed', `${v.label} T=${p.T} m=${c.m}`);
+        for (const c of p.cells) assert.ok(c.wilson[0] <= c.successes / c.trials && c.successes / c.trials <= c.wilson[1]);
+      }
+    }
   });
 });
 
@@ -297,7 +296,6 @@ describe('heatmap geometry', () => {
     assert.equal(pooledIndex(0, 1025, 64), 0);
     assert.equal(pooledIndex(1024, 1025, 64), 63);
     assert.equal(pooledIndex(6, 17, 17), 6);
-    assert.ok(Math.abs(massOnRelevant([0.1, 0.2, 0.3, 0.4], [0, 2]) - 0.6) < 1e-9);
   });
 });
 
@@ -318,15 +316,8 @@ describe('exports and the m*(T) fit', () => {
     assert.equal(att.length, 1 + 4 * 17);
     assert.equal(att.filter((l) => l.split(',')[4] === 'true').length, 4 * 3, 'three relevant bits per head');
     applyMessage(model, parseOk(sweepSnapshot()));
-    assert.match(mStarCsv(model.sweeps[0]), /^variant,T,mStar,intervalLow,intervalHigh,logisticMStar\ntransformer,10,23,16,23,15\.9/);
-    assert.match(cellsCsv(model.sweeps[0]), /\ntransformer,10,16,2,3,0\n/);
+    assert.match(mStarCsv(model.sweeps[0]), /^variant,T,status,mStar,intervalLow,intervalHigh,logisticMStar\ntransformer,10,found,16,11,16,15\.4/);
+    assert.match(cellsCsv(model.sweeps[0]), /\ntransformer,10,16,2,3,0,passed,0\.2\d+,0\.9\d+\n/);
   });
 
-  it('draws the fitted curve the sweep chose', () => {
-    const f = { a: -67.5667, b: 37.9429, r2: 0.85, aic: 24 };
-    assert.ok(Math.abs(fitValue('log', f, 10) - (-67.5667 + 37.9429 * Math.log(10))) < 1e-9);
-    assert.ok(Math.abs(fitValue('power', { a: 4, c: 0.5, r2: 1, aic: 0 }, 16) - 16) < 1e-9);
-    const curve = fitCurve('log', f, [10, 20, 40, 80], 3);
-    assert.deepEqual(curve.map((p) => Math.round(p.x)), [10, 20, 40, 80], 'evenly spaced in log T');
-  });
 });

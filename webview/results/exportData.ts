@@ -49,14 +49,18 @@ export const attentionJson = (event: AttentionEvent) => JSON.stringify(event);
 
 /** m*(T) per variant with its interval (the points of the sample-complexity chart). */
 export function mStarCsv(sweep: SweepModel): string {
-  const rows = sweep.variants.flatMap((v) => v.points.map((p): Cell[] => [v.label, p.T, p.mStar, p.interval[0], p.interval[1], p.logistic?.mStar]));
-  return toCsv(['variant', 'T', 'mStar', 'intervalLow', 'intervalHigh', 'logisticMStar'], rows);
+  const rows = sweep.variants.flatMap((v) =>
+    v.points.map((p): Cell[] => [v.label, p.T, p.status, p.mStar, p.interval[0], p.interval[1], p.logistic?.identified ? p.logistic.mStar : null]),
+  );
+  return toCsv(['variant', 'T', 'status', 'mStar', 'intervalLow', 'intervalHigh', 'logisticMStar'], rows);
 }
 
 /** Successes per (variant, T, m): the table under the chart. */
 export function cellsCsv(sweep: SweepModel): string {
-  const rows = sweep.variants.flatMap((v) => v.points.flatMap((p) => p.cells.map((c): Cell[] => [v.label, p.T, c.m, c.successes, c.trials, c.failedRuns])));
-  return toCsv(['variant', 'T', 'm', 'successes', 'trials', 'failedRuns'], rows);
+  const rows = sweep.variants.flatMap((v) =>
+    v.points.flatMap((p) => p.cells.map((c): Cell[] => [v.label, p.T, c.m, c.successes, c.trials, c.failedRuns, c.status, c.wilson[0], c.wilson[1]])),
+  );
+  return toCsv(['variant', 'T', 'm', 'successes', 'trials', 'failedRuns', 'status', 'wilsonLow', 'wilsonHigh'], rows);
 }
 
 export function sweepJson(sweep: SweepModel): string {

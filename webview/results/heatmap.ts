@@ -2,7 +2,8 @@
 // [CLS] row as a strip, with the relevant positions marked. Pixels are written with ImageData (map,
 // long strips) or a few fillRects (short strips), never one DOM node per cell, so T = 1024 stays cheap.
 import type { AttentionEvent } from '../../src/protocol/runEvents';
-import { type HeatmapLayout, type Rect, intensity, layoutHeatmaps, massOnRelevant, maxOf, poolToPixels, pooledIndex } from './heatmapLayout';
+import { clsMassOnRelevant } from '../../src/core/variableCreation';
+import { type HeatmapLayout, type Rect, intensity, layoutHeatmaps, maxOf, poolToPixels, pooledIndex } from './heatmapLayout';
 import { type Rgb, type Theme, toRgb } from './theme';
 
 /** 256 colours from the background to the heat colour. */
@@ -119,7 +120,8 @@ export function drawHeatmaps(canvas: HTMLCanvasElement, event: AttentionEvent, t
   for (const tile of layout.tiles) {
     const head = event.layers[tile.layer]?.heads[tile.head];
     if (!head) continue;
-    const share = massOnRelevant(head.cls, event.relevant);
+    // Computed by the trainer; recordings from before 0.2 lack it, so the same core function reads the row.
+    const share = head.onRelevant ?? clsMassOnRelevant(head.cls, 1, event.n, event.relevant)[0];
     mass[tile.layer][tile.head] = share;
     ctx.textBaseline = 'middle';
     ctx.font = `600 ${theme.fontSize}px ${theme.fontFamily}`;

@@ -92,15 +92,6 @@ export function maxOf(values: ArrayLike<number>): number {
 /** The pooled row/column holding token `token` of n when n tokens are mean-pooled into `size` cells. */
 export const pooledIndex = (token: number, n: number, size: number) => Math.min(size - 1, Math.floor((token * size) / n));
 
-/** The share of the [CLS] row's attention that lands on the relevant input bits (bit i is cls[i + 1]). */
-export function massOnRelevant(cls: ArrayLike<number>, relevant: number[]): number {
-  let total = 0;
-  for (let i = 0; i < cls.length; i++) total += cls[i];
-  let onRelevant = 0;
-  for (const i of relevant) onRelevant += cls[i + 1] ?? 0;
-  return total > 0 ? onRelevant / total : 0;
-}
-
 /** Ramp position for a value: a square root so that weak but real attention is still visible. */
 export const intensity = (value: number, max: number) => (max > 0 ? Math.sqrt(Math.min(1, Math.max(0, value / max))) : 0);
 

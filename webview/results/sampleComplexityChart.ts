@@ -1,43 +1,16 @@
 // m*(T): the samples needed to learn, against the context length on a log axis, one colour per
 // variant (the sweep's model and its compareWith models). Each m* carries its interval (the largest
-// size that failed below it) as a bar, T where no size succeeded shows as a hollow triangle at the
-// largest size tried, and the best fit is a dashed curve: a + b·ln T is a straight line here.
+// size that failed below it) as a bar, a censored T (no size passed) shows as a hollow triangle at
+// the largest size tried — a lower bound — and the best fit is a dashed curve drawn from the points
+// the core computed (src/core/scalingFits.ts): this file evaluates no formula.
 import type { ChartDataset, Plugin } from 'chart.js';
+import { fitFormula } from '../../src/core/fitCurve';
 import type { VariantResult } from '../../src/protocol/sweepEvents';
 import { Chart } from './charts';
 import type { Theme } from './theme';
 
 type Point = { x: number; y: number };
 type Interval = { x: number; lo: number; hi: number };
-
-export type FitKind = 'log' | 'linear' | 'power';
-type Fit = NonNullable<VariantResult['fits']>['log'];
-
-/** The fitted m*(T). */
-export function fitValue(kind: FitKind, f: Fit, T: number): number {
-  if (kind === 'log') return f.a + (f.b ?? 0) * Math.log(T);
-  if (kind === 'linear') return f.a + (f.b ?? 0) * T;
-  return f.a * Math.pow(T, f.c ?? 0);
-}
-
-export function fitFormula(kind: FitKind, f: Fit): string {
-  const n = (v: number | undefined, d: number) => (v ?? 0).toFixed(d);
-  if (kind === 'log') return `${n(f.a, 1)} + ${n(f.b, 1)}·ln T`;
-  if (kind === 'linear') return `${n(f.a, 1)} + ${n(f.b, 3)}·T`;
-  return `${n(f.a, 2)}·T^${n(f.c, 2)}`;
-}
-
-/** Points of the fitted curve, evenly spaced in log T between the smallest and largest T. */
-export function fitCurve(kind: FitKind, f: Fit, Ts: number[], samples = 48): Point[] {
-  if (Ts.length === 0) return [];
-  const lo = Math.min(...Ts);
-  const hi = Math.max(...Ts);
-  if (lo <= 0) return [];
-  return Array.from({ length: samples + 1 }, (_, k) => {
-    const x = lo * Math.pow(hi / lo, k / samples);
-    return { x, y: fitValue(kind, f, x) };
-  });
-}
 
 /** Interval bars for the datasets registered here (a WeakMap, so datasets keep Chart.js's own type). */
 const intervals = new WeakMap<object, Interval[]>();
@@ -114,7 +87,7 @@ export class SampleComplexityChart {
     const datasets: ChartDataset<'scatter', Point[]>[] = [];
     variants.forEach((v, i) => {
       const colour = colours[i % colours.length];
-      const found = v.points.filter((p) => p.mStar !== null);
+      const found = v.points.filter((p) => p.status === 'found');
       const m: ChartDataset<'scatter', Point[]> = {
         label: `${v.label}: m*`,
         data: found.map((p) => ({ x: p.T, y: p.mStar! })),
@@ -128,11 +101,11 @@ export class SampleComplexityChart {
         found.filter((p) => p.interval[0] !== null).map((p) => ({ x: p.T, lo: p.interval[0]!, hi: p.interval[1] ?? p.mStar! })),
       );
       datasets.push(m);
-      const unreached = v.points.filter((p) => p.mStar === null && p.interval[0] !== null);
-      if (unreached.length) {
+      const censored = v.points.filter((p) => p.status === 'censored' && p.interval[0] !== null);
+      if (censored.length) {
         datasets.push({
-          label: `${v.label}: not reached (m* above)`,
-          data: unreached.map((p) => ({ x: p.T, y: p.interval[0]! })),
+          label: `${v.label}: censored (m* above)`,
+          data: censored.map((p) => ({ x: p.T, y: p.interval[0]! })),
           borderColor: colour,
           backgroundColor: 'transparent',
           pointStyle: 'triangle',
@@ -140,10 +113,10 @@ export class SampleComplexityChart {
           borderWidth: 2,
         });
       }
-      if (v.fits && v.best) {
+      if (v.fits && v.best && v.curve.length) {
         datasets.push({
           label: `${v.label} fit: m* ≈ ${fitFormula(v.best, v.fits[v.best])}`,
-          data: fitCurve(v.best, v.fits[v.best], v.points.map((p) => p.T)),
+          data: v.curve.map((p) => ({ x: p.T, y: p.m })),
           borderColor: colour,
           backgroundColor: colour,
           borderDash: [6, 4],

@@ -2,11 +2,10 @@
 // then patched by `run-event` / `sweep-event` increments. Pure (no DOM), so it is unit-tested in
 // Node. It mirrors the host's RunStore so that a re-sent snapshot and the live increments that
 // preceded it always describe the same thing.
-import { cellSucceeds } from '../../src/core/sampleComplexity';
 import { thinSnapshots } from '../../src/extension/runStore';
 import type { HostToPanel, RunView, SweepView } from '../../src/protocol/panelMessages';
 import type { RunEvent } from '../../src/protocol/runEvents';
-import type { SweepEvent, SweepPoint } from '../../src/protocol/sweepEvents';
+import { type SweepEvent, type SweepPoint, emptyVariant, fitOf, summaryVariants } from '../../src/protocol/sweepEvents';
 
 export interface RunModel extends RunView {
   /** The reason from a `failed` event (a RunView only has a status). */
@@ -20,12 +19,10 @@ export interface ActiveCell {
 }
 
 export interface SweepModel extends Omit<SweepView, 'successRate'> {
-  /** Null while the sweep is known only from events: the snapshot is what carries it. */
+  /** Null until a snapshot or the sweep-started event says it (shown as "success needs …"). */
   successRate: number | null;
   /** Cells being trained right now (cell-started without its cell-finished yet). */
   active: ActiveCell[];
-  /** Each finished cell's verdict as the sweep reported it, keyed by cellKey(). */
-  cellVerdicts: Record<string, boolean>;
 }
 
 export interface PanelModel {
@@ -43,14 +40,12 @@ export type Change =
 
 export const emptyModel = (): PanelModel => ({ runs: [], sweeps: [] });
 
-export const cellKey = (variant: string, T: number, m: number) => `${variant}|${T}|${m}`;
-
 function cloneRun(v: RunView): RunModel {
   return { ...v, metrics: [...v.metrics], attention: thinSnapshots([...v.attention]) };
 }
 
 function cloneSweep(v: SweepView): SweepModel {
-  return { ...v, variants: v.variants.map((x) => ({ ...x, points: [...x.points] })), active: [], cellVerdicts: {} };
+  return { ...v, variants: v.variants.map((x) => ({ ...x, points: [...x.points] })), active: [] };
 }
 
 /** Applies a message that has already been validated. Mutates the model in place (events arrive often). */
@@ -117,29 +112,30 @@ export function applySweepEvent(model: PanelModel, sweepId: string, e: SweepEven
   let sweep = model.sweeps.find((s) => s.sweepId === sweepId);
   const added = !sweep;
   if (!sweep) {
-    sweep = { sweepId, name: sweepId, status: 'running', runsDone: 0, plannedRuns: 0, successRate: null, variants: [], active: [], cellVerdicts: {} };
+    sweep = { sweepId, name: sweepId, status: 'running', runsDone: 0, plannedRuns: 0, successRate: null, variants: [], active: [] };
     model.sweeps.push(sweep);
   }
-  const variant = (label: string) => {
+  const variant = (label: string, protocol?: string) => {
     let v = sweep.variants.find((x) => x.label === label);
     if (!v) {
-      v = { label, points: [], fits: null, best: null, verdict: null };
+      v = emptyVariant(label);
       sweep.variants.push(v);
     }
+    if (protocol !== undefined) v.protocol = protocol;
     return v;
   };
   switch (e.type) {
     case 'sweep-started':
       sweep.name = e.name;
       sweep.plannedRuns = e.plannedRuns;
-      for (const label of e.variants) variant(label);
+      sweep.successRate = e.successRate;
+      e.variants.forEach((label, i) => variant(label, e.protocols[i]));
       break;
     case 'cell-started':
       if (!sweep.active.some((c) => c.variant === e.variant && c.T === e.T && c.m === e.m)) sweep.active.push({ variant: e.variant, T: e.T, m: e.m });
       break;
     case 'cell-finished':
       sweep.active = sweep.active.filter((c) => !(c.variant === e.variant && c.T === e.T && c.m === e.m));
-      sweep.cellVerdicts[cellKey(e.variant, e.T, e.m)] = e.succeeded;
       sweep.runsDone = e.runsDone;
       sweep.plannedRuns = Math.max(e.plannedRuns, e.runsDone);
       break;
@@ -151,32 +147,17 @@ export function applySweepEvent(model: PanelModel, sweepId: string, e: SweepEven
       break;
     }
     case 'fit-updated':
-      Object.assign(variant(e.variant), { fits: e.fits, best: e.best, verdict: e.verdict });
+      Object.assign(variant(e.variant), fitOf(e));
       break;
     case 'sweep-summary':
       sweep.summary = e;
       sweep.name = e.name;
       sweep.status = e.status;
       sweep.active = [];
-      sweep.variants = [e, ...e.compare].map(({ label, points, fits, best, verdict }) => ({ label, points, fits, best, verdict }));
+      sweep.variants = summaryVariants(e);
       break;
   }
   return { kind: 'sweep', sweepId, added };
-}
-
-/**
- * Whether a cell met the success rate, consistent with the m* the sweep reported: the verdict the
- * sweep sent for it if the panel saw it live; otherwise, by m*'s definition (the first passing
- * size), every cell below m* failed and the one at m* passed; above m*, the success rule decides
- * (null when the panel does not know the rate). Recomputing everything from the rule alone could
- * contradict the recorded m* if that rule has changed since the sweep ran.
- */
-export function cellPassed(sweep: SweepModel, variant: string, point: SweepPoint, cell: { m: number; successes: number; trials: number }): boolean | null {
-  const recorded = sweep.cellVerdicts[cellKey(variant, point.T, cell.m)];
-  if (recorded !== undefined) return recorded;
-  if (point.mStar === null || cell.m < point.mStar) return false;
-  if (cell.m === point.mStar) return true;
-  return sweep.successRate !== null ? cellSucceeds(cell, sweep.successRate) : null;
 }
 
 /** The newest metrics of a run, if any. */

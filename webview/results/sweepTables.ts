@@ -1,29 +1,55 @@
-// The text half of the sweep view: per variant, the verdict, the three fits of m*(T) (best one
-// marked) and the success table, successes/trials for every (T, m) the search trained.
-import type { VariantResult } from '../../src/protocol/sweepEvents';
+// The text half of the sweep view: per variant, the protocol behind the figure, the verdict with its
+// bootstrap support, the three fits of m*(T) (best one marked) and the success table with every
+// cell's share and Wilson interval. Everything here is rendered as computed in src/core; nothing is
+// recomputed (a cell's colour is the status the sweep recorded).
+import { fitFormula } from '../../src/core/fitCurve';
+import type { SweepPoint, VariantResult } from '../../src/protocol/sweepEvents';
 import { el } from './dom';
-import { fitFormula } from './sampleComplexityChart';
-import { type SweepModel, cellPassed } from './state';
+import type { SweepModel } from './state';
 
 const FIT_NAMES = { log: 'a + b·ln T', linear: 'a + b·T', power: 'a·T^c' } as const;
+const pct = (v: number) => `${Math.round(v * 100)} %`;
 
 function fitsTable(v: VariantResult): HTMLElement {
-  if (!v.fits) return el('p', { className: 'muted' }, 'Fits need m* at three or more context lengths.');
+  if (!v.fits) return el('p', { className: 'muted' }, 'Fits need m* (or a lower bound) at three or more context lengths, two of them found.');
   const fits = v.fits;
+  const support = v.verdictSupport;
   const rows = (['log', 'linear', 'power'] as const).map((kind) => {
     const f = fits[kind];
     const best = v.best === kind;
     const name = el('th', { scope: 'row' }, FIT_NAMES[kind]);
     if (best) name.append(' ', el('span', { className: 'badge' }, 'best'));
-    return el('tr', { className: best ? 'best' : '' }, name, el('td', {}, fitFormula(kind, f)), el('td', {}, f.r2.toFixed(3)), el('td', {}, f.aic.toFixed(1)));
+    return el(
+      'tr',
+      { className: best ? 'best' : '' },
+      name,
+      el('td', {}, fitFormula(kind, f)),
+      el('td', {}, f.r2.toFixed(3)),
+      el('td', {}, f.aicc.toFixed(1)),
+      el('td', {}, support ? pct(support[kind]) : '–'),
+    );
   });
+  const col = (text: string) => el('th', { scope: 'col' }, text);
   return el(
     'table',
     { className: 'fits' },
-    el('caption', {}, `Fits of m*(T) for ${v.label}`),
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'model'), el('th', { scope: 'col' }, 'fitted'), el('th', { scope: 'col' }, 'R²'), el('th', { scope: 'col' }, 'AIC'))),
+    el('caption', {}, `Fits of m*(T) for ${v.label} (least squares on m*; censored points as lower bounds)`),
+    el('thead', {}, el('tr', {}, col('model'), col('fitted'), col('R²'), col('AICc'), col('wins in bootstrap'))),
     el('tbody', {}, ...rows),
   );
+}
+
+function mStarText(p: SweepPoint): string {
+  if (p.status === 'found') return String(p.mStar);
+  if (p.status === 'censored') return `> ${p.interval[0]}`;
+  if (p.status === 'incomplete') return 'open';
+  return '–';
+}
+
+function mStarTitle(p: SweepPoint): string {
+  if (p.status === 'censored') return `No size up to ${p.interval[0]} passed: m* is above it (a lower bound in the fits).`;
+  if (p.status === 'incomplete') return `Runs crashed at m = ${p.incompleteAt.join(', ')}: m* is open until they are rerun.`;
+  return '';
 }
 
 function successTable(sweep: SweepModel, v: VariantResult): HTMLElement {
@@ -42,19 +68,24 @@ function successTable(sweep: SweepModel, v: VariantResult): HTMLElement {
     const cells = sizes.map((m) => {
       const c = p.cells.find((x) => x.m === m);
       if (!c) return el('td', { className: running.has(`${p.T}|${m}`) ? 'running' : 'empty' }, running.has(`${p.T}|${m}`) ? '…' : '');
-      const passed = cellPassed(sweep, v.label, p, c);
-      const text = `${c.successes}/${c.trials}${c.failedRuns ? ` (${c.failedRuns} failed)` : ''}`;
-      const td = el('td', { className: passed === null ? '' : passed ? 'ok' : 'bad' }, text);
-      td.title = `T = ${p.T}, m = ${m}: ${c.successes} of ${c.trials} seeds reached the target${passed === null ? '' : passed ? ' (enough)' : ' (not enough)'}`;
+      const cls = c.status === 'passed' ? 'ok' : c.status === 'failed' ? 'bad' : 'incomplete';
+      const range = `${Math.round(c.wilson[0] * 100)}–${Math.round(c.wilson[1] * 100)} %`;
+      const td = el('td', { className: cls }, `${c.successes}/${c.trials}`, el('span', { className: 'wilson' }, ` ${range}`));
+      if (c.failedRuns) td.append(el('span', { className: 'crashed' }, ` (${c.failedRuns} crashed)`));
+      td.title =
+        `T = ${p.T}, m = ${m}: ${c.successes} of ${c.trials} seeds succeeded (95 % Wilson interval ${range})` +
+        (c.status === 'incomplete' ? `; ${c.failedRuns} crashed, so the cell counts neither way` : c.status === 'passed' ? ' — enough' : ' — not enough');
       return td;
     });
     const interval = `[${p.interval[0] ?? '–'}, ${p.interval[1] ?? '–'}]`;
-    return el('tr', {}, el('th', { scope: 'row' }, String(p.T)), ...cells, el('td', { className: 'mstar' }, p.mStar === null ? '–' : String(p.mStar)), el('td', {}, interval));
+    const mstar = el('td', { className: `mstar ${p.status}` }, mStarText(p));
+    mstar.title = mStarTitle(p);
+    return el('tr', {}, el('th', { scope: 'row' }, String(p.T)), ...cells, mstar, el('td', {}, interval));
   });
   return el(
     'table',
     { className: 'cells' },
-    el('caption', {}, `Seeds that reached the target, per context length T and training-set size m (${v.label})`),
+    el('caption', {}, `Seeds that succeeded, per context length T and training-set size m, with 95 % Wilson intervals (${v.label})`),
     el('thead', {}, head),
     el('tbody', {}, ...rows),
   );
@@ -66,10 +97,12 @@ export function renderSweepTables(container: HTMLElement, sweep: SweepModel, col
     const swatch = el('span', { className: `swatch series-${i % colours.length}` });
     swatch.setAttribute('aria-hidden', 'true');
     const verdict = el('p', { className: 'verdict' }, v.verdict ?? (v.points.length ? 'No verdict yet: it comes with the fits.' : 'Waiting for the first m*.'));
+    const protocol = el('p', { className: 'protocol muted' }, v.protocol ? `Protocol: ${v.protocol}` : '');
     return el(
       'section',
       { className: 'variant' },
       el('h3', {}, swatch, v.label),
+      protocol,
       verdict,
       el('div', { className: 'table-scroll' }, fitsTable(v)),
       el('div', { className: 'table-scroll' }, successTable(sweep, v)),

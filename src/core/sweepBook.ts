@@ -1,0 +1,172 @@
+// The bookkeeping half of a sweep: which cells the searches want next, what each finished run adds
+// to its cell, m* and the fits after every cell, and the summary. Pure (no files, no processes): the
+// runner feeds it run outcomes and writes out the events it emits, so it is tested on its own.
+import type { CellCounts, CellStatus } from './cellOutcome';
+import { cellStatus } from './cellOutcome';
+import { describeProtocol } from './protocolText';
+import { rngFor } from './seededRandom';
+import { nextSizes, plannedCells } from './sizeSearch';
+import { type CellKey, type Sweep, candidateSizes, variantLabels } from './sweepSpec';
+import { type VariantAnalysis, analyseVariant } from './verdict';
+import type { SweepEvent, SweepSummary, VariantResult } from '../protocol/sweepEvents';
+
+/** A run's contribution to its cell: it trained to an answer, or it crashed on every attempt. */
+export type RunRecord = { kind: 'finished'; succeeded: boolean; reused: boolean } | { kind: 'crashed' };
+
+interface Cell extends CellCounts {
+  key: CellKey;
+  pending: number;
+  reused: number;
+}
+
+interface Search {
+  variant: number;
+  T: number;
+  known: Map<number, CellStatus>;
+  busy: boolean;
+}
+
+export class SweepBook {
+  readonly labels: string[];
+  private readonly Ts: number[];
+  private readonly candidates: number[];
+  private readonly searches: Search[];
+  private readonly cells = new Map<string, Cell>();
+  private plannedRuns: number;
+  private runsDone = 0;
+  runsReused = 0;
+  runsFailed = 0;
+
+  constructor(private readonly sweep: Sweep, private readonly emit: (e: SweepEvent) => void) {
+    this.labels = variantLabels(sweep);
+    this.Ts = [...sweep.contextLengths].sort((a, b) => a - b);
+    this.candidates = candidateSizes(sweep);
+    this.searches = this.labels.flatMap((_, variant) => this.Ts.map((T) => ({ variant, T, known: new Map<number, CellStatus>(), busy: false })));
+    this.plannedRuns = this.searches.length * plannedCells(this.candidates, sweep.search) * sweep.seeds;
+  }
+
+  start(info: { sweepDir: string; workers: number }): void {
+    this.emit({
+      type: 'sweep-started',
+      name: this.sweep.name,
+      sweepDir: info.sweepDir,
+      variants: this.labels,
+      protocols: this.labels.map((_, v) => describeProtocol(this.sweep, v)),
+      successRate: this.sweep.successRate,
+      successWhen: this.sweep.successWhen,
+      contextLengths: this.Ts,
+      candidates: this.candidates,
+      plannedRuns: this.plannedRuns,
+      workers: info.workers,
+    });
+  }
+
+  /**
+   * The cells the searches ask for now, each marked started (cell-started emitted). A search waits
+   * while its cell runs, and stops at an incomplete cell: stepping past it would assume its outcome.
+   */
+  nextCells(): CellKey[] {
+    const out: CellKey[] = [];
+    for (const search of this.searches) {
+      if (search.busy) continue;
+      for (const m of nextSizes(this.candidates, this.sweep.search, search.known)) {
+        const key = { variant: search.variant, T: search.T, m };
+        if (this.cells.has(cellId(key))) continue;
+        this.cells.set(cellId(key), { key, m, successes: 0, trials: 0, failedRuns: 0, pending: this.sweep.seeds, reused: 0 });
+        search.busy = true;
+        this.emit({ type: 'cell-started', variant: this.labels[key.variant], T: key.T, m });
+        out.push(key);
+      }
+    }
+    return out;
+  }
+
+  /** A failed attempt that will be retried adds a run to the plan. */
+  retryPlanned(): void {
+    this.plannedRuns++;
+  }
+
+  record(key: CellKey, run: RunRecord): void {
+    const cell = this.cells.get(cellId(key));
+    if (!cell) throw new Error(`no cell ${cellId(key)}`);
+    cell.pending--;
+    this.runsDone++;
+    if (run.kind === 'finished') {
+      cell.trials++;
+      if (run.succeeded) cell.successes++;
+      if (run.reused) {
+        cell.reused++;
+        this.runsReused++;
+      }
+    } else {
+      cell.failedRuns++;
+      this.runsFailed++;
+    }
+    if (cell.pending > 0) return;
+    const search = this.searches.find((s) => s.variant === key.variant && s.T === key.T)!;
+    const status = cellStatus(cell, this.sweep.successRate);
+    search.known.set(cell.m, status);
+    search.busy = false;
+    const label = this.labels[key.variant];
+    const { successes, trials, failedRuns, reused } = cell;
+    this.emit({ type: 'cell-finished', variant: label, T: key.T, m: cell.m, successes, trials, failedRuns, reused, status, runsDone: this.runsDone, plannedRuns: this.plannedRuns });
+    const a = this.analyse(key.variant, 0);
+    this.emit({ type: 'mstar-updated', variant: label, point: a.points.find((p) => p.T === key.T)! });
+    if (a.fits) {
+      const { points: _points, ...fit } = a;
+      this.emit({ type: 'fit-updated', variant: label, ...fit });
+    }
+  }
+
+  /** Finished cells of one variant, per T, for the core analysis. */
+  private analyse(variant: number, bootstrap: number): VariantAnalysis {
+    const points = this.Ts.map((T) => ({
+      T,
+      cells: [...this.cells.values()]
+        .filter((c) => c.key.variant === variant && c.key.T === T && c.pending === 0)
+        .map(({ m, successes, trials, failedRuns }) => ({ m, successes, trials, failedRuns })),
+    }));
+    return analyseVariant(points, this.sweep.successRate, {
+      bootstrap,
+      // One stream per variant, drawn afresh, so each variant's shares do not depend on the others.
+      rng: rngFor(this.sweep.base.seed + variant, 'verdict'),
+      logisticRng: rngFor(this.sweep.base.seed, 'bootstrap'),
+    });
+  }
+
+  variantResult(variant: number, bootstrap = this.sweep.bootstrap): VariantResult {
+    return { label: this.labels[variant], protocol: describeProtocol(this.sweep, variant), ...this.analyse(variant, bootstrap) };
+  }
+
+  summary(info: { aborted: boolean; sweepDir: string; runsExecuted: number; wallSeconds: number }): SweepSummary {
+    // A cancelled sweep reports what it has without spending seconds on a bootstrap.
+    const [main, ...compare] = this.labels.map((_, v) => this.variantResult(v, info.aborted ? 0 : this.sweep.bootstrap));
+    const incompleteCells = [...this.cells.values()]
+      .filter((c) => c.pending === 0 && cellStatus(c, this.sweep.successRate) === 'incomplete')
+      .map((c) => ({ variant: this.labels[c.key.variant], T: c.key.T, m: c.m }));
+    const open = [main, ...compare].flatMap((v) => v.points.filter((p) => p.status === 'incomplete').map((p) => `${v.label} T=${p.T} m=${p.incompleteAt.join('/')}`));
+    const status = info.aborted ? 'cancelled' : open.length ? 'incomplete' : 'completed';
+    const reason =
+      status === 'cancelled'
+        ? 'cancelled before every search finished; run the sweep again to continue (finished runs are reused)'
+        : status === 'incomplete'
+          ? `m* is open at ${open.length} context length${open.length > 1 ? 's' : ''} because runs crashed after a retry (${open.join(', ')}); run the sweep again to retry them (finished runs are reused)`
+          : null;
+    return {
+      type: 'sweep-summary',
+      name: this.sweep.name,
+      status,
+      reason,
+      incompleteCells,
+      ...main,
+      sweepDir: info.sweepDir,
+      compare,
+      runsExecuted: info.runsExecuted,
+      runsReused: this.runsReused,
+      runsFailed: this.runsFailed,
+      wallSeconds: info.wallSeconds,
+    };
+  }
+}
+
+const cellId = (k: CellKey) => `${k.variant}/${k.T}/${k.m}`;

@@ -1,0 +1,178 @@
+// From the cells of one variant to its claim: m* per T, the three fits, a bootstrap over seeds that
+// says how often each model wins and how wide the slope and exponent are, and the verdict in words.
+// The runner, the CLI, the panel and the HTML report all show what this computes.
+import { type CellCounts, cellStatus, wilsonInterval } from './cellOutcome';
+import { type MStar, estimateMStar } from './sampleComplexity';
+import { type FitSet, MODEL_NAMES, MODELS, type ModelName, type ScalingPoint, bestModel, fitCurve, fitScaling } from './scalingFits';
+import { type Rng } from './seededRandom';
+
+export interface PointCells {
+  T: number;
+  cells: CellCounts[];
+}
+
+/** m* as a fit input: found → a value, censored → a lower bound, incomplete/pending → left out. */
+export function scalingPoints(points: (Pick<MStar, 'status' | 'mStar' | 'interval'> & { T: number })[]): ScalingPoint[] {
+  const out: ScalingPoint[] = [];
+  for (const p of points) {
+    if (p.status === 'found' && p.mStar !== null) out.push({ T: p.T, m: p.mStar, censored: false });
+    if (p.status === 'censored' && p.interval[0] !== null) out.push({ T: p.T, m: p.interval[0], censored: true });
+  }
+  return out;
+}
+
+export type Support = Record<ModelName, number>;
+/** A fitted parameter with its bootstrap 95 % interval. */
+export type Slope = { b: number; interval: [number, number] };
+export type Exponent = { c: number; interval: [number, number] };
+export interface BootstrapSummary {
+  resamples: number;
+  /** Shares of the resamples (that could be fitted) in which each model had the lowest AICc; sum 1. */
+  support: Support;
+  /** b of a + b·ln T and c of a·T^c: the full-data fit with the 2.5–97.5 % bootstrap percentiles. */
+  slope: Slope;
+  exponent: Exponent;
+}
+
+const quantile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(p * sorted.length)))];
+const round = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
+
+/**
+ * Resamples the runs inside every cell (with replacement, so a cell of n runs with s successes draws
+ * Binomial(n, s/n) successes), recomputes every m* and every fit, and counts which model wins.
+ * Crashed runs stay crashed. Seeded: the same sweep gives the same shares.
+ */
+export function bootstrapFits(points: PointCells[], successRate: number, fits: FitSet, resamples: number, rng: Rng): BootstrapSummary | null {
+  if (resamples <= 0) return null;
+  const wins: Support = { log: 0, linear: 0, power: 0 };
+  const slopes: number[] = [];
+  const exponents: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    const drawn = points.map((p) => {
+      const cells = p.cells.map((c) => {
+        let s = 0;
+        for (let t = 0; t < c.trials; t++) if (rng() < c.successes / c.trials) s++;
+        return { ...c, successes: s };
+      });
+      return { T: p.T, ...estimateMStar(cells, successRate) };
+    });
+    const f = fitScaling(scalingPoints(drawn));
+    if (!f) continue;
+    wins[bestModel(f).best]++;
+    slopes.push(f.log.b!);
+    exponents.push(f.power.c!);
+  }
+  const fitted = slopes.length;
+  if (fitted === 0) return null;
+  slopes.sort((a, b) => a - b);
+  exponents.sort((a, b) => a - b);
+  const support = Object.fromEntries(MODELS.map((m) => [m, round(wins[m] / fitted)])) as Support;
+  // Rounding must not break "sums to 1": give the remainder to the largest share.
+  const top = [...MODELS].sort((a, b) => support[b] - support[a])[0];
+  support[top] = round(1 - MODELS.filter((m) => m !== top).reduce((s, m) => s + support[m], 0));
+  return {
+    resamples: fitted,
+    support,
+    slope: { b: round(fits.log.b!), interval: [round(quantile(slopes, 0.025)), round(quantile(slopes, 0.975))] },
+    exponent: { c: round(fits.power.c!), interval: [round(quantile(exponents, 0.025)), round(quantile(exponents, 0.975))] },
+  };
+}
+
+const pct = (v: number) => `${Math.round(v * 100)} %`;
+const short: Record<ModelName, string> = { log: 'log T', linear: 'linear', power: 'power law' };
+
+/** The verdict in words, for a reader who is not a statistician (README: "Reading the verdict"). */
+export function verdictText(fits: FitSet, boot: BootstrapSummary | null, censored: ScalingPoint[], left: number[]): string {
+  const parts: string[] = [];
+  const { best, runnerUp, deltaAicc } = bestModel(fits);
+  if (boot) {
+    // The best model is the full data's (lowest AICc); the resamples say how often it stays best.
+    const others = MODELS.filter((m) => m !== best).map((m) => `${short[m]} ${pct(boot.support[m])}`);
+    const share = boot.support[best];
+    parts.push(
+      share >= 0.5
+        ? `${short[best]} best, in ${pct(share)} of ${boot.resamples} resamples (${others.join(', ')})`
+        : `${short[best]} fits the full data best but wins only ${pct(share)} of ${boot.resamples} resamples (${others.join(', ')}): no clear winner`,
+    );
+    const [lo, hi] = boot.exponent.interval;
+    const shape = hi < 1 ? 'sublinear' : lo > 1 ? 'superlinear' : 'consistent with linear';
+    parts.push(`exponent c = ${boot.exponent.c.toFixed(2)} [${lo.toFixed(2)}, ${hi.toFixed(2)}]: ${shape}`);
+    if (hi < 1 && boot.support.linear < 0.05) parts.push('linear rejected');
+    else if (best !== 'linear' && lo <= 1 && hi >= 1) parts.push('linear not ruled out');
+  } else {
+    const strength = deltaAicc > 10 ? 'decisively' : deltaAicc > 2 ? 'clearly' : 'only marginally';
+    parts.push(`m*(T) ≈ ${MODEL_NAMES[best]} fits best by AICc, ${strength} (ΔAICc ${deltaAicc.toFixed(1)} over ${MODEL_NAMES[runnerUp]})`);
+    if (best === 'power') parts.push(`exponent c = ${fits.power.c!.toFixed(2)}`);
+  }
+  const n = censored.length;
+  if (n) parts.push(`${n} censored point${n > 1 ? 's' : ''} (${censored.map((p) => `T = ${p.T}: m* > ${p.m}`).join('; ')}) used as lower bound${n > 1 ? 's' : ''}`);
+  if (left.length) parts.push(`${left.length} context length${left.length > 1 ? 's' : ''} left out: crashed runs left m* open (T = ${left.join(', ')})`);
+  return parts.join('; ');
+}
+
+export interface CellResult extends CellCounts {
+  status: ReturnType<typeof cellStatus>;
+  /** Wilson 95 % interval of the success share. */
+  wilson: [number, number];
+}
+
+export interface PointResult extends MStar {
+  T: number;
+  cells: CellResult[];
+}
+
+export interface VariantAnalysis {
+  points: PointResult[];
+  fits: FitSet | null;
+  best: ModelName | null;
+  verdict: string | null;
+  /** The best fit drawn as points (charts draw these; they never evaluate a formula). */
+  curve: { T: number; m: number }[];
+  /** T whose m* is a lower bound; T left out of the fits because of crashes. */
+  censored: number[];
+  incomplete: number[];
+  verdictSupport: Support | null;
+  slope: Slope | null;
+  exponent: Exponent | null;
+}
+
+/**
+ * Everything shown about one variant, from its cells. `bootstrap` resamples (0: none, as for live
+ * updates, where the verdict is the point estimate's) drawn from `rng`; `logisticRng` adds the
+ * logistic m* per T.
+ */
+export function analyseVariant(
+  points: PointCells[],
+  successRate: number,
+  opts: { bootstrap?: number; rng?: Rng; logisticRng?: Rng } = {},
+): VariantAnalysis {
+  const results: PointResult[] = points.map((p) => ({
+    T: p.T,
+    ...estimateMStar(p.cells, successRate, opts.logisticRng),
+    cells: [...p.cells]
+      .sort((a, b) => a.m - b.m)
+      .map((c) => ({ ...c, status: cellStatus(c, successRate), wilson: wilsonInterval(c.successes, c.trials) })),
+  }));
+  const used = scalingPoints(results);
+  const censored = used.filter((p) => p.censored);
+  const incomplete = results.filter((p) => p.status === 'incomplete').map((p) => p.T);
+  const fits = fitScaling(used);
+  if (!fits) {
+    return { points: results, fits: null, best: null, verdict: null, curve: [], censored: censored.map((p) => p.T), incomplete, verdictSupport: null, slope: null, exponent: null };
+  }
+  const complete = points.filter((p) => !incomplete.includes(p.T));
+  const boot = opts.rng && opts.bootstrap ? bootstrapFits(complete, successRate, fits, opts.bootstrap, opts.rng) : null;
+  const best = bestModel(fits).best;
+  return {
+    points: results,
+    fits,
+    best,
+    verdict: verdictText(fits, boot, censored, incomplete),
+    curve: fitCurve(best, fits[best], points.map((p) => p.T)),
+    censored: censored.map((p) => p.T),
+    incomplete,
+    verdictSupport: boot?.support ?? null,
+    slope: boot?.slope ?? null,
+    exponent: boot?.exponent ?? null,
+  };
+}
