@@ -38,32 +38,9 @@ if [[ -z "${CODE_SERVER_HOME:-}" && ! -f "$ROOT/.cache/.gitignore" ]]; then echo
 fail() { step "FAILED: $* (last lines of $LOG below)"; tail -n 40 "$LOG" >&2; exit 1; }
 start=$SECONDS
 
-# 1. System packages. Only what is missing; apt-get only as root (CI), otherwise say what to install.
-missing=()
-have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
-command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
-command -v python3 >/dev/null 2>&1 || missing+=(python3)
-command -v g++ >/dev/null 2>&1 || missing+=(g++)
-command -v make >/dev/null 2>&1 || missing+=(make)
-have_pkg libkrb5-dev || pkg-config --exists krb5-gssapi 2>/dev/null || missing+=(libkrb5-dev)
-if ((${#missing[@]})); then
-  if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
-    step "missing system packages: ${missing[*]} (install them, e.g. sudo apt-get install ${missing[*]})"
-    exit 1
-  fi
-  step "apt-get install ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  # Update the package lists only when there are none (fresh containers ship without them).
-  if ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then
-    apt-get update -qq >>"$LOG" 2>&1 || fail "apt-get update"
-  fi
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$LOG" 2>&1 \
-    || { apt-get update -qq >>"$LOG" 2>&1 && apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$LOG" 2>&1; } \
-    || fail "apt-get install ${missing[*]}"
-else
-  step "system packages present (ripgrep pkg-config python3 g++ make libkrb5-dev)"
-fi
+# 1. System packages (rg and the native-module toolchain): the check `npm test` runs first too. It
+#    installs what is missing as root, otherwise prints the apt-get command and fails.
+bash "$ROOT/scripts/ensure-system-packages.sh" || { step "FAILED: missing system packages (see above)"; exit 1; }
 
 # 2. The ripgrep archive @vscode/ripgrep would otherwise download. We point TMPDIR at our own folder
 #    for the install so nothing is left in /tmp and a stale archive elsewhere cannot interfere.

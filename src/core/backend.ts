@@ -8,6 +8,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { addMissingLegacyUtil } from './legacyUtilShim';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -30,7 +31,11 @@ function tryLoadNative(name: 'tensorflow-gpu' | 'tensorflow'): string | undefine
   const reasons: string[] = [];
   for (const req of nativeRequirers()) {
     try {
-      req(NATIVE_PACKAGES[name]);
+      const file = req.resolve(NATIVE_PACKAGES[name]);
+      // The package is there and about to load: give it the util.is* functions Node 23+ removed,
+      // which tfjs-node 4.22.0 still calls (tensorflow/tfjs#8609; see legacyUtilShim.ts).
+      addMissingLegacyUtil();
+      req(file);
       return undefined;
     } catch (err) {
       reasons.push((err as Error).message.split('\n')[0]);

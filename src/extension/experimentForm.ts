@@ -1,6 +1,9 @@
 // The "Experiment" sidebar: a form over the experiment or sweep file in the active editor (or the
 // last one edited). Edits from the form are validated with the CLI's schema and written back to the
-// document; edits to the document by hand are re-sent to the form.
+// document, one write at a time; edits to the document by hand are re-sent to the form. With no file
+// open, the form's content is kept and Save asks where to write it: input is never thrown away.
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { ExperimentSchema } from '../core/experimentSpec';
@@ -22,7 +25,11 @@ export function formHtml(opts: { cspSource: string; nonce: string; scriptUri: st
 export class ExperimentFormProvider implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
   private doc: vscode.TextDocument | undefined;
-  private writing = false;
+  /** The form's content when no file is open (what Save writes). */
+  private unsaved: Record<string, unknown> | undefined;
+  /** Writes back to the document run one after another; while any is pending, echoes are ignored. */
+  private writes: Promise<void> = Promise.resolve();
+  private pendingWrites = 0;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -36,7 +43,7 @@ export class ExperimentFormProvider implements vscode.WebviewViewProvider {
         if (e && isSpecFile(e.document)) this.load(e.document);
       }),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (!this.writing && this.doc && e.document === this.doc) this.load(e.document);
+        if (this.pendingWrites === 0 && this.doc && e.document === this.doc) this.load(e.document);
       }),
     ];
   }
@@ -90,16 +97,49 @@ export class ExperimentFormProvider implements vscode.WebviewViewProvider {
       const kind = this.doc ? kindOf(this.doc.uri) : 'experiment';
       const check = parseWithSchema(kind === 'sweep' ? SweepSchema : ExperimentSchema, msg.spec);
       this.post({ type: 'problems', problems: check.ok ? [] : check.problems });
-      if (this.doc) await this.writeBack(this.doc, msg.spec);
+      if (this.doc) await this.enqueueWrite(this.doc, msg.spec);
+      else this.unsaved = msg.spec;
       return;
     }
     if (msg.type === 'save') {
+      await this.writes;
       if (this.doc) await this.doc.save();
-      else await vscode.commands.executeCommand('sparseAttention.newExperiment');
+      else await this.saveAs();
       return;
     }
     if (this.doc) await this.doc.save();
     await vscode.commands.executeCommand(msg.type === 'run' ? 'sparseAttention.run' : 'sparseAttention.runSweep', this.doc?.uri);
+  }
+
+  /** Save with no file open: ask where, write the form's content there, and open it. */
+  private async saveAs(): Promise<void> {
+    const spec: Record<string, unknown> = this.unsaved ?? NEW_EXPERIMENT('my-experiment');
+    const kind = spec.kind === 'sweep' ? 'sweep' : 'experiment';
+    const name = typeof spec.name === 'string' && spec.name ? spec.name : `my-${kind}`;
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, `${name}.${kind}.json`) : undefined,
+      filters: { [kind === 'sweep' ? 'Sweep' : 'Experiment']: ['json'] },
+      saveLabel: `Save ${kind}`,
+    });
+    if (!target) return;
+    // The editor's schema, the tree and Run find files by their double extension.
+    const file = /\.(experiment|sweep)\.json$/.test(target.fsPath) ? target.fsPath : target.fsPath.replace(/(\.json)?$/, `.${kind}.json`);
+    writeFileSync(file, JSON.stringify(spec, null, 2) + '\n');
+    this.log(`experiment form: saved ${path.basename(file)}`);
+    this.unsaved = undefined;
+    const doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc);
+    this.load(doc);
+  }
+
+  private enqueueWrite(doc: vscode.TextDocument, spec: Record<string, unknown>): Promise<void> {
+    this.pendingWrites++;
+    this.writes = this.writes
+      .then(() => this.writeBack(doc, spec))
+      .catch((err) => this.log(`experiment form: could not write ${doc.uri.fsPath}: ${(err as Error).message}`))
+      .finally(() => this.pendingWrites--);
+    return this.writes;
   }
 
   private async writeBack(doc: vscode.TextDocument, spec: Record<string, unknown>): Promise<void> {
@@ -107,11 +147,6 @@ export class ExperimentFormProvider implements vscode.WebviewViewProvider {
     if (text === doc.getText()) return;
     const edit = new vscode.WorkspaceEdit();
     edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
-    this.writing = true;
-    try {
-      await vscode.workspace.applyEdit(edit);
-    } finally {
-      this.writing = false;
-    }
+    await vscode.workspace.applyEdit(edit);
   }
 }

@@ -19,6 +19,7 @@ export class ResultsPanel {
   private readonly updates: Throttle<HostToPanel>;
   private ready = false;
   private focus: string | undefined;
+  private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
 
   static createOrShow(extensionUri: vscode.Uri, store: RunStore, log: (s: string) => void, focus?: string): ResultsPanel {
     if (ResultsPanel.current) {
@@ -32,10 +33,10 @@ export class ResultsPanel {
     return ResultsPanel.current;
   }
 
-  /** Called by the serializer after a window reload. */
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, store: RunStore, log: (s: string) => void): void {
+  /** Called by the serializer after a window reload, once the store holds what the panel showed. */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, store: RunStore, log: (s: string) => void, focus?: string): void {
     panel.webview.options = ResultsPanel.options(extensionUri);
-    ResultsPanel.current = new ResultsPanel(panel, extensionUri, store, log, undefined);
+    ResultsPanel.current = new ResultsPanel(panel, extensionUri, store, log, focus);
   }
 
   private static options(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
@@ -76,6 +77,15 @@ export class ResultsPanel {
   }
 
   private onStoreChange(change: Parameters<Parameters<RunStore['onChange']>[0]>[0]): void {
+    // A change without an event (a folder re-read from disk, a run forgotten or marked ended) has no
+    // increment to send: a fresh snapshot, soon, says it all.
+    if (!change.event) {
+      this.snapshotTimer ??= setTimeout(() => {
+        this.snapshotTimer = undefined;
+        this.sendSnapshot();
+      }, UPDATE_INTERVAL_MS);
+      return;
+    }
     if (change.kind === 'run') {
       const run = this.store.run(change.runId);
       if (change.event && run) this.updates.push({ type: 'run-event', runId: change.runId, label: run.label, event: change.event });
@@ -119,6 +129,7 @@ export class ResultsPanel {
 
   private dispose(): void {
     ResultsPanel.current = undefined;
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
     this.updates.dispose();
     for (const d of this.disposables) d.dispose();
   }

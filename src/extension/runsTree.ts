@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { RunView } from '../protocol/panelMessages';
 import { readSummary } from '../trainer/runFiles';
 import { readSweepSummary } from '../trainer/sweepRunner';
+import { diskRunStatus, diskSweepStatus, parseRunId, runBelongsTo } from './diskState';
 import type { RunStore } from './runStore';
 
 export type Node =
@@ -21,7 +22,11 @@ const STATUS_ICON: Record<RunView['status'], [string, string?]> = {
   diverged: ['warning', 'list.warningForeground'],
   cancelled: ['circle-slash'],
   failed: ['error', 'testing.iconFailed'],
+  interrupted: ['debug-disconnect', 'list.warningForeground'],
 };
+
+/** Context values the menus in package.json match: what can be stopped, deleted, resumed. */
+const contextState = (status: string) => (status === 'running' ? 'running' : status === 'failed' ? 'failed' : status === 'interrupted' ? 'interrupted' : 'done');
 
 function specName(file: vscode.Uri): string {
   try {
@@ -57,9 +62,13 @@ export class RunsTree implements vscode.TreeDataProvider<Node> {
     const dirs = this.dirs();
     if (!dirs) return [];
     if (node.kind === 'experiment') {
-      const onDisk = existsSync(dirs.runs) ? readdirSync(dirs.runs) : [];
-      const live = this.store.allRuns().map((r) => r.runId);
-      const ids = [...new Set([...onDisk, ...live])].filter((id) => id.startsWith(`${node.name}-s`));
+      // Runs belong to the experiment file the trainer recorded (older runs: the exact name in the id).
+      const onDisk = existsSync(dirs.runs) ? readdirSync(dirs.runs).filter((id) => runBelongsTo(path.join(dirs.runs, id), node.file.fsPath, node.name)) : [];
+      const live = this.store
+        .allRuns()
+        .filter((r) => (r.experimentFile ? path.resolve(r.experimentFile) === path.resolve(node.file.fsPath) : parseRunId(r.runId)?.name === node.name))
+        .map((r) => r.runId);
+      const ids = [...new Set([...onDisk, ...live])];
       return ids.sort().reverse().map((runId) => ({ kind: 'run', runId, runDir: path.join(dirs.runs, runId) }));
     }
     if (node.kind === 'sweep') {
@@ -82,30 +91,32 @@ export class RunsTree implements vscode.TreeDataProvider<Node> {
     if (node.kind === 'run') {
       const live = this.store.run(node.runId);
       const summary = live?.summary ?? readSummary(node.runDir);
-      const status: RunView['status'] = live?.status ?? summary?.status ?? 'cancelled';
+      const status: RunView['status'] = live?.status ?? summary?.status ?? (diskRunStatus(node.runDir) === 'running' ? 'running' : 'interrupted');
       const item = new vscode.TreeItem(node.runId.replace(/^.*?-s(\d+)-/, 'seed $1 · '), vscode.TreeItemCollapsibleState.None);
       const [icon, colour] = STATUS_ICON[status];
       item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
       const last = live?.metrics.at(-1);
       const acc = summary?.testAccuracy ?? last?.testAccuracy;
+      const interrupted = status === 'interrupted' ? ` · at step ${last?.step ?? '?'}` : '';
       item.description =
         status === 'running'
           ? `step ${last?.step ?? 0} · test ${acc?.toFixed(3) ?? '–'} · attn ${last?.attentionOnRelevant?.toFixed(2) ?? '–'}`
-          : `${status} · test ${acc?.toFixed(3) ?? '–'}${summary ? ` · ${summary.backend}` : ''}`;
-      item.tooltip = `${node.runId}\n${node.runDir}`;
-      item.contextValue = `run-${status === 'running' ? 'running' : status === 'failed' ? 'failed' : 'done'}`;
+          : `${status}${interrupted} · test ${acc?.toFixed(3) ?? '–'}${summary ? ` · ${summary.backend}` : ''}`;
+      item.tooltip = `${node.runId}\n${node.runDir}${live?.failure ? `\n${live.failure}` : ''}`;
+      item.contextValue = `run-${contextState(status)}`;
       item.command = { command: 'sparseAttention.openResults', title: 'Open Results', arguments: [node] };
       return item;
     }
     const live = this.store.sweep(node.sweepDir);
     const summary = live?.summary ?? readSweepSummary(node.sweepDir);
-    const status = live?.status ?? summary?.status ?? 'cancelled';
+    const status = live?.status ?? summary?.status ?? (diskSweepStatus(node.sweepDir) === 'running' ? 'running' : 'interrupted');
     const item = new vscode.TreeItem('m*(T) results', vscode.TreeItemCollapsibleState.None);
-    item.iconPath = new vscode.ThemeIcon(status === 'running' ? 'sync~spin' : status === 'completed' ? 'graph' : status === 'incomplete' ? 'warning' : 'circle-slash');
+    const icon = { running: 'sync~spin', completed: 'graph', incomplete: 'warning', interrupted: 'debug-disconnect' }[status as string] ?? 'circle-slash';
+    item.iconPath = new vscode.ThemeIcon(icon);
     item.description =
       status === 'running' ? `${live?.runsDone ?? 0}/${live?.plannedRuns ?? '?'} runs` : summary?.best ? `${status} · best fit: ${summary.best}` : status;
     item.tooltip = summary?.verdict ?? node.sweepDir;
-    item.contextValue = `sweepRun-${status === 'running' ? 'running' : 'done'}`;
+    item.contextValue = `sweepRun-${contextState(status)}`;
     item.command = { command: 'sparseAttention.openResults', title: 'Open Results', arguments: [node] };
     return item;
   }

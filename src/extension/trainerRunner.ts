@@ -2,23 +2,14 @@
 // their validated events into the RunStore, and stops them on request. No vscode import: the host
 // passes in its settings, so this is unit-tested against the real CLI.
 import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { BackendChoice } from '../core/backend';
 import { RunEvent, RunSummary, TrainerCommand } from '../protocol/runEvents';
 import { SweepEvent } from '../protocol/sweepEvents';
-import type { RunStore } from './runStore';
+import { runLabel } from './diskState';
+import { type LaunchSettings, launchPlan } from './launchPlan';
 
-export interface LaunchSettings {
-  /** dist/cli.js of the extension. */
-  cliPath: string;
-  backend: BackendChoice;
-  /** A real `node` (setting or PATH); native tfjs-node cannot load into the editor's Electron runtime. */
-  nodePath?: string;
-  /** Where "Set Up Native TensorFlow Backend" installed @tensorflow/tfjs-node(-gpu). */
-  nativeModulesDir?: string;
-  cwd: string;
-}
+export { type LaunchSettings, MIN_NODE_MAJOR, type NodeVersionProbe, findNodeOnPath, launchPlan, probeNodeVersion } from './launchPlan';
+import type { RunStore } from './runStore';
 
 export interface TrainerHandle {
   kind: 'run' | 'sweep';
@@ -31,35 +22,10 @@ export interface TrainerHandle {
 
 export interface TrainerExit {
   code: number | null;
+  /** The signal that ended it (SIGKILL from the OOM killer or a user, …), if any. */
+  signal?: NodeJS.Signals | null;
   /** The trainer's last stderr lines: the field-named problems of bad input, or the failure reason. */
   stderr: string;
-}
-
-/** First `node` on PATH, if any. */
-export function findNodeOnPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, process.platform === 'win32' ? 'node.exe' : 'node');
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-/** How to start the trainer: a real node when there is one, else the editor's runtime as node (WASM only). */
-export function launchPlan(s: LaunchSettings, runningInElectron = !!process.versions.electron) {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  if (s.nativeModulesDir) env.SPARSE_ATTENTION_NATIVE_MODULES = s.nativeModulesDir;
-  let execPath = s.nodePath;
-  let backend = s.backend;
-  let note: string | undefined;
-  if (!execPath && runningInElectron) {
-    env.ELECTRON_RUN_AS_NODE = '1';
-    execPath = process.execPath;
-    if (backend === 'auto' || backend === 'tensorflow' || backend === 'tensorflow-gpu') {
-      note = `no real node found (setting sparseAttention.nodePath or PATH): training on the editor's runtime with the WASM backend; native TensorFlow needs a real node`;
-      backend = backend === 'auto' ? 'wasm' : backend;
-    }
-  }
-  return { execPath: execPath ?? process.execPath, env, backend, note };
 }
 
 export class TrainerRunner {
@@ -87,16 +53,21 @@ export class TrainerRunner {
         runId = e.data.runId;
         handle.id = runId;
       }
-      if (runId) this.store.applyRunEvent(runId, label, e.data);
+      if (runId) this.store.applyRunEvent(runId, runLabel(runId), e.data, file);
       return true;
     });
     handle.done.then((exit) => {
-      if (runId) this.store.markRunEnded(runId, exit.code === 130 ? 'cancelled' : 'failed');
+      if (runId) {
+        // Killed by a signal, the trainer wrote no summary: it was interrupted, not a failed run.
+        const step = this.store.run(runId)?.metrics.at(-1)?.step ?? 0;
+        if (exit.signal) this.store.markRunEnded(runId, 'interrupted', `the trainer was killed (${exit.signal}) at step ${step}`);
+        else this.store.markRunEnded(runId, exit.code === 130 ? 'cancelled' : 'failed', exit.stderr.split('\n').filter(Boolean).pop());
+      }
     });
     return handle;
   }
 
-  startSweep(file: string, outDir: string, workers: number, successRate: number): TrainerHandle {
+  startSweep(file: string, outDir: string, workers: number): TrainerHandle {
     const name = path.basename(file).replace(/\.sweep\.json$|\.json$/, '');
     let sweepId: string | undefined;
     const handle = this.spawn('sweep', file, ['sweep', file, '--json', '--out', outDir, '--workers', String(workers)], (msg) => {
@@ -106,11 +77,11 @@ export class TrainerRunner {
         sweepId = e.data.sweepDir;
         handle.id = sweepId;
       }
-      if (sweepId) this.store.applySweepEvent(sweepId, name, successRate, e.data);
+      if (sweepId) this.store.applySweepEvent(sweepId, name, e.data);
       return true;
     });
     handle.done.then((exit) => {
-      if (sweepId) this.store.markSweepEnded(sweepId, exit.code === 130 ? 'cancelled' : 'failed');
+      if (sweepId) this.store.markSweepEnded(sweepId, exit.signal ? 'interrupted' : exit.code === 130 ? 'cancelled' : 'failed');
     });
     return handle;
   }
@@ -156,7 +127,7 @@ export class TrainerRunner {
         child.on('exit', (code, signal) => {
           this.handles.delete(handle);
           this.log(`trainer exited with ${code ?? signal}`);
-          resolve({ code: code ?? (signal ? 1 : null), stderr: stderr.trim() });
+          resolve({ code: code ?? (signal ? 1 : null), signal, stderr: stderr.trim() });
         });
       }),
     };

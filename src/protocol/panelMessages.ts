@@ -9,22 +9,32 @@ import { SweepEvent, SweepSummary, VariantResult } from './sweepEvents';
 export const RunView = z.object({
   runId: z.string(),
   label: z.string(),
-  status: z.enum(['running', 'succeeded', 'not-reached', 'diverged', 'cancelled', 'failed']),
+  /** `interrupted`: read back from disk with no summary and no live trainer (killed, crashed, machine slept). */
+  status: z.enum(['running', 'succeeded', 'not-reached', 'diverged', 'cancelled', 'failed', 'interrupted']),
   started: StartedEvent.optional(),
   metrics: z.array(MetricsEvent),
   /** Snapshots for the step slider (the host keeps at most ~50, evenly thinned). */
   attention: z.array(AttentionEvent),
   summary: RunSummary.optional(),
+  /** Why the run failed (a `failed` event or a failed summary), kept so it survives snapshots. */
+  failure: z.string().optional(),
+  /** The experiment file the run was started from, when known (the tree groups runs by it). */
+  experimentFile: z.string().optional(),
 });
+
+/** A cell being trained right now (cell-started without its cell-finished yet). */
+export const ActiveCell = z.object({ variant: z.string(), T: z.number().int(), m: z.number().int() });
 
 /** Everything the results panel shows about one sweep. */
 export const SweepView = z.object({
   sweepId: z.string(),
   name: z.string(),
-  status: z.enum(['running', 'completed', 'incomplete', 'cancelled', 'failed']),
+  status: z.enum(['running', 'completed', 'incomplete', 'cancelled', 'failed', 'interrupted']),
   runsDone: z.number().int(),
   plannedRuns: z.number().int(),
-  successRate: z.number(),
+  /** Null until the sweep-started event says it. */
+  successRate: z.number().nullable(),
+  active: z.array(ActiveCell),
   /** Latest per-variant results (m* per T, fits, verdict); the summary once finished. */
   variants: z.array(VariantResult),
   summary: SweepSummary.optional(),

@@ -18,7 +18,34 @@ import writeFileAtomic from 'write-file-atomic';
 
 export const EXIT = { ok: 0, failure: 1, invalid: 2, cancelled: 130 } as const;
 
-/** Stop requests from SIGINT/SIGTERM or a parent's IPC message all end the run as `cancelled`. */
+/**
+ * A forked trainer must not outlive its parent (the editor's extension host, or a sweep): when the
+ * IPC channel closes because the parent died, `onGone` runs once. Its stdout/stderr pipes may then
+ * have no reader either: a broken pipe (EPIPE), even one noticed before the channel's close, must not
+ * kill the process before it has written its summary. Does nothing when not started with IPC.
+ */
+function onParentGone(onGone: () => void): void {
+  if (!process.send) return;
+  const ignoreBrokenPipe = (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  };
+  process.stdout.on('error', ignoreBrokenPipe);
+  process.stderr.on('error', ignoreBrokenPipe);
+  process.once('disconnect', onGone);
+}
+
+/**
+ * Sends to the parent while it is there. The callback matters: without one, a send that fails (the
+ * parent just died, its end of the channel is gone: EPIPE) is an 'error' event that kills the process.
+ */
+const toParent = (e: unknown) => {
+  if (process.connected) process.send?.(e, undefined, undefined, () => {});
+};
+
+/**
+ * Stop requests from SIGINT/SIGTERM, a parent's IPC message, or the parent's death all end the run
+ * as `cancelled`.
+ */
 function watchForStop(): { requested: () => boolean } {
   let stop = false;
   const request = () => {
@@ -31,6 +58,11 @@ function watchForStop(): { requested: () => boolean } {
     const cmd = TrainerCommand.safeParse(msg);
     if (cmd.success && cmd.data.type === 'stop') request();
     else process.stderr.write(`ignored an invalid message from the parent: ${JSON.stringify(msg)}\n`);
+  });
+  // The parent died: stop as on its stop message, but never "leave now" (a stop message may already
+  // have arrived; the summary must still be written).
+  onParentGone(() => {
+    stop = true;
   });
   return { requested: () => stop };
 }
@@ -79,13 +111,13 @@ async function runCommand(file: string, opts: { out: string; backend: BackendCho
   }
   const spec = parsed.value;
   const stop = watchForStop();
-  const toParent = (e: unknown) => process.send?.(e);
   const progress = opts.json ? undefined : progressReporter(spec.training.maxSteps);
   try {
     const summary = await runExperiment(spec, {
       out: opts.out,
       backend: opts.backend,
       runId: opts.runId,
+      experimentFile: file,
       shouldStop: stop.requested,
       onStep: progress?.onStep,
       onEvent: (e) => {

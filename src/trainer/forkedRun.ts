@@ -20,9 +20,13 @@ export function forkLauncher(opts: { cliPath: string; backend: BackendChoice; sp
         stderr = (stderr + d).slice(-4000);
       });
       const stop = () => {
-        if (child.connected) child.send({ type: 'stop' });
+        // A run that is dying as we ask must not take the sweep down with an unhandled send error.
+        if (child.connected) child.send({ type: 'stop' }, (err) => err && child.kill('SIGTERM'));
       };
       signal.addEventListener('abort', stop, { once: true });
+      child.on('error', (err) => {
+        stderr += `\n${err.message}`;
+      });
       child.on('exit', (code, sig) => {
         signal.removeEventListener('abort', stop);
         const summary = readSummary(path.join(req.out, req.runId));

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { MODEL_NAMES, fitFormula } from '../core/fitCurve';
+import { mStarText } from '../core/sweepText';
 import type { AttentionEvent, MetricsEvent, StartedEvent } from '../protocol/runEvents';
 import { type SweepPoint, SweepSummary, type VariantResult, summaryVariants } from '../protocol/sweepEvents';
 import { readEvents, readSummary } from './runFiles';
@@ -76,10 +77,10 @@ options:{maintainAspectRatio:false,animation:false,scales:{x:{title:{display:tru
 const pct = (v: number) => `${Math.round(v * 100)} %`;
 
 function mStarCell(p: SweepPoint): string {
-  if (p.status === 'found') return String(p.mStar);
-  if (p.status === 'censored') return `&gt; ${p.interval[0]} (censored)`;
-  if (p.status === 'incomplete') return `open (crashed at m = ${p.incompleteAt.join(', ')})`;
-  return '–';
+  const text = esc(mStarText(p));
+  if (p.status === 'censored') return `${text} (censored)`;
+  if (p.status === 'incomplete') return `${text} (crashed at m = ${p.incompleteAt.join(', ')})`;
+  return text;
 }
 
 /** The sweep report renders what the sweep computed (src/core): cell status, m*, fits, curve, verdict. */

@@ -18,6 +18,8 @@ export interface RunOptions {
   out: string;
   backend: BackendChoice;
   runId?: string;
+  /** The experiment file the run was started from, recorded in trainer.json (the editor's tree groups by it). */
+  experimentFile?: string;
   onEvent?: (e: RunEvent) => void;
   onStep?: (step: number, loss: number) => void;
   shouldStop?: () => boolean;
@@ -35,7 +37,7 @@ export async function runExperiment(spec: Experiment, opts: RunOptions): Promise
   }
   const data = makeDataset(spec);
   const files = new RunFiles(opts.out, opts.runId ?? newRunId(spec.name, spec.seed));
-  files.create(spec);
+  files.create(spec, { experimentFile: opts.experimentFile });
   const emit = (e: RunEvent) => {
     files.append(e);
     opts.onEvent?.(e);

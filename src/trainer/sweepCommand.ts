@@ -8,6 +8,7 @@ import { wrongKindProblem } from './specKind';
 import { SweepSchema } from '../core/sweepSpec';
 import { TrainerCommand } from '../protocol/runEvents';
 import { type ModelName, fitFormula } from '../core/scalingFits';
+import { mStarText } from '../core/sweepText';
 import type { SweepEvent, SweepPoint, SweepSummary, VariantResult } from '../protocol/sweepEvents';
 import { forkLauncher } from './forkedRun';
 import { type RunLauncher, runSweep } from './sweepRunner';
@@ -48,13 +49,6 @@ function progress(json: boolean): { onEvent: (e: SweepEvent) => void; stop: () =
 
 const fmt = (v: number | null) => (v === null ? '–' : String(Math.round(v * 10) / 10));
 
-function mStarText(p: SweepPoint): string {
-  if (p.status === 'found') return fmt(p.mStar);
-  if (p.status === 'censored') return `>${p.interval[0]}`;
-  if (p.status === 'incomplete') return 'open';
-  return '–';
-}
-
 function logisticText(p: SweepPoint): string {
   if (!p.logistic) return '';
   if (!p.logistic.identified) return `   logistic: not identified (${p.logistic.reason})`;
@@ -65,7 +59,7 @@ function printVariant(r: VariantResult): void {
   process.stderr.write(`\n${r.label}: ${r.protocol}\n     T      m*   interval\n`);
   for (const p of r.points) {
     const open = p.status === 'incomplete' ? `   crashed runs at m = ${p.incompleteAt.join(', ')}` : '';
-    process.stderr.write(`${String(p.T).padStart(6)}  ${mStarText(p).padStart(6)}   [${fmt(p.interval[0])}, ${fmt(p.interval[1])}]${logisticText(p)}${open}\n`);
+    process.stderr.write(`${String(p.T).padStart(6)}  ${mStarText(p).replace(' ', '').padStart(6)}   [${fmt(p.interval[0])}, ${fmt(p.interval[1])}]${logisticText(p)}${open}\n`);
   }
   if (r.fits) {
     const f = r.fits;
@@ -107,6 +101,23 @@ export async function sweepCommand(
   process.on('message', (msg) => {
     if (TrainerCommand.safeParse(msg).success) stop();
   });
+  // Forked by the editor with IPC: when the editor dies the channel closes, and the sweep aborts as
+  // on a stop message (which stops its runs), so no trainer outlives the editor. Its output pipes may
+  // have no reader then either: a broken pipe (EPIPE) must not kill it before the runs are stopped.
+  if (process.send) {
+    const ignoreBrokenPipe = (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    };
+    process.stdout.on('error', ignoreBrokenPipe);
+    process.stderr.on('error', ignoreBrokenPipe);
+    process.once('disconnect', () => {
+      if (!controller.signal.aborted) controller.abort();
+    });
+  }
+  const toParent = (e: SweepEvent) => {
+    // With a callback, a send that fails because the parent just died is not a fatal 'error' event.
+    if (process.connected) process.send?.(e, undefined, undefined, () => {});
+  };
   const display = progress(!!opts.json);
   try {
     const summary = await runSweep(sweep, {
@@ -114,8 +125,9 @@ export async function sweepCommand(
       workers: opts.workers,
       launch: opts.launch ?? forkLauncher({ cliPath: opts.cliPath, backend: opts.backend, specDir: path.join(sweepDir, 'specs') }),
       signal: controller.signal,
+      sweepFile: file,
       onEvent: (e) => {
-        process.send?.(e);
+        toParent(e);
         display.onEvent(e);
       },
     });

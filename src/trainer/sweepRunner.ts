@@ -6,8 +6,9 @@ import * as path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { SweepBook } from '../core/sweepBook';
 import { type Sweep, cellExperiment, cellRunId } from '../core/sweepSpec';
-import { SweepSummary as SweepSummarySchema } from '../protocol/sweepEvents';
+import { SweepEvent as SweepEventSchema, SweepSummary as SweepSummarySchema } from '../protocol/sweepEvents';
 import type { SweepEvent, SweepSummary } from '../protocol/sweepEvents';
+import { readJsonLines, writeTrainerRecord } from './runFiles';
 import { type RunLauncher, RunPool } from './runPool';
 
 export type { RunLauncher, RunRequest, RunResult } from './runPool';
@@ -20,6 +21,8 @@ export interface SweepOptions {
   launch: RunLauncher;
   onEvent?: (e: SweepEvent) => void;
   signal?: AbortSignal;
+  /** The sweep file it was started from, recorded for the editor's tree. */
+  sweepFile?: string;
 }
 
 export async function runSweep(sweep: Sweep, opts: SweepOptions): Promise<SweepSummary> {
@@ -28,6 +31,7 @@ export async function runSweep(sweep: Sweep, opts: SweepOptions): Promise<SweepS
   const runsDir = path.join(sweepDir, 'runs');
   mkdirSync(runsDir, { recursive: true });
   writeFileSync(path.join(sweepDir, 'sweep.json'), JSON.stringify(sweep, null, 2) + '\n');
+  writeTrainerRecord(sweepDir, { experimentFile: opts.sweepFile });
   const emit = (e: SweepEvent) => {
     appendFileSync(path.join(sweepDir, 'events.jsonl'), JSON.stringify(e) + '\n');
     opts.onEvent?.(e);
@@ -79,10 +83,19 @@ export async function runSweep(sweep: Sweep, opts: SweepOptions): Promise<SweepS
   return summary;
 }
 
-/** The sweep's summary.json, validated; undefined when absent or written by an older version. */
+/** The sweep's summary.json, validated; undefined when absent, torn or written by an older version. */
 export function readSweepSummary(sweepDir: string): SweepSummary | undefined {
   const file = path.join(sweepDir, 'summary.json');
   if (!existsSync(file)) return undefined;
-  const parsed = SweepSummarySchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  return parsed.success ? parsed.data : undefined;
+  try {
+    const parsed = SweepSummarySchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The sweep's events (the same tolerant reader as a run's). */
+export function readSweepEvents(sweepDir: string): SweepEvent[] {
+  return readJsonLines(path.join(sweepDir, 'events.jsonl'), SweepEventSchema);
 }

@@ -40,12 +40,12 @@ describe('run store', () => {
     const store = new RunStore();
     const events = fixture('and-sweep.events.jsonl').map((e) => SweepEvent.parse(e));
     const mid = events.findIndex((e) => e.type === 'fit-updated');
-    events.slice(0, mid + 1).forEach((e) => store.applySweepEvent('s', 'and', 0.67, e));
+    events.slice(0, mid + 1).forEach((e) => store.applySweepEvent('s', 'and', e));
     const live = store.sweep('s')!;
     assert.equal(live.status, 'running');
     assert.ok(live.runsDone > 0 && live.plannedRuns >= live.runsDone);
     assert.ok(live.variants.some((v) => v.fits !== null));
-    events.slice(mid + 1).forEach((e) => store.applySweepEvent('s', 'and', 0.67, e));
+    events.slice(mid + 1).forEach((e) => store.applySweepEvent('s', 'and', e));
     const done = store.sweep('s')!;
     assert.equal(done.status, 'completed');
     assert.deepEqual(done.variants.map((v) => v.label), ['transformer', 'mlp']);

@@ -77,7 +77,7 @@ describe('trainer runner', () => {
     assert.equal(inElectron.env.ELECTRON_RUN_AS_NODE, '1');
     assert.equal(inElectron.backend, 'wasm');
     assert.match(inElectron.note!, /no real node found/);
-    const withNode = launchPlan({ cliPath: CLI, backend: 'auto', cwd: '.', nodePath: '/usr/bin/node', nativeModulesDir: '/x/node_modules' }, true);
+    const withNode = launchPlan({ cliPath: CLI, backend: 'auto', cwd: '.', nodePath: '/usr/bin/node', nativeModulesDir: '/x/node_modules' }, true, () => 'v20.11.1');
     assert.equal(withNode.execPath, '/usr/bin/node');
     assert.equal(withNode.backend, 'auto');
     assert.equal(withNode.env.ELECTRON_RUN_AS_NODE, undefined);

@@ -13,7 +13,6 @@ const lines = (file: string) => readFileSync(path.join(FIXTURES, file), 'utf8').
 
 export const runEvents = (): RunEvent[] => lines('parity-T16.events.jsonl').map((l) => RunEvent.parse(JSON.parse(l)));
 export const sweepEvents = (): SweepEvent[] => lines('and-sweep.events.jsonl').map((l) => SweepEvent.parse(JSON.parse(l)));
-export const sweepSuccessRate = (): number => JSON.parse(readFileSync(path.join(FIXTURES, 'and-sweep.sweep-resolved.json'), 'utf8')).successRate;
 
 export const RUN_LABEL = 'parity-T16 (seed 0)';
 export const SWEEP_ID = 'and-sweep-20261124';
@@ -37,7 +36,7 @@ export const runEventMessages = (id: string, events: RunEvent[]): HostToPanel[] 
 /** The host's snapshot after the whole sweep. */
 export function sweepSnapshot(events = sweepEvents()): HostToPanel {
   const store = new RunStore();
-  for (const e of events) store.applySweepEvent(SWEEP_ID, 'and-sweep', sweepSuccessRate(), e);
+  for (const e of events) store.applySweepEvent(SWEEP_ID, 'and-sweep', e);
   return { type: 'snapshot', runs: [], sweeps: store.allSweeps(), focus: SWEEP_ID };
 }
 

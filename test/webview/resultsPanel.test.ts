@@ -75,6 +75,41 @@ function markedPositions(page: Page, layer: number, head: number, marker: number
   );
 }
 
+/**
+ * An exported SVG is a real vector drawing: well-formed XML, no embedded <image>, the chart's lines
+ * as <path>s (the series as one polyline in its colour), the axis labels as <text>. Returns the stroke colours (as
+ * "r,g,b") and the texts found.
+ */
+async function assertVectorSvg(page: Page, svg: string, title: string, series: number[]): Promise<{ strokes: string[]; texts: string[] }> {
+  assert.match(svg, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg /);
+  assert.doesNotMatch(svg, /<image|data:image/, 'no embedded bitmap');
+  // Parsed by the browser's own XML parser; colours normalised here (hex or rgb()/rgba() as drawn).
+  const raw = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    return {
+      error: doc.querySelector('parsererror')?.textContent ?? null,
+      root: doc.documentElement.nodeName,
+      title: doc.querySelector('svg > title')?.textContent ?? '',
+      paths: doc.querySelectorAll('path').length,
+      strokes: Array.from(doc.querySelectorAll('path[stroke]')).map((p) => [p.getAttribute('stroke') ?? '', (p.getAttribute('d') ?? '').split('L').length - 1] as const),
+      texts: Array.from(doc.querySelectorAll('text')).map((t) => t.textContent ?? ''),
+      background: doc.querySelector('rect[fill]')?.getAttribute('fill') ?? '',
+    };
+  }, svg);
+  const rgb = (c: string) => (c.startsWith('#') ? hex(c).join(',') : c.replace(/^rgba?\(|\)$|\s/g, '').split(',').slice(0, 3).join(','));
+  const parsed = { ...raw, strokes: [...new Set(raw.strokes.map(([c]) => rgb(c)))] };
+  assert.equal(parsed.error, null, 'well-formed XML');
+  assert.equal(parsed.root, 'svg');
+  assert.ok(parsed.title.includes(title), `title "${parsed.title}"`);
+  assert.ok(parsed.paths >= 5, `${parsed.paths} <path>s`);
+  assert.ok(parsed.strokes.includes(series.join(',')), `a path in the series colour: ${parsed.strokes.join(' ')}`);
+  const longest = Math.max(...raw.strokes.filter(([c]) => rgb(c) === series.join(',')).map(([, n]) => n));
+  assert.ok(longest >= 5, `the series is one polyline path, not just its points (longest has ${longest} segments)`);
+  assert.ok(parsed.texts.length >= 4 && parsed.texts.some((t) => /^\d/.test(t)), `tick labels as <text>: ${parsed.texts.join(' | ')}`);
+  assert.ok(parsed.background.length > 0, 'an opaque background');
+  return parsed;
+}
+
 const topK = (values: number[], k: number) =>
   values
     .map((v, i) => [v, i] as const)
@@ -145,23 +180,27 @@ describe('results panel in Chromium', { timeout: 120_000 }, () => {
       await page.keyboard.press('End');
       await page.waitForFunction(() => window.__panelDebug.heatmap()?.step === 800);
 
-      // Export: PNG of a chart and CSV of its data reach the host as valid `export` messages.
+      // Export: PNG and vector SVG of a chart and CSV of its data reach the host as valid `export` messages.
       const before = (await panel.sent()).length;
       await page.click('button[aria-label="Export Training loss as PNG"]');
+      await page.click('button[aria-label="Export Training loss as SVG"]');
       await page.click('button[aria-label="Export Training loss as CSV"]');
-      await page.click('button[aria-label="Export Attention as SVG"]');
+      await page.click('button[aria-label="Export Attention as PNG"]');
       await page.click('button[aria-label="Export Attention as JSON"]');
       const exports = (await panel.sent()).slice(before).map((m) => PanelToHost.parse(m));
       assert.deepEqual(
         exports.map((m) => (m.type === 'export' ? `${m.format}:${m.name}` : m.type)),
-        ['png:parity-T16-seed-0-loss', 'csv:parity-T16-seed-0-loss', 'svg:parity-T16-seed-0-attention-step800', 'json:parity-T16-seed-0-attention-step800'],
+        ['png:parity-T16-seed-0-loss', 'svg:parity-T16-seed-0-loss', 'csv:parity-T16-seed-0-loss', 'png:parity-T16-seed-0-attention-step800', 'json:parity-T16-seed-0-attention-step800'],
       );
-      const [png, csv, svg, json] = exports.map((m) => (m.type === 'export' ? m.content : ''));
+      const [png, svg, csv, heatPng, json] = exports.map((m) => (m.type === 'export' ? m.content : ''));
       assert.match(png, /^data:image\/png;base64,[A-Za-z0-9+/]{1000,}/);
+      assert.match(heatPng, /^data:image\/png;base64,[A-Za-z0-9+/]{1000,}/);
       assert.equal(csv.split('\n')[0], 'runId,label,step,loss');
       assert.equal(csv.trim().split('\n').length, 1 + 9);
-      assert.match(svg, /^<\?xml[\s\S]*<svg [\s\S]*<image [^>]*href="data:image\/png;base64,/);
+      await assertVectorSvg(page, svg, 'Training loss', BLUE);
       assert.equal(JSON.parse(json).step, 800);
+      // The heatmaps are pixel images: no SVG button for them.
+      assert.equal(await page.$('button[aria-label="Export Attention as SVG"]'), null);
 
       assert.deepEqual(await panel.violations(), [], 'nothing breaks the Content-Security-Policy');
       assert.deepEqual(panel.problems, []);
@@ -267,10 +306,17 @@ describe('results panel in Chromium', { timeout: 120_000 }, () => {
       assert.match((await page.textContent('.sweep-view .facts')) ?? '', /Success needs67% of seeds/);
       await page.screenshot({ path: path.join(ARTIFACTS, 'results-panel-sweep.png'), fullPage: true });
 
-      // Export the chart's data.
+      // Export the chart's data, and the chart as vectors (both variants' colours, the legend's text).
       await page.click('button[aria-label="Export Sample complexity m*(T) as CSV"]');
       const last = PanelToHost.parse((await panel.sent()).at(-1));
       assert.ok(last.type === 'export' && last.content.startsWith('variant,T,status,mStar,intervalLow,intervalHigh,logisticMStar\ntransformer,10,found,16,11,16,15.4'));
+      await page.click('button[aria-label="Export Sample complexity m*(T) as SVG"]');
+      const svg = PanelToHost.parse((await panel.sent()).at(-1));
+      assert.ok(svg.type === 'export' && svg.format === 'svg');
+      const parsed = await assertVectorSvg(page, svg.content, 'm*(T)', BLUE);
+      assert.ok(parsed.strokes.includes(ORANGE.join(',')), `the mlp's colour is drawn too: ${parsed.strokes.join(' ')}`);
+      assert.ok(parsed.texts.some((t) => t.startsWith('transformer')), `the legend is text: ${parsed.texts.join(' | ')}`);
+      assert.ok((await countColour(page, 'mstar-canvas', ORANGE)) > 200, 'the chart on screen is still drawn');
       assert.deepEqual(await panel.violations(), []);
       assert.deepEqual(panel.problems, []);
     } finally {

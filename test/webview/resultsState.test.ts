@@ -233,7 +233,7 @@ describe('selection and slider', () => {
       { runId: 'b', label: 'B', status: 'running', metrics: [], attention: [] },
       { runId: 'c', label: 'C', status: 'failed', metrics: [], attention: [] },
     ],
-    sweeps: [{ sweepId: 's', name: 'S', status: 'completed', runsDone: 1, plannedRuns: 1, successRate: 0.67, variants: [] }],
+    sweeps: [{ sweepId: 's', name: 'S', status: 'completed', runsDone: 1, plannedRuns: 1, successRate: 0.67, variants: [], active: [] }],
   });
 
   it('prefers the host focus, then the user choice, then a running run', () => {

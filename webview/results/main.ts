@@ -8,7 +8,7 @@ import { applyChartTheme } from './charts';
 import { CURVES, CurveCharts } from './curves';
 import { installDebugHook } from './debug';
 import { type CurveKey, attentionCsv, attentionJson, cellsCsv, curveCsv, curveJson, fileStem, mStarCsv, sweepJson } from './exportData';
-import { type ExportFormat, canvasPng, canvasSvg, exportMessage } from './exporting';
+import { type ExportFormat, canvasPng, chartSvg, exportMessage } from './exporting';
 import { type HeatmapRender, drawHeatmaps } from './heatmap';
 import { hitTest } from './heatmapLayout';
 import { parseHostMessage } from './messages';
@@ -235,9 +235,10 @@ function onExport(card: CardId, format: ExportFormat): void {
   scheduler.flush(); // export what the data says now, not the last throttled frame
   const run = selectedRun();
   const sweep = selectedSweep();
-  const image = (canvas: HTMLCanvasElement, title: string) => (format === 'png' ? canvasPng(canvas, theme.background) : canvasSvg(canvas, theme.background, title));
+  // PNG of any canvas; SVG re-draws a Chart.js chart as vectors (the heatmap canvas has no chart: null).
+  const image = (canvas: HTMLCanvasElement, title: string) => (format === 'png' ? canvasPng(canvas, theme.background) : chartSvg(canvas, theme.background, title));
   let name: string;
-  let content: string;
+  let content: string | null;
   if (card === 'attention') {
     if (!run || !heatmapEvent) return report('warn', 'nothing to export: no attention snapshot is shown');
     name = `${fileStem(run.label)}-attention-step${heatmapEvent.step}`;
@@ -255,6 +256,7 @@ function onExport(card: CardId, format: ExportFormat): void {
     name = `${fileStem(shown.length === 1 ? shown[0].label : run?.label ?? 'runs')}-${key}`;
     content = format === 'csv' ? curveCsv(shown, key) : format === 'json' ? curveJson(shown, key) : image(dom.curves.get(key)!.canvas, title);
   }
+  if (content === null) return report('warn', `nothing to export as ${format.toUpperCase()}: no chart is drawn for ${card}`);
   send(exportMessage(format, name, content));
 }
 

@@ -3,6 +3,7 @@
 // cell's share and Wilson interval. Everything here is rendered as computed in src/core; nothing is
 // recomputed (a cell's colour is the status the sweep recorded).
 import { fitFormula } from '../../src/core/fitCurve';
+import { mStarText } from '../../src/core/sweepText';
 import type { SweepPoint, VariantResult } from '../../src/protocol/sweepEvents';
 import { el } from './dom';
 import type { SweepModel } from './state';
@@ -37,13 +38,6 @@ function fitsTable(v: VariantResult): HTMLElement {
     el('thead', {}, el('tr', {}, col('model'), col('fitted'), col('R²'), col('AICc'), col('wins in bootstrap'))),
     el('tbody', {}, ...rows),
   );
-}
-
-function mStarText(p: SweepPoint): string {
-  if (p.status === 'found') return String(p.mStar);
-  if (p.status === 'censored') return `> ${p.interval[0]}`;
-  if (p.status === 'incomplete') return 'open';
-  return '–';
 }
 
 function mStarTitle(p: SweepPoint): string {

@@ -33,7 +33,9 @@ export interface Dom {
   verdicts: HTMLElement;
 }
 
-const FORMATS: ExportFormat[] = ['png', 'svg', 'csv', 'json'];
+/** Chart.js charts export as PNG or vector SVG; the attention heatmaps are pixel images, so PNG only. */
+const CHART_FORMATS: ExportFormat[] = ['png', 'svg', 'csv', 'json'];
+const HEATMAP_FORMATS: ExportFormat[] = ['png', 'csv', 'json'];
 
 function exportButtons(card: CardId, title: string, formats: ExportFormat[], onExport: (card: CardId, f: ExportFormat) => void): HTMLElement {
   const group = el('div', { className: 'export' });
@@ -52,7 +54,7 @@ function chartCard(id: CardId, title: string, description: string, onExport: (ca
   const figure = el(
     'figure',
     { className: `card card-${id}` },
-    el('figcaption', { className: 'card-head' }, heading, exportButtons(id, title, FORMATS, onExport)),
+    el('figcaption', { className: 'card-head' }, heading, exportButtons(id, title, id === 'attention' ? HEATMAP_FORMATS : CHART_FORMATS, onExport)),
     el('p', { className: 'card-note' }, description),
     box,
   );

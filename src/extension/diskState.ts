@@ -1,0 +1,94 @@
+// Runs and sweeps read back from their folders into the store: the one place the host replays
+// events.jsonl (through the trainer's tolerant reader), and decides that a folder with no summary and
+// no live trainer was interrupted. No vscode import, so it is unit-tested directly.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { readEvents, readSummary, readTrainerRecord, trainerAlive } from '../trainer/runFiles';
+import { readSweepEvents, readSweepSummary } from '../trainer/sweepRunner';
+import type { RunStore } from './runStore';
+
+/** Run ids are `<experiment name>-s<seed>-<UTC stamp>-<salt>` (runFiles.newRunId). */
+const RUN_ID = /^(.+)-s(\d+)-\d{8}T\d{6}Z-[a-z0-9]{4}$/;
+
+/** The experiment name and seed in a run id, or undefined for another shape (a sweep cell's run). */
+export function parseRunId(runId: string): { name: string; seed: number } | undefined {
+  const m = RUN_ID.exec(runId);
+  return m ? { name: m[1], seed: Number(m[2]) } : undefined;
+}
+
+export function runLabel(runId: string): string {
+  const p = parseRunId(runId);
+  return p ? `${p.name} (seed ${p.seed})` : runId;
+}
+
+/**
+ * Whether a run folder belongs to an experiment file: by the file the trainer recorded, else (runs
+ * from before that record existed) by the exact experiment name in its id — never by prefix, so
+ * `foo` does not claim the runs of `foo-s2`.
+ */
+export function runBelongsTo(runDir: string, experimentFile: string, experimentName: string): boolean {
+  const recorded = readTrainerRecord(runDir)?.experimentFile;
+  if (recorded) return path.resolve(recorded) === path.resolve(experimentFile);
+  return parseRunId(path.basename(runDir))?.name === experimentName;
+}
+
+/** Live, finished, or interrupted (no summary and its process is gone). */
+export function diskRunStatus(runDir: string): 'running' | 'interrupted' | 'finished' {
+  if (readSummary(runDir)) return 'finished';
+  return trainerAlive(runDir) ? 'running' : 'interrupted';
+}
+
+export function diskSweepStatus(sweepDir: string): 'running' | 'interrupted' | 'finished' {
+  if (existsSync(path.join(sweepDir, 'summary.json'))) return 'finished';
+  return trainerAlive(sweepDir) ? 'running' : 'interrupted';
+}
+
+/**
+ * Replays a run folder into the store (replacing what it held, so a folder that changed on disk is
+ * shown as it now is) and marks it interrupted when its process is gone. Returns the run id.
+ */
+export function loadRun(store: RunStore, runDir: string): string {
+  const runId = path.basename(runDir);
+  const label = store.run(runId)?.label ?? runLabel(runId);
+  store.forget(runId);
+  const file = readTrainerRecord(runDir)?.experimentFile;
+  for (const e of readEvents(runDir)) store.applyRunEvent(runId, label, e, file);
+  if (!store.run(runId)) {
+    // Nothing readable yet (a run that has just started, or an empty folder).
+    const summary = readSummary(runDir);
+    if (summary) store.applyRunEvent(runId, label, { type: 'finished', summary }, file);
+  }
+  if (diskRunStatus(runDir) === 'interrupted') {
+    const step = store.run(runId)?.metrics.at(-1)?.step ?? 0;
+    store.markRunEnded(runId, 'interrupted', `the trainer stopped without finishing (last step reached: ${step}): killed, crashed, or the machine slept`);
+  }
+  return runId;
+}
+
+/** Replays a sweep folder into the store; the sweep's id is its folder. */
+export function loadSweep(store: RunStore, sweepDir: string, name = path.basename(sweepDir)): string {
+  store.forget(sweepDir);
+  for (const e of readSweepEvents(sweepDir)) store.applySweepEvent(sweepDir, name, e);
+  const summary = readSweepSummary(sweepDir);
+  if (summary && store.sweep(sweepDir)?.status === 'running') store.applySweepEvent(sweepDir, name, summary);
+  if (diskSweepStatus(sweepDir) === 'interrupted') store.markSweepEnded(sweepDir, 'interrupted');
+  return sweepDir;
+}
+
+/** Run or sweep folder a changed path belongs to, if any (for the file watcher). */
+export function folderOf(changed: string, dirs: { runs: string; sweeps: string }): { kind: 'run' | 'sweep'; dir: string } | undefined {
+  for (const [kind, root] of [['run', dirs.runs], ['sweep', dirs.sweeps]] as const) {
+    const rel = path.relative(root, changed);
+    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    return { kind, dir: path.join(root, rel.split(path.sep)[0]) };
+  }
+  return undefined;
+}
+
+/** What the results panel showed, from the state its page saved (`selected`: "run:<id>" or "sweep:<folder>"). */
+export function shownBefore(state: unknown): { kind: 'run' | 'sweep'; id: string } | undefined {
+  const selected = (state as { selected?: unknown } | undefined)?.selected;
+  if (typeof selected !== 'string') return undefined;
+  const m = /^(run|sweep):(.+)$/.exec(selected);
+  return m ? { kind: m[1] as 'run' | 'sweep', id: m[2] } : undefined;
+}

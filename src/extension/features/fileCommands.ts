@@ -1,0 +1,70 @@
+// New Experiment / New Sweep, and the watchers that keep the tree (and an open results panel) in step
+// with the disk: new spec files, and run or sweep folders written by any process — a CLI run started
+// in a terminal shows up while it trains.
+import { existsSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { folderOf, loadRun, loadSweep } from '../diskState';
+import type { Services } from '../services';
+import { NEW_EXPERIMENT, NEW_SWEEP } from '../templates';
+
+export function registerFileCommands(s: Services): vscode.Disposable[] {
+  const newFile = async (kind: 'experiment' | 'sweep') => {
+    const ws = s.workspaceDir();
+    if (!ws) return void vscode.window.showWarningMessage('Open a folder first: experiments are files in the workspace.');
+    const name = await vscode.window.showInputBox({
+      prompt: `Name of the new ${kind}`,
+      value: kind === 'sweep' ? 'my-sweep' : 'my-experiment',
+      validateInput: (v) => (/^[A-Za-z0-9._-]+$/.test(v) ? undefined : 'Use letters, digits, ".", "_" and "-"'),
+    });
+    if (!name) return;
+    const file = path.join(ws, `${name}.${kind}.json`);
+    if (existsSync(file)) return void vscode.window.showErrorMessage(`${path.basename(file)} already exists.`);
+    writeFileSync(file, JSON.stringify(kind === 'sweep' ? NEW_SWEEP(name) : NEW_EXPERIMENT(name), null, 2) + '\n');
+    const doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc);
+    s.form.load(doc);
+    s.tree.refresh();
+  };
+
+  // Folders written by a trainer this window does not own (CLI, another window) are re-read from
+  // disk, a few times a second at most; the ones this window's runner feeds live are left alone.
+  const pending = new Map<string, 'run' | 'sweep'>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    timer = undefined;
+    for (const [dir, kind] of pending) {
+      const id = kind === 'run' ? path.basename(dir) : dir;
+      const owned = s.runner.active().some((h) => h.id === id);
+      const shown = kind === 'run' ? s.store.run(id) : s.store.sweep(id);
+      if (!owned && shown && existsSync(dir)) (kind === 'run' ? loadRun : loadSweep)(s.store, dir);
+    }
+    pending.clear();
+    s.tree.refresh();
+  };
+  const onDisk = (uri: vscode.Uri) => {
+    const dirs = s.dataDirs();
+    const hit = dirs && folderOf(uri.fsPath, dirs);
+    if (!hit) return;
+    pending.set(hit.dir, hit.kind);
+    timer ??= setTimeout(flush, 300);
+  };
+  const watchers: vscode.Disposable[] = [];
+  const dirs = s.dataDirs();
+  const ws = s.workspaceDir();
+  if (dirs && ws) {
+    const base = path.dirname(dirs.runs);
+    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(base), '{runs,sweeps}/**'));
+    watchers.push(w, w.onDidCreate(onDisk), w.onDidChange(onDisk), w.onDidDelete(onDisk));
+  }
+  const specs = vscode.workspace.createFileSystemWatcher('**/*.{experiment,sweep}.json');
+  return [
+    ...watchers,
+    specs,
+    specs.onDidCreate(() => s.tree.refresh()),
+    specs.onDidDelete(() => s.tree.refresh()),
+    { dispose: () => timer && clearTimeout(timer) },
+    s.command('newExperiment', () => newFile('experiment')),
+    s.command('newSweep', () => newFile('sweep')),
+  ];
+}

@@ -1,0 +1,59 @@
+// The results panel: Open Results (loading a run or sweep from disk when needed), the serializer that
+// restores the panel after a window reload, and Export Results (a self-contained HTML report).
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { buildReport } from '../../trainer/htmlReport';
+import { loadRun, loadSweep, shownBefore } from '../diskState';
+import { RESULTS_VIEW_TYPE, ResultsPanel } from '../resultsPanel';
+import type { Node } from '../runsTree';
+import type { Services } from '../services';
+
+export function registerResultsCommands(s: Services): vscode.Disposable[] {
+  /** Fills the store from disk for a tree node not already live, and names what to focus. */
+  const load = (node: Node | undefined): string | undefined => {
+    if (node?.kind === 'run') return s.store.run(node.runId)?.status === 'running' ? node.runId : loadRun(s.store, node.runDir);
+    if (node?.kind === 'sweepRun') return s.store.sweep(node.sweepDir)?.status === 'running' ? node.sweepDir : loadSweep(s.store, node.sweepDir, node.name);
+    return undefined;
+  };
+
+  const exportResults = async (node?: Node) => {
+    let dir = node?.kind === 'run' ? node.runDir : node?.kind === 'sweepRun' ? node.sweepDir : undefined;
+    if (!dir) {
+      const dirs = s.dataDirs();
+      const defaultUri = dirs ? vscode.Uri.file(path.dirname(dirs.runs)) : undefined;
+      const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, defaultUri, openLabel: 'Export this run or sweep' });
+      dir = picked?.[0]?.fsPath;
+    }
+    if (!dir) return;
+    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(`${dir}.report.html`), filters: { HTML: ['html'] } });
+    if (!target) return;
+    try {
+      writeFileSync(target.fsPath, buildReport(dir));
+      void vscode.window.showInformationMessage(`Wrote ${target.fsPath} (a self-contained report: open it in any browser).`);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Export failed: ${(err as Error).message}`);
+    }
+  };
+
+  return [
+    s.command('openResults', (node?: Node) => s.openResults(load(node))),
+    s.command('exportResults', exportResults),
+    vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, {
+      // After a reload the store is empty: fill it from disk with what the panel showed, before the
+      // page asks for its first snapshot.
+      deserializeWebviewPanel: async (panel, state) => {
+        const shown = shownBefore(state);
+        const dirs = s.dataDirs();
+        let focus: string | undefined;
+        try {
+          if (shown?.kind === 'run' && dirs) focus = loadRun(s.store, path.join(dirs.runs, shown.id));
+          if (shown?.kind === 'sweep') focus = loadSweep(s.store, shown.id);
+        } catch (err) {
+          s.log(`results panel: could not restore ${shown?.id}: ${(err as Error).message}`);
+        }
+        ResultsPanel.revive(panel, s.context.extensionUri, s.store, s.log, focus);
+      },
+    }),
+  ];
+}

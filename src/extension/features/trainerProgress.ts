@@ -1,0 +1,41 @@
+// A running trainer as the user sees it: a progress notification with Cancel, the status-bar count,
+// and at the end a message with "Open Results" or the failure's reason with "Open Log".
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import type { TrainerHandle } from '../trainerRunner';
+
+export function statusBar(s: Services): { item: vscode.StatusBarItem; refresh: () => void } {
+  const item = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
+  item.command = 'sparseAttention.openResults';
+  const refresh = () => {
+    const n = s.runner.active().length;
+    void vscode.commands.executeCommand('setContext', 'sparseAttention.running', n > 0);
+    item.text = `$(beaker) ${n} running`;
+    item.tooltip = 'Sparse Attention: open results';
+    if (n > 0) item.show();
+    else item.hide();
+  };
+  return { item, refresh };
+}
+
+export function track(s: Services, handle: TrainerHandle, title: string, describe: () => string | undefined, onEnd: () => void): void {
+  onEnd();
+  void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+    token.onCancellationRequested(() => handle.stop());
+    const unsubscribe = s.store.onChange(() => {
+      const msg = describe();
+      if (msg) progress.report({ message: msg });
+    });
+    const exit = await handle.done;
+    unsubscribe();
+    onEnd();
+    s.tree.refresh();
+    if (exit.code === 0 || exit.code === 130) {
+      const msg = describe();
+      if (exit.code === 0) void vscode.window.showInformationMessage(`${title}: ${msg ?? 'finished'}`, 'Open Results').then((c) => c && s.openResults(handle.id));
+      return;
+    }
+    const reason = exit.stderr.split('\n').filter(Boolean).slice(-3).join(' · ') || `trainer exited with code ${exit.code}`;
+    void vscode.window.showErrorMessage(`${title} failed: ${reason}`, 'Open Log').then((c) => c && s.output.show());
+  });
+}

@@ -1,0 +1,81 @@
+// What every feature of the extension shares: the log, the store, settings, the data folders, the
+// trainer runner, the tree, the form, and a command wrapper that reports errors instead of losing them.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { BackendChoice } from '../core/backend';
+import { ExperimentFormProvider } from './experimentForm';
+import { nativeModulesDir } from './nativeBackend';
+import { ResultsPanel } from './resultsPanel';
+import { RunsTree } from './runsTree';
+import { RunStore } from './runStore';
+import { TrainerRunner, findNodeOnPath } from './trainerRunner';
+
+export interface DataDirs {
+  runs: string;
+  sweeps: string;
+}
+
+export interface Services {
+  context: vscode.ExtensionContext;
+  output: vscode.OutputChannel;
+  log: (line: string) => void;
+  store: RunStore;
+  runner: TrainerRunner;
+  tree: RunsTree;
+  form: ExperimentFormProvider;
+  config: () => vscode.WorkspaceConfiguration;
+  workspaceDir: () => string | undefined;
+  dataDirs: () => DataDirs | undefined;
+  openResults: (focus?: string) => void;
+  /** Registers `sparseAttention.<id>`; a throw is logged and shown with "Open Log", never lost. */
+  command: (id: string, fn: (...args: any[]) => unknown) => vscode.Disposable;
+}
+
+export function createServices(context: vscode.ExtensionContext): Services {
+  const output = vscode.window.createOutputChannel('Sparse Attention');
+  context.subscriptions.push(output);
+  const log = (line: string) => output.appendLine(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+  const store = new RunStore();
+  const config = () => vscode.workspace.getConfiguration('sparseAttention');
+  const workspaceDir = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const dataDirs = () => {
+    const ws = workspaceDir();
+    if (!ws) return undefined;
+    const base = path.resolve(ws, config().get<string>('runsFolder') || '.sparse-attention');
+    return { runs: path.join(base, 'runs'), sweeps: path.join(base, 'sweeps') };
+  };
+  const runner = new TrainerRunner(
+    () => ({
+      cliPath: path.join(context.extensionPath, 'dist', 'cli.js'),
+      backend: config().get<BackendChoice>('backend') ?? 'auto',
+      nodePath: config().get<string>('nodePath') || findNodeOnPath(),
+      nativeModulesDir: nativeModulesDir(context),
+      cwd: workspaceDir() ?? context.extensionPath,
+    }),
+    store,
+    log,
+  );
+  const command = (id: string, fn: (...args: any[]) => unknown) =>
+    vscode.commands.registerCommand(`sparseAttention.${id}`, async (...args: unknown[]) => {
+      try {
+        await fn(...args);
+      } catch (err) {
+        log(`${id} failed: ${(err as Error).stack ?? err}`);
+        void vscode.window.showErrorMessage(`Sparse Attention: ${(err as Error).message}`, 'Open Log').then((c) => c && output.show());
+      }
+    });
+  return {
+    context,
+    output,
+    log,
+    store,
+    runner,
+    tree: new RunsTree(store, dataDirs),
+    form: new ExperimentFormProvider(context.extensionUri, log),
+    config,
+    workspaceDir,
+    dataDirs,
+    openResults: (focus) => ResultsPanel.createOrShow(context.extensionUri, store, log, focus),
+    command,
+  };
+}

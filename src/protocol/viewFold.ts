@@ -1,0 +1,119 @@
+// The one fold of events into what the results panel shows: the host's RunStore and the webview's
+// model both apply events with these functions, so a snapshot the host re-sends and the live events
+// the panel applied always describe the same thing. Pure: no vscode, no DOM.
+import type { RunView, SweepView } from './panelMessages';
+import type { AttentionEvent, RunEvent } from './runEvents';
+import { type SweepEvent, type SweepPoint, type VariantResult, emptyVariant, fitOf, summaryVariants } from './sweepEvents';
+
+/** Attention snapshots kept per run for the step slider; older ones are thinned evenly. */
+export const MAX_SNAPSHOTS = 50;
+
+export function thinSnapshots(list: AttentionEvent[], max = MAX_SNAPSHOTS): AttentionEvent[] {
+  if (list.length <= max) return list;
+  // Keep the first and the newest, and every other one in between, until under the cap.
+  const kept = list.filter((_, i) => i % 2 === 0 || i === list.length - 1);
+  return kept.length <= max ? kept : thinSnapshots(kept, max);
+}
+
+export const newRunView = (runId: string, label: string): RunView => ({ runId, label, status: 'running', metrics: [], attention: [] });
+
+export const newSweepView = (sweepId: string, name: string): SweepView => ({
+  sweepId,
+  name,
+  status: 'running',
+  runsDone: 0,
+  plannedRuns: 0,
+  successRate: null,
+  variants: [],
+  active: [],
+});
+
+/** Replaces the entry with the same step or appends: a live event may repeat one a snapshot already held. */
+function upsertByStep<E extends { step: number }>(list: E[], e: E): E[] {
+  const i = list.findIndex((x) => x.step === e.step);
+  if (i >= 0) {
+    list[i] = e;
+    return list;
+  }
+  list.push(e);
+  if (list.length > 1 && list[list.length - 2].step > e.step) list.sort((a, b) => a.step - b.step);
+  return list;
+}
+
+/** Which part of a run an event changed, so a renderer redraws only that. */
+export type RunPart = 'info' | 'metrics' | 'attention';
+
+/** Applies one run event in place. A failure's reason is kept on the view, so it survives snapshots. */
+export function foldRunEvent(run: RunView, e: RunEvent): RunPart {
+  switch (e.type) {
+    case 'started':
+      run.started = e;
+      return 'info';
+    case 'metrics':
+      upsertByStep(run.metrics, e);
+      return 'metrics';
+    case 'attention':
+      run.attention = thinSnapshots(upsertByStep(run.attention, e));
+      return 'attention';
+    case 'finished':
+      run.summary = e.summary;
+      run.status = e.summary.status;
+      if (e.summary.error) run.failure = e.summary.error;
+      return 'info';
+    case 'failed':
+      run.status = 'failed';
+      run.failure = e.message;
+      return 'info';
+  }
+}
+
+function upsertPoint(points: SweepPoint[], p: SweepPoint): SweepPoint[] {
+  return [...points.filter((x) => x.T !== p.T), p].sort((a, b) => a.T - b.T);
+}
+
+function variantOf(sweep: SweepView, label: string): VariantResult {
+  let v = sweep.variants.find((x) => x.label === label);
+  if (!v) {
+    v = emptyVariant(label);
+    sweep.variants.push(v);
+  }
+  return v;
+}
+
+/** Applies one sweep event in place. */
+export function foldSweepEvent(sweep: SweepView, e: SweepEvent): void {
+  switch (e.type) {
+    case 'sweep-started':
+      sweep.name = e.name;
+      sweep.plannedRuns = e.plannedRuns;
+      sweep.successRate = e.successRate;
+      e.variants.forEach((label, i) => (variantOf(sweep, label).protocol = e.protocols[i]));
+      break;
+    case 'cell-started':
+      if (!sweep.active.some((c) => c.variant === e.variant && c.T === e.T && c.m === e.m)) sweep.active.push({ variant: e.variant, T: e.T, m: e.m });
+      break;
+    case 'cell-finished':
+      sweep.active = sweep.active.filter((c) => !(c.variant === e.variant && c.T === e.T && c.m === e.m));
+      sweep.runsDone = e.runsDone;
+      sweep.plannedRuns = Math.max(e.plannedRuns, e.runsDone);
+      break;
+    case 'run-failed':
+      break;
+    case 'mstar-updated': {
+      const v = variantOf(sweep, e.variant);
+      v.points = upsertPoint(v.points, e.point);
+      break;
+    }
+    case 'fit-updated':
+      Object.assign(variantOf(sweep, e.variant), fitOf(e));
+      break;
+    case 'sweep-summary':
+      sweep.summary = e;
+      sweep.name = e.name;
+      sweep.status = e.status;
+      sweep.active = [];
+      sweep.runsDone = e.runsExecuted + e.runsReused + e.runsFailed;
+      sweep.variants = summaryVariants(e);
+      break;
+  }
+}
