@@ -66,7 +66,8 @@ describe('Sparse Attention Lab keeps its state (code-server + Chromium)', () => 
         // code-server has no native dialogs: VS Code's own save dialog is a quick input holding the path.
         const input = page.locator('.quick-input-widget .quick-input-box input');
         await input.waitFor({ state: 'visible', timeout: 20_000 });
-        assert.match(await input.inputValue(), /from-form\.experiment\.json$/);
+        // It opens on the folder, then fills in the suggested name.
+        await waitFor(async () => /workspace\/from-form\.experiment\.json$/.test(await input.inputValue()), 20_000, 'the dialog to suggest from-form.experiment.json');
         await page.keyboard.press('Enter');
         const saved = path.join(workspace, 'from-form.experiment.json');
         await waitFor(() => existsSync(saved), 20_000, 'the saved file');
@@ -100,7 +101,11 @@ describe('Sparse Attention Lab keeps its state (code-server + Chromium)', () => 
         const row = runRow(page, runId);
         await waitFor(async () => /interrupted/.test((await row.textContent()) ?? ''), 20_000, 'the killed run shown as interrupted');
         await row.click({ button: 'right' });
-        await page.locator('.monaco-menu .action-label', { hasText: 'Delete Run' }).click();
+        const item = page.locator('.monaco-menu .action-label', { hasText: 'Delete Run' });
+        await item.waitFor({ timeout: 10_000 });
+        // VS Code's context menu ignores a mouse-up that comes right after it opened.
+        await page.waitForTimeout(600);
+        await item.click();
         await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Delete' }).click();
         await waitFor(() => !existsSync(runDir), 20_000, 'the interrupted run deleted');
       });

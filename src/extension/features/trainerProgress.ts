@@ -35,6 +35,11 @@ export function track(s: Services, handle: TrainerHandle, title: string, describ
       if (exit.code === 0) void vscode.window.showInformationMessage(`${title}: ${msg ?? 'finished'}`, 'Open Results').then((c) => c && s.openResults(handle.id));
       return;
     }
+    if (exit.signal) {
+      // Killed from outside (the OOM killer, a user): not a bug to report, but the run did not finish.
+      void vscode.window.showWarningMessage(`${title} was interrupted: the trainer was killed (${exit.signal}). Its folder keeps what it wrote.`);
+      return;
+    }
     const reason = exit.stderr.split('\n').filter(Boolean).slice(-3).join(' · ') || `trainer exited with code ${exit.code}`;
     void vscode.window.showErrorMessage(`${title} failed: ${reason}`, 'Open Log').then((c) => c && s.output.show());
   });
