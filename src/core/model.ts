@@ -121,31 +121,93 @@ function linear(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
   return linearWithGrad(x, w, b) as tf.Tensor2D;
 }
 
-/**
- * Multi-head self-attention. With `clsOnly`, only the [CLS] token queries (B, 1, d out): in the
- * last layer nothing else reaches the readout, so training skips the other n − 1 query rows, and a
- * single query row is cheaper as element-wise products and sums than as batched matMuls (slow on WASM).
- */
-function attention(x: tf.Tensor3D, p: Params, l: number, H: number, clsOnly: boolean): { y: tf.Tensor3D; att: tf.Tensor4D } {
-  const [B, n, d] = x.shape;
-  const dh = d / H;
+/** Queries, keys and values of one layer, (B or 1, rows, d): rows = n, or 1 for the [CLS] query alone. */
+interface Qkv {
+  q: tf.Tensor3D;
+  k: tf.Tensor3D;
+  v: tf.Tensor3D;
+}
+
+/** q, k, v by projecting every token: x (B, n, d) is the layer's LayerNormed input. */
+function projectTokens(x: tf.Tensor3D, p: Params, l: number, clsOnly: boolean): Qkv {
+  const [B, , d] = x.shape;
   // Separate 2-D matMuls for q, k, v rather than one fused and split: SplitV is slow on WASM.
   const proj = (t: tf.Tensor3D, w: 'q' | 'k' | 'v') =>
-    tf.reshape(linear(tf.reshape(t, [-1, d]) as tf.Tensor2D, p[`h${l}.attn.w${w}`], p[`h${l}.attn.b${w}`]), [B, -1, H, dh]) as tf.Tensor4D;
-  const k = proj(x, 'k'); // (B, n, H, dh)
-  const v = proj(x, 'v'); // (B, n, H, dh)
+    tf.reshape(linear(tf.reshape(t, [-1, d]) as tf.Tensor2D, p[`h${l}.attn.w${w}`], p[`h${l}.attn.b${w}`]), [B, -1, d]) as tf.Tensor3D;
+  return { q: proj(clsOnly ? (tf.slice(x, [0, 0, 0], [B, 1, d]) as tf.Tensor3D) : x, 'q'), k: proj(x, 'k'), v: proj(x, 'v') };
+}
+
+/**
+ * The first layer's tokens as a table: the [CLS] row, and at each position t the two rows a bit can
+ * make (e_0 + p_t, e_1 + p_t). Every input the first LayerNorm sees is one of these 2T + 1 rows.
+ */
+interface TokenTable {
+  cls: tf.Tensor2D; // (1, d)
+  zero: tf.Tensor2D; // (T, d)
+  one: tf.Tensor2D; // (T, d)
+}
+
+function tokenTable(p: Params, T: number, d: number): TokenTable {
+  const pos = p['emb.pos'];
+  const bitPos = tf.slice(pos, [1, 0], [T, d]) as tf.Tensor2D;
+  return {
+    cls: tf.add(tf.reshape(p['emb.cls'], [1, d]), tf.slice(pos, [0, 0], [1, d])) as tf.Tensor2D,
+    zero: tf.add(bitPos, p['emb.bit0']) as tf.Tensor2D,
+    one: tf.add(bitPos, p['emb.bit1']) as tf.Tensor2D,
+  };
+}
+
+/** Applies a row-wise map to the whole table at once (one op on 2T + 1 rows), slicing it back apart. */
+function mapTable(t: TokenTable, f: (rows: tf.Tensor2D) => tf.Tensor2D): TokenTable {
+  const T = t.zero.shape[0];
+  const y = f(tf.concat([t.cls, t.zero, t.one], 0) as tf.Tensor2D);
+  const d = y.shape[1];
+  return { cls: tf.slice(y, [0, 0], [1, d]), zero: tf.slice(y, [1, 0], [T, d]), one: tf.slice(y, [1 + T, 0], [T, d]) };
+}
+
+/** Each sample's rows of a table, chosen by its bits as x·one + (1 − x)·zero (no gather gradient needed). */
+function pickRows(t: TokenTable, x: tf.Tensor2D): tf.Tensor3D {
+  const [B, T] = x.shape;
+  const d = t.cls.shape[1];
+  const bits = tf.reshape(x, [B, T, 1]);
+  const tok = tf.add(tf.mul(bits, t.one), tf.mul(tf.sub(1, bits), t.zero)); // (B, T, d)
+  return tf.concat([tf.tile(tf.reshape(t.cls, [1, 1, d]), [B, 1, 1]), tok], 1) as tf.Tensor3D;
+}
+
+/**
+ * q, k, v of the first layer from the token table: LayerNorm and the three projections run on the
+ * 2T + 1 table rows (not on B·(T + 1) tokens), then each sample picks its rows. Exactly the same
+ * arithmetic per token as projectTokens; what is left per sample is O(n·d), not O(n·d²). With
+ * `clsOnly` the query is the [CLS] row's, the same for every sample.
+ */
+function projectTable(x: tf.Tensor2D, p: Params, l: number, d: number, clsOnly: boolean): Qkv {
+  const T = x.shape[1];
+  const normed = mapTable(tokenTable(p, T, d), (rows) => layerNorm(rows, p[`h${l}.ln1.g`], p[`h${l}.ln1.b`]) as tf.Tensor2D);
+  const proj = (w: 'q' | 'k' | 'v') => mapTable(normed, (rows) => linear(rows, p[`h${l}.attn.w${w}`], p[`h${l}.attn.b${w}`]));
+  const q = clsOnly ? (tf.reshape(linear(normed.cls, p[`h${l}.attn.wq`], p[`h${l}.attn.bq`]), [1, 1, d]) as tf.Tensor3D) : pickRows(proj('q'), x);
+  return { q, k: pickRows(proj('k'), x), v: pickRows(proj('v'), x) };
+}
+
+/**
+ * Multi-head self-attention from q, k, v. With `clsOnly`, only the [CLS] token queries (B, 1, d out):
+ * in the last layer nothing else reaches the readout, so training skips the other n − 1 query rows,
+ * and a single query row is cheaper as element-wise products and sums than as batched matMuls (slow
+ * on WASM).
+ */
+function attend({ q, k, v }: Qkv, p: Params, l: number, H: number, clsOnly: boolean): { y: tf.Tensor3D; att: tf.Tensor4D } {
+  const [B, n, d] = k.shape;
+  const dh = d / H;
+  const heads4 = (t: tf.Tensor3D) => tf.reshape(t, [t.shape[0], -1, H, dh]) as tf.Tensor4D; // (B, rows, H, dh)
   const out = (merged: tf.Tensor, rows: number) =>
     tf.reshape(linear(tf.reshape(merged, [B * rows, d]) as tf.Tensor2D, p[`h${l}.attn.wo`], p[`h${l}.attn.bo`]), [B, rows, d]) as tf.Tensor3D;
   if (clsOnly) {
-    const q = proj(tf.slice(x, [0, 0, 0], [B, 1, d]), 'q'); // (B, 1, H, dh)
-    const scores = tf.mul(tf.sum(tf.mul(k, q), -1), 1 / Math.sqrt(dh)); // (B, n, H)
+    const scores = tf.mul(tf.sum(tf.mul(heads4(k), heads4(q)), -1), 1 / Math.sqrt(dh)); // (B, n, H)
     const att = tf.softmax(tf.transpose(scores, [0, 2, 1])); // (B, H, n), sums to 1 over n
     const weights = tf.reshape(tf.transpose(att, [0, 2, 1]), [B, n, H, 1]);
-    const heads = tf.sum(tf.mul(weights, v), 1); // (B, H, dh)
+    const heads = tf.sum(tf.mul(weights, heads4(v)), 1); // (B, H, dh)
     return { y: out(heads, 1), att: tf.reshape(att, [B, H, 1, n]) as tf.Tensor4D };
   }
-  const toHeads = (t: tf.Tensor4D) => tf.transpose(t, [0, 2, 1, 3]) as tf.Tensor4D; // (B, H, n, dh)
-  const q = proj(x, 'q');
+  const toHeads = (t: tf.Tensor3D) => tf.transpose(heads4(t), [0, 2, 1, 3]) as tf.Tensor4D; // (B, H, n, dh)
   const scores = tf.mul(tf.matMul(toHeads(q), toHeads(k), false, true), 1 / Math.sqrt(dh)); // (B, H, n, n)
   const att = tf.softmax(scores) as tf.Tensor4D; // rows sum to 1
   const heads = tf.matMul(att, toHeads(v)); // (B, H, n, dh)
@@ -168,14 +230,16 @@ export function embed(x: tf.Tensor2D, p: Params, d: number): tf.Tensor3D {
   return tf.add(tf.concat([cls, tok], 1), p['emb.pos']) as tf.Tensor3D;
 }
 
-function transformerForward(x: tf.Tensor2D, p: Params, cfg: ModelConfig, fullAttention: boolean): ForwardResult {
+function transformerForward(x: tf.Tensor2D, p: Params, cfg: ModelConfig, fullAttention: boolean, tabulated: boolean): ForwardResult {
   const [B] = x.shape;
   const d = cfg.dModel;
   let h = embed(x, p, d); // (B, n, d)
   const maps: tf.Tensor4D[] = [];
   for (let l = 0; l < cfg.layers; l++) {
     const clsOnly = !fullAttention && l === cfg.layers - 1;
-    const a = attention(layerNorm(h, p[`h${l}.ln1.g`], p[`h${l}.ln1.b`]) as tf.Tensor3D, p, l, cfg.heads, clsOnly);
+    // The first layer's inputs are bit tokens, so its q, k, v come from a table (projectTable).
+    const qkv = l === 0 && tabulated ? projectTable(x, p, l, d, clsOnly) : projectTokens(layerNorm(h, p[`h${l}.ln1.g`], p[`h${l}.ln1.b`]) as tf.Tensor3D, p, l, clsOnly);
+    const a = attend(qkv, p, l, cfg.heads, clsOnly);
     maps.push(a.att);
     if (clsOnly) h = tf.slice(h, [0, 0, 0], [B, 1, d]); // from here on only [CLS] is carried
     h = tf.add(h, a.y) as tf.Tensor3D;
@@ -202,11 +266,17 @@ export type ForwardImpl = 'fast' | 'reference';
 
 /**
  * x: (B, T) float bits in {0, 1}. By default the last layer computes only the [CLS] query row (the
- * logits are the same); `fullAttention` computes every row, for the attention maps. The reference
- * implementation always computes every row.
+ * logits are the same); `fullAttention` computes every row, for the attention maps. The first layer
+ * is computed from its token table unless `tabulated` is false (the same numbers up to rounding;
+ * kept switchable for the equivalence test). The reference implementation always computes every row.
  */
-export function forward(x: tf.Tensor2D, p: Params, cfg: ModelConfig, opts: { fullAttention?: boolean; impl?: ForwardImpl } = {}): ForwardResult {
+export function forward(
+  x: tf.Tensor2D,
+  p: Params,
+  cfg: ModelConfig,
+  opts: { fullAttention?: boolean; impl?: ForwardImpl; tabulated?: boolean } = {},
+): ForwardResult {
   if (cfg.arch === 'mlp') return mlpForward(x, p, cfg);
   if (opts.impl === 'reference') return referenceTransformerForward(x, p, cfg);
-  return transformerForward(x, p, cfg, opts.fullAttention ?? false);
+  return transformerForward(x, p, cfg, opts.fullAttention ?? false, opts.tabulated ?? true);
 }

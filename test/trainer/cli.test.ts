@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { readEvents, readSummary } from '../../src/trainer/runFiles';
+import { readEvents, readSummary, trainerAlive } from '../../src/trainer/runFiles';
 
 const BIN = path.resolve(__dirname, '../../bin/sparse-attention.js');
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'sa-cli-'));
@@ -139,7 +139,9 @@ describe('sparse-attention CLI', () => {
     const [runId] = readdirSync(runs);
     const runDir = path.join(runs, runId);
     assert.equal(existsSync(path.join(runDir, 'summary.json')), false);
-    assert.deepEqual(readdirSync(runDir).sort(), ['events.jsonl', 'experiment.json']);
+    assert.deepEqual(readdirSync(runDir).sort(), ['events.jsonl', 'experiment.json', 'trainer.json']);
+    // trainer.json names a process that is gone: readers show the run as interrupted.
+    assert.equal(trainerAlive(runDir), false);
     const events = readEvents(runDir);
     assert.equal(events[0].type, 'started');
     assert.ok(events.filter((e) => e.type === 'metrics').length >= 2);
