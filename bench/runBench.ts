@@ -16,6 +16,7 @@ import { type MatMulTiming, measureMatMulCeiling, measureTransposedMatMuls } fro
 import { type MemoryResult, RSS_GROWTH_LIMIT_PCT, measureMemory } from './memory';
 import { type PanelRender, measurePanelRender } from './panelRender';
 import { type ProfileResult, profileStep } from './profile';
+import { type QueueOverhead, measureQueueOverhead } from './queueOverhead';
 import { CLI, type SweepTiming, bundleProblem, quickSweepFile, timeSweep } from './sweepWallTime';
 import { f1, f2, sci, table } from './table';
 import { type LossAgreement, type ThroughputResult, lossAgreement, measureThroughput } from './throughput';
@@ -102,7 +103,7 @@ async function ceilingSection(backends: BackendName[]): Promise<{ backend: Backe
   return out;
 }
 
-async function sweepSection(): Promise<{ file: string; cli: string; quick: boolean; timings: SweepTiming[]; error?: string }> {
+async function sweepSection(): Promise<{ file: string; cli: string; quick: boolean; timings: SweepTiming[]; queue?: QueueOverhead; error?: string }> {
   const outDir = path.join('bench-results', 'tmp');
   mkdirSync(outDir, { recursive: true });
   const file = quick ? quickSweepFile(args['sweep-file']!, outDir) : args['sweep-file']!;
@@ -124,7 +125,10 @@ async function sweepSection(): Promise<{ file: string; cli: string; quick: boole
       log(`  ${f1(t.wallSeconds)} s, ${t.runsExecuted} runs, ${t.runsFailed} failed`);
       timings.push(t);
     }
-    return { file, cli, quick, timings };
+    log(`sweep ${file} over a Redis queue with ${cores} local workers vs the local pool — minutes`);
+    const queue = await measureQueueOverhead(file, { cli, workers: cores, log });
+    if (queue.skipped) log(`  queue: skipped (${queue.skipped})`);
+    return { file, cli, quick, timings, queue };
   } catch (err) {
     return { file, cli, quick, timings, error: (err as Error).message };
   }
@@ -204,6 +208,14 @@ function report(r: {
       ),
     );
     for (const t of r.sweeps.timings) out.push(`verdict (${t.impl} ×${t.workers}): ${t.verdict}`);
+    const q = r.sweeps.queue;
+    if (q?.skipped) out.push(`queue: skipped (${q.skipped})`);
+    else if (q?.local && q.queued) {
+      out.push(
+        `queue: local pool ${f1(q.local.wallSeconds)} s, over Redis with ${q.queued.workers} local workers ${f1(q.queued.wallSeconds)} s: ` +
+          `overhead ${f1(q.overheadPct!)}% (goal ≤ 10%), same m*: ${q.sameMStar ? 'yes' : 'NO'}`,
+      );
+    }
     if (r.sweeps.error) out.push(`error: ${r.sweeps.error}`);
   }
   h('Results panel render');

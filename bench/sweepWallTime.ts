@@ -88,14 +88,14 @@ export function quickSweepFile(file: string, dir: string): string {
 
 export function timeSweep(
   file: string,
-  opts: { cli: string; workers: number; reference: boolean; label: string; log: (line: string) => void },
+  opts: { cli: string; workers: number; reference: boolean; label: string; log: (line: string) => void; queue?: string },
 ): Promise<SweepTiming> {
   const out = mkdtempSync(path.join(tmpdir(), 'sa-bench-sweep-'));
   const env = { ...process.env };
   // Forked trainers inherit the environment; runExperiment reads this switch.
   if (opts.reference) env.SPARSE_ATTENTION_IMPL = 'reference';
   else delete env.SPARSE_ATTENTION_IMPL;
-  const args = [opts.cli, 'sweep', file, '--out', out, '--workers', String(opts.workers), '--backend', 'wasm', '--json'];
+  const args = [opts.cli, 'sweep', file, '--out', out, '--workers', String(opts.workers), '--backend', 'wasm', '--json', ...(opts.queue ? ['--queue', opts.queue] : [])];
   const t0 = performance.now();
   const cpu0 = childCpuSeconds();
   const load0 = loadavg()[0];

@@ -7,6 +7,7 @@
 # What needs what:
 # - chromium: the results-panel browser tests (test/webview) and the end-to-end tests (test/e2e)
 #   drive Debian's /usr/bin/chromium with playwright-core (CHROMIUM_PATH overrides the path).
+# - redis-server: the queue tests (test/queue) start a real one on a loopback port.
 # - ripgrep, pkg-config, libkrb5-dev, python3, g++, make: code-server's install for the e2e tests
 #   builds native modules and needs rg (see scripts/ensure-code-server.sh).
 #
@@ -40,6 +41,7 @@ have_cmd pkg-config || need pkg-config "$CODE_SERVER"
 have_cmd python3 || need python3 "$CODE_SERVER"
 have_cmd g++ || need g++ "$CODE_SERVER"
 have_cmd make || need make "$CODE_SERVER"
+have_cmd redis-server || need redis-server "the queue tests (test/queue)"
 for extra in ${SA_CHECK_EXTRA:-}; do
   have_cmd "${extra%%:*}" || need "${extra#*:}" SA_CHECK_EXTRA
 done

@@ -11,12 +11,14 @@ import { type VariantAnalysis, analyseVariant } from './verdict';
 import type { SweepEvent, SweepSummary, VariantResult } from '../protocol/sweepEvents';
 
 /** A run's contribution to its cell: it trained to an answer, or it crashed on every attempt. */
-export type RunRecord = { kind: 'finished'; succeeded: boolean; reused: boolean } | { kind: 'crashed' };
+export type RunRecord = { kind: 'finished'; succeeded: boolean; reused: boolean; host?: string } | { kind: 'crashed' };
 
 interface Cell extends CellCounts {
   key: CellKey;
   pending: number;
   reused: number;
+  /** Queue workers' machines that trained its runs. */
+  hosts: Set<string>;
 }
 
 interface Search {
@@ -72,7 +74,7 @@ export class SweepBook {
       for (const m of nextSizes(this.candidates, this.sweep.search, search.known)) {
         const key = { variant: search.variant, T: search.T, m };
         if (this.cells.has(cellId(key))) continue;
-        this.cells.set(cellId(key), { key, m, successes: 0, trials: 0, failedRuns: 0, pending: this.sweep.seeds, reused: 0 });
+        this.cells.set(cellId(key), { key, m, successes: 0, trials: 0, failedRuns: 0, pending: this.sweep.seeds, reused: 0, hosts: new Set() });
         search.busy = true;
         this.emit({ type: 'cell-started', variant: this.labels[key.variant], T: key.T, m });
         out.push(key);
@@ -94,6 +96,7 @@ export class SweepBook {
     if (run.kind === 'finished') {
       cell.trials++;
       if (run.succeeded) cell.successes++;
+      if (run.host) cell.hosts.add(run.host);
       if (run.reused) {
         cell.reused++;
         this.runsReused++;
@@ -124,7 +127,7 @@ export class SweepBook {
       T,
       cells: [...this.cells.values()]
         .filter((c) => c.key.variant === variant && c.key.T === T && c.pending === 0)
-        .map(({ m, successes, trials, failedRuns }) => ({ m, successes, trials, failedRuns })),
+        .map(({ m, successes, trials, failedRuns, hosts }) => ({ m, successes, trials, failedRuns, ...(hosts.size ? { hosts: [...hosts].sort() } : {}) })),
     }));
     return analyseVariant(points, this.sweep.successRate, {
       bootstrap,

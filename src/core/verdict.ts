@@ -8,7 +8,7 @@ import { type Rng } from './seededRandom';
 
 export interface PointCells {
   T: number;
-  cells: CellCounts[];
+  cells: (CellCounts & { hosts?: string[] })[];
 }
 
 /** m* as a fit input: found → a value, censored → a lower bound, incomplete/pending → left out. */
@@ -111,6 +111,7 @@ export function verdictText(fits: FitSet, boot: BootstrapSummary | null, censore
 }
 
 export interface CellResult extends CellCounts {
+  hosts?: string[];
   status: ReturnType<typeof cellStatus>;
   /** Wilson 95 % interval of the success share. */
   wilson: [number, number];

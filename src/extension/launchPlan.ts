@@ -13,6 +13,8 @@ export interface LaunchSettings {
   nodePath?: string;
   /** Where "Set Up Native TensorFlow Backend" installed @tensorflow/tfjs-node(-gpu). */
   nativeModulesDir?: string;
+  /** sparseAttention.queueUrl: sweeps run on a Redis queue's workers. Passed in the environment, never on the command line (which every user of the machine can read). */
+  queueUrl?: string;
   cwd: string;
 }
 
@@ -56,6 +58,8 @@ const nodeMajor = (version: string | undefined) => Number(/^v(\d+)\./.exec(versi
 export function launchPlan(s: LaunchSettings, runningInElectron = !!process.versions.electron, probe: NodeVersionProbe = probeNodeVersion) {
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (s.nativeModulesDir) env.SPARSE_ATTENTION_NATIVE_MODULES = s.nativeModulesDir;
+  if (s.queueUrl) env.SPARSE_ATTENTION_QUEUE_URL = s.queueUrl;
+  else delete env.SPARSE_ATTENTION_QUEUE_URL;
   let execPath = s.nodePath;
   let backend = s.backend;
   let note: string | undefined;

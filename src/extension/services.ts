@@ -50,6 +50,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
       backend: config().get<BackendChoice>('backend') ?? 'auto',
       nodePath: config().get<string>('nodePath') || findNodeOnPath(),
       nativeModulesDir: nativeModulesDir(context),
+      queueUrl: config().get<string>('queueUrl') || undefined,
       cwd: workspaceDir() ?? context.extensionPath,
     }),
     store,

@@ -35,6 +35,8 @@ export const SweepView = z.object({
   /** Null until the sweep-started event says it. */
   successRate: z.number().nullable(),
   active: z.array(ActiveCell),
+  /** Over a queue: the workers connected, as last reported. */
+  queue: z.object({ workers: z.number().int(), hosts: z.array(z.string()) }).optional(),
   /** Latest per-variant results (m* per T, fits, verdict); the summary once finished. */
   variants: z.array(VariantResult),
   summary: SweepSummary.optional(),

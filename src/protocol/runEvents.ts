@@ -71,6 +71,8 @@ export const RunSummary = z.object({
   runDir: z.string(),
   /** For status "failed": the one-line reason. */
   error: z.string().optional(),
+  /** The machine that trained it, when a queue worker did (sweeps over a queue). */
+  host: z.string().optional(),
 });
 
 export const FinishedEvent = z.object({ type: z.literal('finished'), summary: RunSummary });

@@ -17,6 +17,8 @@ const Cell = z.object({
   status: z.enum(['passed', 'failed', 'incomplete']),
   /** Wilson 95 % interval of the success share. */
   wilson: Range,
+  /** Machines whose queue workers trained the cell's runs (sweeps over a queue). */
+  hosts: z.array(z.string()).optional(),
 });
 
 const Logistic = z.discriminatedUnion('identified', [
@@ -92,6 +94,8 @@ export const CellFinished = z.object({
 });
 export const RunFailed = z.object({ type: z.literal('run-failed'), runId: z.string(), attempt: z.number().int(), reason: z.string() });
 export const MStarUpdated = z.object({ type: z.literal('mstar-updated'), variant: z.string(), point: SweepPoint });
+/** Over a queue: the workers connected now (sent when it changes). */
+export const QueueStatus = z.object({ type: z.literal('queue-status'), workers: z.number().int(), hosts: z.array(z.string()) });
 export const FitUpdated = VariantFit.extend({ type: z.literal('fit-updated'), variant: z.string() });
 
 const CellRef = z.object({ variant: z.string(), T: z.number().int(), m: z.number().int() });
@@ -112,7 +116,7 @@ export const SweepSummary = VariantResult.extend({
   wallSeconds: z.number(),
 });
 
-export const SweepEvent = z.discriminatedUnion('type', [SweepStarted, CellStarted, CellFinished, RunFailed, MStarUpdated, FitUpdated, SweepSummary]);
+export const SweepEvent = z.discriminatedUnion('type', [SweepStarted, CellStarted, CellFinished, RunFailed, MStarUpdated, FitUpdated, QueueStatus, SweepSummary]);
 
 /** A variant before any cell has finished (the host's store and the panel both start from it). */
 export function emptyVariant(label: string, protocol = ''): VariantResult {

@@ -99,6 +99,9 @@ export function foldSweepEvent(sweep: SweepView, e: SweepEvent): void {
       break;
     case 'run-failed':
       break;
+    case 'queue-status':
+      sweep.queue = { workers: e.workers, hosts: e.hosts };
+      break;
     case 'mstar-updated': {
       const v = variantOf(sweep, e.variant);
       v.points = upsertPoint(v.points, e.point);

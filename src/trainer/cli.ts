@@ -14,6 +14,7 @@ import { SweepSchema, sweepJsonSchema } from '../core/sweepSpec';
 import { DEFAULT_SWEEP_OUT } from './sweepRunner';
 import { sweepCommand } from './sweepCommand';
 import { buildReport } from './htmlReport';
+import { workerCommand } from './queue/workerCommand';
 import writeFileAtomic from 'write-file-atomic';
 
 export const EXIT = { ok: 0, failure: 1, invalid: 2, cancelled: 130 } as const;
@@ -157,6 +158,12 @@ function parseWorkers(v: string): number {
   return n;
 }
 
+function parseLockSeconds(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 2 || n > 3600) throw new InvalidArgumentError(`must be an integer from 2 to 3600 (got ${v})`);
+  return n;
+}
+
 function reportCommand(dir: string, htmlFile: string): number {
   let html: string;
   try {
@@ -207,8 +214,25 @@ export async function main(argv: string[]): Promise<number> {
     .option('--workers <n>', 'parallel training processes', parseWorkers, availableParallelism())
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto'))
     .option('--json', 'print one JSON event per line on stdout; the last line is the sweep summary')
+    .option('--queue <url>', 'run on the workers of a Redis queue: redis://[user:password@]host:port (rediss:// for TLS); default $SPARSE_ATTENTION_QUEUE_URL')
     .action(async (file, opts) => {
-      code = await sweepCommand(file, { ...opts, cliPath: __filename });
+      code = await sweepCommand(file, { ...opts, queue: opts.queue ?? process.env.SPARSE_ATTENTION_QUEUE_URL, cliPath: __filename });
+    });
+  program
+    .command('worker')
+    .description('train runs from a Redis queue for sweeps started with --queue, until Ctrl-C')
+    .option('--queue <url>', 'redis://[user:password@]host:port (rediss:// for TLS); default $SPARSE_ATTENTION_QUEUE_URL')
+    .option('--concurrency <n>', 'runs at a time (default: 1 per GPU on a native GPU backend, else the number of cores)', parseWorkers)
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto'))
+    .option('--lock-seconds <s>', 'how long a job stays with a worker that stopped answering before another takes it', parseLockSeconds, 30)
+    .action(async (opts) => {
+      const queue = opts.queue ?? process.env.SPARSE_ATTENTION_QUEUE_URL;
+      if (!queue) {
+        process.stderr.write('error: worker needs --queue <url> or $SPARSE_ATTENTION_QUEUE_URL\n');
+        code = EXIT.invalid;
+        return;
+      }
+      code = await workerCommand({ queue, concurrency: opts.concurrency, backend: opts.backend, lockSeconds: opts.lockSeconds, cliPath: __filename });
     });
   program
     .command('validate')

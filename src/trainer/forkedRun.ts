@@ -7,14 +7,14 @@ import type { BackendChoice } from '../core/backend';
 import { readSummary } from './runFiles';
 import type { RunLauncher } from './sweepRunner';
 
-export function forkLauncher(opts: { cliPath: string; backend: BackendChoice; specDir: string }): RunLauncher {
+export function forkLauncher(opts: { cliPath: string; backend: BackendChoice; specDir: string; env?: () => NodeJS.ProcessEnv }): RunLauncher {
   mkdirSync(opts.specDir, { recursive: true });
   return (req, signal) =>
     new Promise((resolve) => {
       const specFile = path.join(opts.specDir, `${req.runId}.experiment.json`);
       writeFileSync(specFile, JSON.stringify(req.spec, null, 2) + '\n');
       const args = ['run', specFile, '--out', req.out, '--run-id', req.runId, '--backend', opts.backend, '--json'];
-      const child = fork(opts.cliPath, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] });
+      const child = fork(opts.cliPath, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [], env: opts.env?.() ?? process.env });
       let stderr = '';
       child.stderr!.on('data', (d) => {
         stderr = (stderr + d).slice(-4000);

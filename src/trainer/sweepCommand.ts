@@ -12,6 +12,11 @@ import { mStarText } from '../core/sweepText';
 import type { SweepEvent, SweepPoint, SweepSummary, VariantResult } from '../protocol/sweepEvents';
 import { forkLauncher } from './forkedRun';
 import { type RunLauncher, runSweep } from './sweepRunner';
+import { type QueueLauncher, queueLauncher } from './queue/queueLauncher';
+import { QueueError, checkQueue, parseQueueUrl } from './queue/redisConnection';
+
+/** Runs a queue coordinator keeps enqueued at once (the workers bound what actually trains). */
+const QUEUE_IN_FLIGHT = 256;
 
 const EXIT = { ok: 0, failure: 1, invalid: 2, cancelled: 130 } as const;
 
@@ -81,7 +86,7 @@ function printSummary(s: SweepSummary): void {
 
 export async function sweepCommand(
   file: string,
-  opts: { out: string; workers: number; backend: BackendChoice; json?: boolean; cliPath: string; launch?: RunLauncher },
+  opts: { out: string; workers: number; backend: BackendChoice; json?: boolean; cliPath: string; launch?: RunLauncher; queue?: string },
 ): Promise<number> {
   const wrongKind = wrongKindProblem(file, 'sweep');
   const parsed = wrongKind ? ({ ok: false, problems: [wrongKind] } as const) : readSpecFile(SweepSchema, file);
@@ -91,6 +96,21 @@ export async function sweepCommand(
   }
   const sweep = parsed.value;
   const sweepDir = path.resolve(opts.out, sweep.name);
+  // Over a queue: check it first (a clear error, exit 2, before anything is written), then every run
+  // becomes a job for the workers; the rest of the sweep is the same as a local one.
+  let queue: QueueLauncher | undefined;
+  if (opts.queue) {
+    try {
+      const target = parseQueueUrl(opts.queue);
+      await checkQueue(target);
+      queue = await queueLauncher(target, sweep.name, (line) => process.stderr.write(`${line}\n`));
+      if (!opts.json) process.stderr.write(`sweep ${sweep.name}: runs go to the queue at ${target.label}\n`);
+    } catch (err) {
+      if (!(err instanceof QueueError)) throw err;
+      process.stderr.write(`error: ${err.message}\n`);
+      return EXIT.invalid;
+    }
+  }
   const controller = new AbortController();
   const stop = () => {
     if (controller.signal.aborted) process.exit(EXIT.cancelled);
@@ -122,8 +142,10 @@ export async function sweepCommand(
   try {
     const summary = await runSweep(sweep, {
       sweepDir,
-      workers: opts.workers,
-      launch: opts.launch ?? forkLauncher({ cliPath: opts.cliPath, backend: opts.backend, specDir: path.join(sweepDir, 'specs') }),
+      // Over a queue the workers decide how many run at once: every run the search asks for is enqueued.
+      workers: queue ? QUEUE_IN_FLIGHT : opts.workers,
+      queueStatus: queue?.workers,
+      launch: opts.launch ?? queue?.launch ?? forkLauncher({ cliPath: opts.cliPath, backend: opts.backend, specDir: path.join(sweepDir, 'specs') }),
       signal: controller.signal,
       sweepFile: file,
       onEvent: (e) => {
@@ -139,5 +161,7 @@ export async function sweepCommand(
     display.stop();
     process.stderr.write(`error: ${(err as Error).message.split('\n')[0]}\n`);
     return EXIT.failure;
+  } finally {
+    await queue?.close();
   }
 }

@@ -23,7 +23,11 @@ export interface SweepOptions {
   signal?: AbortSignal;
   /** The sweep file it was started from, recorded for the editor's tree. */
   sweepFile?: string;
+  /** Over a queue: the workers connected now, polled while the sweep runs (queue-status events). */
+  queueStatus?: () => Promise<{ count: number; hosts: string[] }>;
 }
+
+const QUEUE_STATUS_MS = 5000;
 
 export async function runSweep(sweep: Sweep, opts: SweepOptions): Promise<SweepSummary> {
   const started = Date.now();
@@ -49,6 +53,15 @@ export async function runSweep(sweep: Sweep, opts: SweepOptions): Promise<SweepS
     },
   });
   book.start({ sweepDir, workers: opts.workers });
+  let lastStatus = '';
+  const pollQueue = async () => {
+    const status = await opts.queueStatus?.().catch(() => undefined);
+    if (!status || JSON.stringify(status) === lastStatus) return;
+    lastStatus = JSON.stringify(status);
+    emit({ type: 'queue-status', workers: status.count, hosts: status.hosts });
+  };
+  await pollQueue();
+  const poller = opts.queueStatus ? setInterval(() => void pollQueue(), QUEUE_STATUS_MS) : undefined;
 
   // Every cell the searches ask for becomes `seeds` runs; each finished cell may unlock the next.
   await new Promise<void>((resolve) => {
@@ -60,7 +73,9 @@ export async function runSweep(sweep: Sweep, opts: SweepOptions): Promise<SweepS
             outstanding++;
             pool.run(cellExperiment(sweep, key, k), cellRunId(sweep, key, k)).then((outcome) => {
               outstanding--;
-              if (outcome.kind === 'finished') book.record(key, { kind: 'finished', succeeded: outcome.summary.status === 'succeeded', reused: outcome.reused });
+              if (outcome.kind === 'finished') {
+                book.record(key, { kind: 'finished', succeeded: outcome.summary.status === 'succeeded', reused: outcome.reused, host: outcome.summary.host });
+              }
               if (outcome.kind === 'crashed') book.record(key, { kind: 'crashed' });
               schedule();
             });
@@ -72,6 +87,7 @@ export async function runSweep(sweep: Sweep, opts: SweepOptions): Promise<SweepS
     schedule();
   });
 
+  if (poller) clearInterval(poller);
   const summary = book.summary({
     aborted: signal.aborted,
     sweepDir,

@@ -77,6 +77,10 @@ describe('trainer runner', () => {
     assert.equal(inElectron.env.ELECTRON_RUN_AS_NODE, '1');
     assert.equal(inElectron.backend, 'wasm');
     assert.match(inElectron.note!, /no real node found/);
+    // The queue URL (with its password) goes to the sweep in the environment, never on the command line.
+    const queued = launchPlan({ cliPath: CLI, backend: 'wasm', cwd: '.', queueUrl: 'redis://:pw@10.0.0.5:6379' }, true);
+    assert.equal(queued.env.SPARSE_ATTENTION_QUEUE_URL, 'redis://:pw@10.0.0.5:6379');
+    assert.equal(launchPlan({ cliPath: CLI, backend: 'wasm', cwd: '.' }, true).env.SPARSE_ATTENTION_QUEUE_URL, undefined);
     const withNode = launchPlan({ cliPath: CLI, backend: 'auto', cwd: '.', nodePath: '/usr/bin/node', nativeModulesDir: '/x/node_modules' }, true, () => 'v20.11.1');
     assert.equal(withNode.execPath, '/usr/bin/node');
     assert.equal(withNode.backend, 'auto');

@@ -68,7 +68,8 @@ function successTable(sweep: SweepModel, v: VariantResult): HTMLElement {
       if (c.failedRuns) td.append(el('span', { className: 'crashed' }, ` (${c.failedRuns} crashed)`));
       td.title =
         `T = ${p.T}, m = ${m}: ${c.successes} of ${c.trials} seeds succeeded (95 % Wilson interval ${range})` +
-        (c.status === 'incomplete' ? `; ${c.failedRuns} crashed, so the cell counts neither way` : c.status === 'passed' ? ' — enough' : ' — not enough');
+        (c.status === 'incomplete' ? `; ${c.failedRuns} crashed, so the cell counts neither way` : c.status === 'passed' ? ' — enough' : ' — not enough') +
+        (c.hosts?.length ? `; trained on ${c.hosts.join(', ')}` : '');
       return td;
     });
     const interval = `[${p.interval[0] ?? '–'}, ${p.interval[1] ?? '–'}]`;

@@ -76,6 +76,7 @@ export function renderSweepFacts(list: HTMLDListElement, sweep: SweepModel): voi
   const done = el('span', { className: 'progress' }, progress, ` ${sweep.runsDone} / ${planned} runs`);
   const pairs: [string, string | Node][] = [['Progress', done]];
   if (sweep.successRate !== null) pairs.push(['Success needs', `${Math.round(sweep.successRate * 100)}% of seeds`]);
+  if (sweep.queue) pairs.push(['Queue workers', `${sweep.queue.workers} connected${sweep.queue.hosts.length ? ` (${sweep.queue.hosts.join(', ')})` : ''}`]);
   if (sweep.active.length) {
     const shown = sweep.active.slice(0, 4).map((c) => `${c.variant} T=${c.T} m=${c.m}`);
     pairs.push(['Training now', shown.join('; ') + (sweep.active.length > 4 ? ` and ${sweep.active.length - 4} more` : '')]);

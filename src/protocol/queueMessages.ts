@@ -1,0 +1,31 @@
+// What travels through the Redis queue between a sweep's coordinator and its workers. A job names an
+// experiment by value (the resolved spec), never a path or code to run; its result carries the run's
+// files, so no filesystem is shared. Both ends validate what they read (the queue is another process,
+// maybe another machine, and anyone with the password can write to it).
+import { z } from 'zod';
+import { RunSummary } from './runEvents';
+
+export const QUEUE_NAME = 'runs';
+/** Key prefix in Redis, so the queue can share a Redis with other applications. */
+export const QUEUE_PREFIX = 'sparse-attention';
+
+export const RunJobData = z.strictObject({
+  /** The resolved experiment; the worker validates it again with the experiment schema. */
+  spec: z.record(z.string(), z.unknown()),
+  runId: z.string().regex(/^[A-Za-z0-9._-]+$/, { error: 'must be letters, digits, ".", "_" and "-"' }),
+  /** The sweep it belongs to, for logs. */
+  sweep: z.string(),
+});
+
+export const RunJobResult = z.strictObject({
+  runId: z.string(),
+  summary: RunSummary,
+  /** experiment.json and events.jsonl as the worker's run wrote them. */
+  experiment: z.string(),
+  events: z.string(),
+  /** The machine that trained it. */
+  host: z.string(),
+});
+
+export type RunJobData = z.infer<typeof RunJobData>;
+export type RunJobResult = z.infer<typeof RunJobResult>;

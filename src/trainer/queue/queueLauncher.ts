@@ -1,0 +1,88 @@
+// The coordinator's RunLauncher over a BullMQ queue: each run the sweep asks for becomes a job with a
+// deterministic id, a worker somewhere trains it, and its files come back in the job's return value
+// and are written into the sweep folder exactly as a local run writes them. The pool and the book are
+// unchanged, so resume, retries and the summary work as for a local sweep.
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Job, Queue, QueueEvents } from 'bullmq';
+import writeFileAtomic from 'write-file-atomic';
+import { QUEUE_NAME, QUEUE_PREFIX, type RunJobData, RunJobResult } from '../../protocol/queueMessages';
+import type { RunLauncher, RunResult } from '../runPool';
+import { type QueueTarget, explain } from './redisConnection';
+
+/** Job ids say which run of which sweep they are, and change when the experiment does. */
+export function jobIdFor(sweep: string, runId: string, spec: unknown): string {
+  const hash = createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
+  return `${sweep}--${runId}--${hash}`;
+}
+
+export interface QueueLauncher {
+  launch: RunLauncher;
+  /** Workers connected to the queue now, and their hosts (worker names are host:pid). */
+  workers(): Promise<{ count: number; hosts: string[] }>;
+  close(): Promise<void>;
+}
+
+export async function queueLauncher(target: QueueTarget, sweep: string, log: (line: string) => void): Promise<QueueLauncher> {
+  const connection = target.options;
+  const queue = new Queue(QUEUE_NAME, { connection, prefix: QUEUE_PREFIX });
+  const events = new QueueEvents(QUEUE_NAME, { connection, prefix: QUEUE_PREFIX });
+  queue.on('error', (err) => log(`queue: ${explain(target, err)}`));
+  events.on('error', (err) => log(`queue events: ${explain(target, err)}`));
+  await events.waitUntilReady();
+
+  /** Writes the run folder from a worker's result, as runFiles.ts would have locally. */
+  const writeRun = (out: string, r: RunJobResult) => {
+    const dir = path.join(out, r.runId);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'experiment.json'), r.experiment);
+    writeFileSync(path.join(dir, 'events.jsonl'), r.events);
+    const summary = { ...r.summary, runDir: dir, host: r.host };
+    writeFileAtomic.sync(path.join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    return summary;
+  };
+
+  const launch: RunLauncher = async (req, signal): Promise<RunResult> => {
+    const jobId = jobIdFor(sweep, req.runId, req.spec);
+    const data: RunJobData = { spec: req.spec as unknown as Record<string, unknown>, runId: req.runId, sweep };
+    // A job already in the queue (a restarted coordinator, or a retry) is reused, never added twice:
+    // a finished one gives its result at once, a failed one is retried, a waiting one is waited for.
+    let job = await Job.fromId<RunJobData, unknown>(queue, jobId);
+    if (job && (await job.getState()) === 'failed') await job.retry('failed');
+    job ??= await queue.add('run', data, { jobId, attempts: 1, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } });
+    const aborted = new Promise<RunResult>((resolve) => {
+      const stop = () => {
+        void job!.remove().catch(() => {}); // a waiting job goes; an active one finishes and is kept for a resume
+        resolve({ ok: false, reason: 'cancelled' });
+      };
+      if (signal.aborted) stop();
+      else signal.addEventListener('abort', stop, { once: true });
+    });
+    const finished = job.waitUntilFinished(events).then(
+      (value): RunResult => {
+        const parsed = RunJobResult.safeParse(value);
+        if (!parsed.success) {
+          const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'result'}: ${i.message}`).slice(0, 3).join('; ');
+          log(`queue: job ${jobId} returned a malformed result (${why}); counted as a crashed run`);
+          return { ok: false, reason: `job ${jobId}: malformed result (${why})` };
+        }
+        return { ok: true, summary: writeRun(req.out, parsed.data) };
+      },
+      (err: Error): RunResult => ({ ok: false, reason: `job ${jobId} failed on a worker: ${err.message}` }),
+    );
+    return Promise.race([finished, aborted]);
+  };
+
+  return {
+    launch,
+    async workers() {
+      const list = await queue.getWorkers();
+      const hosts = [...new Set(list.map((w) => (w.name ?? '').replace(/^.*?:w:/, '').split(':')[0]).filter(Boolean))].sort();
+      return { count: list.length, hosts };
+    },
+    async close() {
+      await Promise.allSettled([events.close(), queue.close()]);
+    },
+  };
+}

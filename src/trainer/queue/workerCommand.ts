@@ -1,0 +1,114 @@
+// `sparse-attention worker --queue <url>`: a long-lived process that takes runs from the queue, trains
+// each with the same code as a local sweep (a forked trainer per run), and returns the run's files as
+// the job's result. A worker killed mid-job leaves a job whose lock expires; BullMQ's stalled-job
+// check then gives it to another worker.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, hostname, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { BackendChoice } from '../../core/backend';
+import { ExperimentSchema } from '../../core/experimentSpec';
+import { QUEUE_NAME, QUEUE_PREFIX, RunJobData, type RunJobResult } from '../../protocol/queueMessages';
+import { forkLauncher } from '../forkedRun';
+import { QueueError, checkQueue, explain, parseQueueUrl } from './redisConnection';
+
+const EXIT = { ok: 0, failure: 1, invalid: 2, cancelled: 130 } as const;
+
+/** NVIDIA GPUs visible to this machine (0 without a driver). */
+function gpuCount(): number {
+  try {
+    return execFileSync('nvidia-smi', ['-L'], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] })
+      .split('\n')
+      .filter((l) => /^GPU \d+/.test(l)).length;
+  } catch {
+    return 0;
+  }
+}
+
+export interface WorkerOptions {
+  queue: string;
+  concurrency?: number;
+  backend: BackendChoice;
+  cliPath: string;
+  /** How long a job's lock lasts without renewal: a dead worker's job goes to another after this. */
+  lockSeconds: number;
+}
+
+export async function workerCommand(opts: WorkerOptions): Promise<number> {
+  const log = (line: string) => process.stderr.write(`[worker] ${line}\n`);
+  let target;
+  try {
+    target = parseQueueUrl(opts.queue);
+    await checkQueue(target);
+  } catch (err) {
+    if (!(err instanceof QueueError)) throw err;
+    process.stderr.write(`error: ${err.message}\n`);
+    return EXIT.invalid;
+  }
+  // On a native GPU backend: one run per GPU, each trainer pinned to its own and allowed to grow its
+  // memory (TensorFlow otherwise takes nearly all of every GPU it sees in each process).
+  const gpus = opts.backend === 'tensorflow-gpu' || opts.backend === 'auto' ? gpuCount() : 0;
+  const concurrency = opts.concurrency ?? (gpus > 0 ? gpus : availableParallelism());
+  const freeSlots = Array.from({ length: concurrency }, (_, i) => i);
+  const name = `${hostname()}:${process.pid}`;
+
+  const processor = async (job: Job): Promise<RunJobResult> => {
+    const data = RunJobData.safeParse(job.data);
+    const spec = data.success ? ExperimentSchema.safeParse(data.data.spec) : undefined;
+    if (!data.success || !spec?.success) {
+      const issues = data.success ? spec!.error!.issues : data.error.issues;
+      const why = issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).slice(0, 3).join('; ');
+      log(`job ${job.id}: malformed job data (${why}); failed, not retried`);
+      throw new UnrecoverableError(`malformed job data: ${why}`);
+    }
+    const slot = freeSlots.shift() ?? 0;
+    const dir = mkdtempSync(path.join(tmpdir(), 'sa-worker-'));
+    const started = Date.now();
+    try {
+      const env = gpus > 0 ? { ...process.env, CUDA_VISIBLE_DEVICES: String(slot % gpus), TF_FORCE_GPU_ALLOW_GROWTH: 'true' } : process.env;
+      const launch = forkLauncher({ cliPath: opts.cliPath, backend: opts.backend, specDir: path.join(dir, 'specs'), env: () => env });
+      const runId = data.data.runId;
+      const result = await launch({ spec: spec.data, runId, out: path.join(dir, 'runs') }, new AbortController().signal);
+      if (!result.ok) throw new Error(result.reason);
+      const runDir = path.join(dir, 'runs', runId);
+      log(`${runId} (${data.data.sweep}) ${result.summary.status} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return {
+        runId,
+        summary: result.summary,
+        experiment: readFileSync(path.join(runDir, 'experiment.json'), 'utf8'),
+        events: readFileSync(path.join(runDir, 'events.jsonl'), 'utf8'),
+        host: hostname(),
+      };
+    } finally {
+      freeSlots.push(slot);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  const worker = new Worker(QUEUE_NAME, processor, {
+    connection: target.options,
+    prefix: QUEUE_PREFIX,
+    concurrency,
+    name,
+    lockDuration: opts.lockSeconds * 1000,
+    stalledInterval: opts.lockSeconds * 1000,
+    maxStalledCount: 2,
+  });
+  worker.on('error', (err) => log(explain(target, err)));
+  worker.on('failed', (job, err) => job && !(err instanceof UnrecoverableError) && log(`job ${job.id} failed: ${err.message}`));
+  await worker.waitUntilReady();
+  log(`${name} taking runs from ${target.label} (${concurrency} at a time${gpus ? `, ${gpus} GPU${gpus > 1 ? 's' : ''}` : ''}, backend ${opts.backend}); Ctrl-C finishes the current runs, twice quits now`);
+
+  return new Promise((resolve) => {
+    let stopping = false;
+    const stop = () => {
+      if (stopping) process.exit(EXIT.cancelled); // jobs left active are handed to another worker once their lock expires
+      stopping = true;
+      log('finishing the current runs (Ctrl-C again to quit now)');
+      void worker.close().then(() => resolve(EXIT.ok));
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
