@@ -98,13 +98,17 @@ export function readEvents(runDir: string): RunEvent[] {
   return readJsonLines(path.join(runDir, 'events.jsonl'), RunEventSchema);
 }
 
-export function readSummary(runDir: string): RunSummary | undefined {
-  const file = path.join(runDir, 'summary.json');
+/** A JSON file validated by `schema`; undefined when absent, torn, or of another version. */
+export function readJsonFile<T>(file: string, schema: z.ZodType<T>): T | undefined {
   if (!existsSync(file)) return undefined;
   try {
-    const parsed = RunSummarySchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    const parsed = schema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
+}
+
+export function readSummary(runDir: string): RunSummary | undefined {
+  return readJsonFile(path.join(runDir, 'summary.json'), RunSummarySchema);
 }

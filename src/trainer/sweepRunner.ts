@@ -1,14 +1,14 @@
 // Runs a sweep: the bookkeeping (src/core/sweepBook.ts) says which cells to train and turns their
 // runs into m*, fits and events; the pool (runPool.ts) trains the runs. This file only joins them
 // and writes the sweep folder: sweep.json, events.jsonl (append-only) and summary.json (atomic).
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { SweepBook } from '../core/sweepBook';
 import { type Sweep, cellExperiment, cellRunId } from '../core/sweepSpec';
 import { SweepEvent as SweepEventSchema, SweepSummary as SweepSummarySchema } from '../protocol/sweepEvents';
 import type { SweepEvent, SweepSummary } from '../protocol/sweepEvents';
-import { readJsonLines, writeTrainerRecord } from './runFiles';
+import { readJsonFile, readJsonLines, writeTrainerRecord } from './runFiles';
 import { type RunLauncher, RunPool } from './runPool';
 
 export type { RunLauncher, RunRequest, RunResult } from './runPool';
@@ -101,14 +101,7 @@ export async function runSweep(sweep: Sweep, opts: SweepOptions): Promise<SweepS
 
 /** The sweep's summary.json, validated; undefined when absent, torn or written by an older version. */
 export function readSweepSummary(sweepDir: string): SweepSummary | undefined {
-  const file = path.join(sweepDir, 'summary.json');
-  if (!existsSync(file)) return undefined;
-  try {
-    const parsed = SweepSummarySchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return readJsonFile(path.join(sweepDir, 'summary.json'), SweepSummarySchema);
 }
 
 /** The sweep's events (the same tolerant reader as a run's). */

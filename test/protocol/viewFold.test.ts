@@ -66,3 +66,17 @@ describe('event fold (host and webview)', () => {
     assert.deepEqual(model.sweeps[0].variants, store.sweep('S')!.variants);
   });
 });
+
+describe('event fold: sweeps over a queue', () => {
+  it('queue-status shows the workers connected, on both sides and through a snapshot', () => {
+    const store = new RunStore();
+    const model = emptyModel();
+    const e = { type: 'queue-status' as const, workers: 3, hosts: ['gpu-a', 'gpu-b'] };
+    store.applySweepEvent('S', 'S', e);
+    applyMessage(model, { type: 'sweep-event', sweepId: 'S', event: e });
+    assert.deepEqual(model.sweeps[0].queue, { workers: 3, hosts: ['gpu-a', 'gpu-b'] });
+    const fresh = emptyModel();
+    applyMessage(fresh, HostToPanel.parse({ type: 'snapshot', runs: [], sweeps: store.allSweeps() }));
+    assert.deepEqual(fresh.sweeps[0].queue, model.sweeps[0].queue);
+  });
+});
