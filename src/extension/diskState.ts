@@ -1,7 +1,7 @@
 // Runs and sweeps read back from their folders into the store: the one place the host replays
 // events.jsonl (through the trainer's tolerant reader), and decides that a folder with no summary and
 // no live trainer was interrupted. No vscode import, so it is unit-tested directly.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { readEvents, readSummary, readTrainerRecord, trainerAlive } from '../trainer/runFiles';
 import { readSweepEvents, readSweepSummary } from '../trainer/sweepRunner';
@@ -91,4 +91,18 @@ export function shownBefore(state: unknown): { kind: 'run' | 'sweep'; id: string
   if (typeof selected !== 'string') return undefined;
   const m = /^(run|sweep):(.+)$/.exec(selected);
   return m ? { kind: m[1] as 'run' | 'sweep', id: m[2] } : undefined;
+}
+
+/** Each run or sweep folder under `root` with its mtime (changes when a file is added or replaced). */
+export function folderMtimes(root: string): [string, number][] {
+  if (!existsSync(root)) return [];
+  const out: [string, number][] = [];
+  for (const name of readdirSync(root)) {
+    try {
+      out.push([path.join(root, name), statSync(path.join(root, name)).mtimeMs]);
+    } catch {
+      // deleted while we looked
+    }
+  }
+  return out;
 }

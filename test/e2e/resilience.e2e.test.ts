@@ -30,8 +30,15 @@ const runRow = (page: Page, runId: string) => page.locator('.monaco-list-row', {
 
 /** Opens a spec file from the tree (its row's command opens it), so Run applies to it. */
 async function openFromTree(page: Page, name: string): Promise<void> {
-  await page.locator('.monaco-list-row', { hasText: name }).first().click();
-  await page.locator('.tab.active', { hasText: `${name}.experiment.json` }).waitFor({ timeout: 20_000 });
+  // A click that lands while the tree redraws (a run folder just changed) is lost: click until it opens.
+  await waitFor(
+    async () => {
+      await page.locator('.monaco-list-row', { hasText: `${name}.experiment.json` }).first().click();
+      return page.locator('.tab.active', { hasText: `${name}.experiment.json` }).waitFor({ timeout: 3_000 }).then(() => true, () => false);
+    },
+    30_000,
+    `${name}.experiment.json open in the editor`,
+  );
 }
 
 async function pickerValue(frame: Frame): Promise<string> {
@@ -116,9 +123,17 @@ describe('Sparse Attention Lab keeps its state (code-server + Chromium)', () => 
         await openFromTree(page, 'quick');
         await runCommand(page, 'Sparse Attention: Run Experiment');
         const runId = await waitFor(() => runsOf(runsDir).find((id) => !before.has(id) && existsSync(path.join(runsDir, id, 'summary.json'))), 90_000, 'the quick run');
-        await runRow(page, runId).click(); // opens the results panel on this run
-        let panel = await findFrameWith(page, '#view-picker', 30_000);
-        await waitFor(async () => (await pickerValue(panel)) === `run:${runId}`, 20_000, 'the panel showing the run');
+        // Clicking the run opens the results panel on it. The tree may be redrawing just then (the run
+        // has just finished and its folder changed), which can swallow a click: click until it shows.
+        let panel = await waitFor(
+          async () => {
+            await runRow(page, runId).click();
+            const frame = await findFrameWith(page, '#view-picker', 5_000).catch(() => undefined);
+            return frame && (await waitFor(async () => (await pickerValue(frame)) === `run:${runId}`, 5_000, 'the run').then(() => true, () => false)) ? frame : undefined;
+          },
+          45_000,
+          'the panel showing the run',
+        );
         await runCommand(page, 'Developer: Reload Window');
         await page.waitForTimeout(2_000);
         panel = await findFrameWith(page, '#view-picker', 90_000);

@@ -4,7 +4,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { folderOf, loadRun, loadSweep } from '../diskState';
+import { folderMtimes, folderOf, loadRun, loadSweep } from '../diskState';
 import type { Services } from '../services';
 import { NEW_EXPERIMENT, NEW_SWEEP } from '../templates';
 
@@ -53,17 +53,40 @@ export function registerFileCommands(s: Services): vscode.Disposable[] {
   const dirs = s.dataDirs();
   const ws = s.workspaceDir();
   if (dirs && ws) {
+    // Relative to the workspace folder when inside it: VS Code then serves the events from its own
+    // recursive watcher, which also sees the folder being created. A pattern based on a folder that
+    // does not exist yet (a fresh workspace) may never fire.
     const base = path.dirname(dirs.runs);
-    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(base), '{runs,sweeps}/**'));
+    const rel = path.relative(ws, base);
+    const inside = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+    const pattern = inside
+      ? new vscode.RelativePattern(vscode.workspace.workspaceFolders![0], `${rel.split(path.sep).join('/')}/{runs,sweeps}/**`)
+      : new vscode.RelativePattern(vscode.Uri.file(base), '{runs,sweeps}/**');
+    const w = vscode.workspace.createFileSystemWatcher(pattern);
     watchers.push(w, w.onDidCreate(onDisk), w.onDidChange(onDisk), w.onDidDelete(onDisk));
   }
+  // File watchers can miss events (a watcher restarted by the editor, a network disk): a cheap poll of
+  // the two folders (names and folder mtimes, once a second) catches new and finished runs anyway.
+  const seen = new Map<string, number>();
+  const poll = setInterval(() => {
+    const d = s.dataDirs();
+    if (!d) return;
+    for (const [kind, root] of [['run', d.runs], ['sweep', d.sweeps]] as const) {
+      for (const [dir, mtime] of folderMtimes(root)) {
+        if (seen.get(dir) === mtime) continue;
+        seen.set(dir, mtime);
+        pending.set(dir, kind);
+        timer ??= setTimeout(flush, 300);
+      }
+    }
+  }, 1000);
   const specs = vscode.workspace.createFileSystemWatcher('**/*.{experiment,sweep}.json');
   return [
     ...watchers,
     specs,
     specs.onDidCreate(() => s.tree.refresh()),
     specs.onDidDelete(() => s.tree.refresh()),
-    { dispose: () => timer && clearTimeout(timer) },
+    { dispose: () => (clearInterval(poll), timer && clearTimeout(timer)) },
     s.command('newExperiment', () => newFile('experiment')),
     s.command('newSweep', () => newFile('sweep')),
   ];
