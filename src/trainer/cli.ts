@@ -16,32 +16,9 @@ import { sweepCommand } from './sweepCommand';
 import { buildReport } from './htmlReport';
 import { workerCommand } from './queue/workerCommand';
 import writeFileAtomic from 'write-file-atomic';
+import { onParentGone, toParent } from './parentChannel';
 
 export const EXIT = { ok: 0, failure: 1, invalid: 2, cancelled: 130 } as const;
-
-/**
- * A forked trainer must not outlive its parent (the editor's extension host, or a sweep): when the
- * IPC channel closes because the parent died, `onGone` runs once. Its stdout/stderr pipes may then
- * have no reader either: a broken pipe (EPIPE), even one noticed before the channel's close, must not
- * kill the process before it has written its summary. Does nothing when not started with IPC.
- */
-function onParentGone(onGone: () => void): void {
-  if (!process.send) return;
-  const ignoreBrokenPipe = (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-  };
-  process.stdout.on('error', ignoreBrokenPipe);
-  process.stderr.on('error', ignoreBrokenPipe);
-  process.once('disconnect', onGone);
-}
-
-/**
- * Sends to the parent while it is there. The callback matters: without one, a send that fails (the
- * parent just died, its end of the channel is gone: EPIPE) is an 'error' event that kills the process.
- */
-const toParent = (e: unknown) => {
-  if (process.connected) process.send?.(e, undefined, undefined, () => {});
-};
 
 /**
  * Stop requests from SIGINT/SIGTERM, a parent's IPC message, or the parent's death all end the run
@@ -152,17 +129,14 @@ function parseRunId(v: string): string {
   return v;
 }
 
-function parseWorkers(v: string): number {
+/** A commander parser for an integer option within [min, max]. */
+const intOption = (min: number, max: number) => (v: string): number => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw new InvalidArgumentError(`must be an integer from 1 to 256 (got ${v})`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`must be an integer from ${min} to ${max} (got ${v})`);
   return n;
-}
-
-function parseLockSeconds(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 2 || n > 3600) throw new InvalidArgumentError(`must be an integer from 2 to 3600 (got ${v})`);
-  return n;
-}
+};
+const parseWorkers = intOption(1, 256);
+const parseLockSeconds = intOption(2, 3600);
 
 function reportCommand(dir: string, htmlFile: string): number {
   let html: string;

@@ -11,6 +11,7 @@ import { type ModelName, fitFormula } from '../core/scalingFits';
 import { mStarText } from '../core/sweepText';
 import type { SweepEvent, SweepPoint, SweepSummary, VariantResult } from '../protocol/sweepEvents';
 import { forkLauncher } from './forkedRun';
+import { onParentGone, toParent } from './parentChannel';
 import { type RunLauncher, runSweep } from './sweepRunner';
 import { type QueueLauncher, queueLauncher } from './queue/queueLauncher';
 import { QueueError, checkQueue, parseQueueUrl } from './queue/redisConnection';
@@ -122,22 +123,10 @@ export async function sweepCommand(
     if (TrainerCommand.safeParse(msg).success) stop();
   });
   // Forked by the editor with IPC: when the editor dies the channel closes, and the sweep aborts as
-  // on a stop message (which stops its runs), so no trainer outlives the editor. Its output pipes may
-  // have no reader then either: a broken pipe (EPIPE) must not kill it before the runs are stopped.
-  if (process.send) {
-    const ignoreBrokenPipe = (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE') throw err;
-    };
-    process.stdout.on('error', ignoreBrokenPipe);
-    process.stderr.on('error', ignoreBrokenPipe);
-    process.once('disconnect', () => {
-      if (!controller.signal.aborted) controller.abort();
-    });
-  }
-  const toParent = (e: SweepEvent) => {
-    // With a callback, a send that fails because the parent just died is not a fatal 'error' event.
-    if (process.connected) process.send?.(e, undefined, undefined, () => {});
-  };
+  // on a stop message (which stops its runs), so no trainer outlives the editor.
+  onParentGone(() => {
+    if (!controller.signal.aborted) controller.abort();
+  });
   const display = progress(!!opts.json);
   try {
     const summary = await runSweep(sweep, {

@@ -2,13 +2,12 @@
 // bootstrap support, the three fits of m*(T) (best one marked) and the success table with every
 // cell's share and Wilson interval. Everything here is rendered as computed in src/core; nothing is
 // recomputed (a cell's colour is the status the sweep recorded).
-import { fitFormula } from '../../src/core/fitCurve';
+import { MODEL_NAMES, fitFormula } from '../../src/core/fitCurve';
 import { mStarText } from '../../src/core/sweepText';
 import type { SweepPoint, VariantResult } from '../../src/protocol/sweepEvents';
 import { el } from './dom';
 import type { SweepModel } from './state';
 
-const FIT_NAMES = { log: 'a + b·ln T', linear: 'a + b·T', power: 'a·T^c' } as const;
 const pct = (v: number) => `${Math.round(v * 100)} %`;
 
 function fitsTable(v: VariantResult): HTMLElement {
@@ -18,7 +17,7 @@ function fitsTable(v: VariantResult): HTMLElement {
   const rows = (['log', 'linear', 'power'] as const).map((kind) => {
     const f = fits[kind];
     const best = v.best === kind;
-    const name = el('th', { scope: 'row' }, FIT_NAMES[kind]);
+    const name = el('th', { scope: 'row' }, MODEL_NAMES[kind]);
     if (best) name.append(' ', el('span', { className: 'badge' }, 'best'));
     return el(
       'tr',
