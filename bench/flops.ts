@@ -46,3 +46,20 @@ export function trainingStepFlops(cfg: ModelConfig, batch: number, fullAttention
   const forward = batch * forwardFlopsPerSample(cfg, fullAttention);
   return { forward, backward: 2 * forward, total: 3 * forward };
 }
+
+/**
+ * The work of a training step with the tabulated first layer and the [CLS]-only last layer, one
+ * layer (the paper's model), for `batch` samples of one model: k and v projected on the 2T + 1 table
+ * rows (2·2·(2T+1)·d² per model, not per sample), q on the [CLS] row (2d²); per sample the row
+ * picking (2·2·T·d, element-wise), attention (4·n·d), the output projection (2d²), the MLP (4dh) and
+ * the readout (2d). Training ≈ 3 × forward, as above.
+ */
+export function tabulatedStepFlops(cfg: ModelConfig, batch: number): StepFlops {
+  const n = cfg.T + 1;
+  const d = cfg.dModel;
+  const h = Math.max(1, Math.round(cfg.mlpRatio * d));
+  const perModel = 2 * 2 * (2 * cfg.T + 1) * d * d + 2 * d * d;
+  const perSample = 4 * cfg.T * d + 4 * n * d + 2 * d * d + 4 * d * h + 2 * d;
+  const forward = perModel + batch * perSample;
+  return { forward, backward: 2 * forward, total: 3 * forward };
+}

@@ -1,5 +1,6 @@
 // Per-kernel time of one training step (tf.profile), to say where the fast path spends its time.
 // The step mirrors training.ts (forward, BCE, variableGrads, Adam) on one fixed minibatch.
+import { referenceForward } from './referenceModel';
 import * as tf from '@tensorflow/tfjs-core';
 import { makeDataset } from '../src/core/dataset';
 import { forward, initParams } from '../src/core/model';
@@ -37,7 +38,7 @@ export async function profileStep(T: number, reference: boolean, steps = 3, top 
   const y = tf.tensor1d(Float32Array.from(data.train.y.subarray(0, B)));
   const step = () =>
     tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => bceWithLogits(forward(x, params, cfg, { impl: reference ? 'reference' : 'fast' }).logits, y), vars);
+      const { value, grads } = tf.variableGrads(() => bceWithLogits((reference ? referenceForward : forward)(x, params, cfg).logits, y), vars);
       optimizer.applyGradients(grads as tf.NamedTensorMap as never);
       return value.dataSync()[0];
     });

@@ -19,11 +19,11 @@ export async function measureQueueOverhead(file: string, opts: { cli: string; wo
   const redis = await startRedis();
   const workers: ChildProcess[] = [];
   try {
-    const local = await timeSweep(file, { cli: opts.cli, workers: opts.workers, reference: false, label: `local ×${opts.workers}`, log: opts.log });
+    const local = await timeSweep(file, { cli: opts.cli, workers: opts.workers, args: ['--ensemble', 'off'], label: `local ×${opts.workers}`, log: opts.log });
     for (let i = 0; i < opts.workers; i++) {
       workers.push(spawn(process.execPath, [opts.cli, 'worker', '--queue', redis.url, '--concurrency', '1', '--backend', 'wasm'], { stdio: 'ignore' }));
     }
-    const queued = await timeSweep(file, { cli: opts.cli, workers: opts.workers, reference: false, label: `queue ×${opts.workers}`, log: opts.log, queue: redis.url });
+    const queued = await timeSweep(file, { cli: opts.cli, workers: opts.workers, label: `queue ×${opts.workers}`, log: opts.log, queue: redis.url });
     return {
       local,
       queued,

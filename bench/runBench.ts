@@ -3,7 +3,8 @@
 // render cost. Tables go to stdout, progress to stderr, everything to bench-results/*.json.
 //   --quick        fewer steps everywhere and a reduced sweep (for developing the bench itself)
 //   --skip-sweeps  leave out the sweep wall times (minutes each)
-//   --sweep-file   the sweep to time (default examples/and-sweep.sweep.json)
+//   --sweep-file   the sweep to time (default examples/and-protocol-grid.sweep.json, the paper's grid)
+//   --skip-before  leave out the sweep with the version before issue 11 (a git worktree; slowest)
 //   --cli          the CLI the sweeps run (default bin/sparse-attention.js, i.e. dist/cli.js); for a
 //                  bundle built elsewhere when the full build is unavailable
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,10 @@ import { type MemoryResult, RSS_GROWTH_LIMIT_PCT, measureMemory } from './memory
 import { type PanelRender, measurePanelRender } from './panelRender';
 import { type ProfileResult, profileStep } from './profile';
 import { type QueueOverhead, measureQueueOverhead } from './queueOverhead';
+import { BEFORE_ISSUE_11, beforeIssueCli } from './beforeWorktree';
+import { type EnsembleScalingRow, measureEnsemble } from './ensembleScaling';
 import { CLI, type SweepTiming, bundleProblem, quickSweepFile, timeSweep } from './sweepWallTime';
+import { type Skipped, type TorchGridResult, type TorchStep, measureTorchGrid, torchStepMs } from './torchGrid';
 import { f1, f2, sci, table } from './table';
 import { type LossAgreement, type ThroughputResult, lossAgreement, measureThroughput } from './throughput';
 
@@ -25,7 +29,9 @@ const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     'skip-sweeps': { type: 'boolean', default: false },
-    'sweep-file': { type: 'string', default: 'examples/and-sweep.sweep.json' },
+    'sweep-file': { type: 'string', default: 'examples/and-protocol-grid.sweep.json' },
+    'queue-sweep-file': { type: 'string', default: 'examples/and-sweep.sweep.json' },
+    'skip-before': { type: 'boolean', default: false },
     cli: { type: 'string', default: CLI },
   },
 });
@@ -35,8 +41,8 @@ const started = Date.now();
 const loadAtStart = loadavg();
 const log = (line: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${line}\n`);
 
-/** Acceptance targets from the optimisation's brief. */
-const TARGET = { stepSpeedupT32: 3, sweepSpeedup: 2, lossRelTolerance: 1e-3 };
+/** Targets: issue 6 (fast path vs reference) and issue 11's goals (ensembles, the paper's grid). */
+const TARGET = { stepSpeedupT32: 3, lossRelTolerance: 1e-3, gridSeconds: 120, gridVsBefore: 5, gridVsTorch: 10, stepVsTorch: 1 };
 const LOSS_STEPS = 20;
 
 interface Plan {
@@ -103,13 +109,18 @@ async function ceilingSection(backends: BackendName[]): Promise<{ backend: Backe
   return out;
 }
 
-async function sweepSection(): Promise<{ file: string; cli: string; quick: boolean; timings: SweepTiming[]; queue?: QueueOverhead; error?: string }> {
+type SweepSection = { file: string; cli: string; quick: boolean; timings: SweepTiming[]; queue?: QueueOverhead; before?: string; error?: string };
+
+/**
+ * The grid as users run it: ensembles (the default), one process per run (--ensemble off), and the
+ * version before issue 11 (a git worktree), each on every core; then the queue's overhead (issue 12)
+ * on the shorter example sweep.
+ */
+async function sweepSection(): Promise<SweepSection> {
   const outDir = path.join('bench-results', 'tmp');
   mkdirSync(outDir, { recursive: true });
   const file = quick ? quickSweepFile(args['sweep-file']!, outDir) : args['sweep-file']!;
   const cores = availableParallelism();
-  const plan: { workers: number; reference: boolean }[] = [{ workers: cores, reference: false }, { workers: cores, reference: true }];
-  if (cores > 1) plan.unshift({ workers: 1, reference: false });
   const timings: SweepTiming[] = [];
   const cli = path.relative(process.cwd(), path.resolve(args.cli!));
   const problem = bundleProblem(cli);
@@ -117,21 +128,57 @@ async function sweepSection(): Promise<{ file: string; cli: string; quick: boole
     log(`sweeps skipped: ${problem}`);
     return { file, cli, quick, timings, error: problem };
   }
+  const plan: { label: string; cli: string; args: string[] }[] = [
+    { label: `ensembles ×${cores}`, cli, args: [] },
+    { label: `one process per run ×${cores}`, cli, args: ['--ensemble', 'off'] },
+  ];
+  let before: string | undefined;
+  if (!args['skip-before']) {
+    const b = beforeIssueCli(log);
+    if ('cli' in b) plan.push({ label: `before issue 11 (${BEFORE_ISSUE_11}) ×${cores}`, cli: b.cli, args: [] });
+    else before = b.skipped;
+  }
   try {
     for (const p of plan) {
-      const label = `${p.reference ? 'reference' : 'fast'} ×${p.workers}`;
-      log(`sweep ${file} (${label}) — minutes`);
-      const t = await timeSweep(file, { ...p, cli, label, log });
+      log(`sweep ${file} (${p.label}) — minutes`);
+      const t = await timeSweep(file, { cli: p.cli, workers: cores, args: p.args, label: p.label, log });
       log(`  ${f1(t.wallSeconds)} s, ${t.runsExecuted} runs, ${t.runsFailed} failed`);
       timings.push(t);
     }
-    log(`sweep ${file} over a Redis queue with ${cores} local workers vs the local pool — minutes`);
-    const queue = await measureQueueOverhead(file, { cli, workers: cores, log });
+    const queueFile = quick ? file : args['queue-sweep-file']!;
+    log(`sweep ${queueFile} over a Redis queue with ${cores} local workers vs the local pool — minutes`);
+    const queue = await measureQueueOverhead(queueFile, { cli, workers: cores, log });
     if (queue.skipped) log(`  queue: skipped (${queue.skipped})`);
-    return { file, cli, quick, timings, queue };
+    return { file, cli, quick, timings, queue, before };
   } catch (err) {
-    return { file, cli, quick, timings, error: (err as Error).message };
+    return { file, cli, quick, timings, before, error: (err as Error).message };
   }
+}
+
+/** Steps/s and GFLOP/s of the ensemble trainer for K members at several T (wasm). */
+async function ensembleSection(): Promise<(EnsembleScalingRow | { T: number; K: number; skipped: string })[]> {
+  await useBackend('wasm');
+  const rows = [];
+  for (const T of quick ? [10, 40] : [10, 40, 160]) {
+    for (const K of quick ? [1, 16] : [1, 4, 16, 64]) {
+      const measured = quick ? 3 : Math.max(5, Math.round(400 / K / (T >= 160 ? 4 : 1)));
+      log(`ensemble T=${T} K=${K}: 3 warm-up + ${measured} timed steps`);
+      const r = await measureEnsemble(T, K, 3, measured);
+      log('skipped' in r ? `  skipped: ${r.skipped}` : `  ${f1(r.msPerStep)} ms/step, ${f1(r.memberStepsPerSec)} member-steps/s`);
+      rows.push(r);
+    }
+  }
+  return rows;
+}
+
+/** The PyTorch yardsticks: the grid as a loop over trials (one process per core), and one step at T = 32. */
+async function torchSection(file: string): Promise<{ grid: TorchGridResult | Skipped; step: TorchStep | Skipped }> {
+  const cores = availableParallelism();
+  log(`PyTorch loop over the grid ${file}, ${cores} processes — minutes`);
+  const grid = await measureTorchGrid({ sweepFile: file, processes: cores, ...(quick ? { steps: 20, limit: 8 } : {}), log });
+  log('skipped' in grid ? `  skipped: ${grid.skipped}` : `  ${f1(grid.wallSeconds)} s`);
+  const step = await torchStepMs(32, 64, 64, quick ? 20 : 200);
+  return { grid, step };
 }
 
 function report(r: {
@@ -141,7 +188,9 @@ function report(r: {
   transposed: MatMulTiming[];
   profiles: ProfileResult[];
   memory: MemoryResult;
-  sweeps: Awaited<ReturnType<typeof sweepSection>> | null;
+  ensembles: Awaited<ReturnType<typeof ensembleSection>>;
+  sweeps: SweepSection | null;
+  torch: Awaited<ReturnType<typeof torchSection>> | null;
   panel: PanelRender;
   acceptance: ReturnType<typeof acceptanceOf>;
 }): string {
@@ -200,14 +249,15 @@ function report(r: {
     out.push(`${r.sweeps.file}${r.sweeps.quick ? ' (reduced for --quick)' : ''}, backend wasm, via ${r.sweeps.cli}`);
     out.push(
       table(
-        ['impl', 'workers', 'wall s', 'CPU s', 'load before/after', 'runs', 'failed', 'm*(T)'],
+        ['trainer', 'workers', 'wall s', 'CPU s', 'load before/after', 'runs', 'failed', 'm*(T)'],
         r.sweeps.timings.map((t) => [
-          t.impl, t.workers, f1(t.wallSeconds), t.cpuSeconds === null ? '–' : f1(t.cpuSeconds), `${f2(t.load[0])} / ${f2(t.load[1])}`,
+          t.label, t.workers, f1(t.wallSeconds), t.cpuSeconds === null ? '–' : f1(t.cpuSeconds), `${f2(t.load[0])} / ${f2(t.load[1])}`,
           t.runsExecuted, t.runsFailed, t.mStar.map((p) => `${p.T}:${p.mStar === null ? '–' : f1(p.mStar)}`).join(' '),
         ]),
       ),
     );
-    for (const t of r.sweeps.timings) out.push(`verdict (${t.impl} ×${t.workers}): ${t.verdict}`);
+    for (const t of r.sweeps.timings) out.push(`verdict (${t.label}): ${t.verdict}`);
+    if (r.sweeps.before) out.push(`before issue 11: skipped (${r.sweeps.before})`);
     const q = r.sweeps.queue;
     if (q?.skipped) out.push(`queue: skipped (${q.skipped})`);
     else if (q?.local && q.queued) {
@@ -218,6 +268,23 @@ function report(r: {
     }
     if (r.sweeps.error) out.push(`error: ${r.sweeps.error}`);
   }
+  h('Ensembles (wasm, protocol model: 16 heads, d = 64, m = 80 full batch)');
+  out.push(
+    table(
+      ['T', 'K', 'ms/step', 'ensemble steps/s', 'member-steps/s', 'GFLOP/s', 'GFLOP/s per member', 'RSS growth MiB', 'estimate MiB'],
+      r.ensembles.map((e) =>
+        'skipped' in e
+          ? [e.T, e.K, '–', '–', '–', '–', '–', '–', e.skipped]
+          : [e.T, e.K, f1(e.msPerStep), f1(e.stepsPerSec), f1(e.memberStepsPerSec), f2(e.gflopsPerSec), f2(e.gflopsPerSecPerMember), f1(e.rssGrowthMiB), f1(e.estimateMiB)],
+      ),
+    ),
+  );
+  h('PyTorch yardsticks');
+  if (!r.torch) out.push('skipped (--skip-sweeps)');
+  const tg = r.torch?.grid ?? { skipped: '--skip-sweeps' };
+  out.push('skipped' in tg ? `grid loop: skipped (${tg.skipped})` : `grid loop (${tg.runs.length} runs, ${tg.processes} processes × 1 thread, torch ${tg.torchVersion}): ${f1(tg.wallSeconds)} s; m*(T) ${tg.mStar.map((p) => `${p.T}:${p.mStar ?? '–'}`).join(' ')}`);
+  const ts = r.torch?.step ?? { skipped: '--skip-sweeps' };
+  out.push('skipped' in ts ? `step: skipped (${ts.skipped})` : `one step T=${ts.T} d=${ts.d} B=${ts.B}, 1 thread: ${f2(ts.msPerStep)} ms`);
   h('Results panel render');
   out.push(r.panel.skipped ? `panel render: skipped (${r.panel.reason})` : table(['T', 'ms/update'], r.panel.results.map((p) => [p.T, f2(p.msPerUpdate)])));
   h('Acceptance');
@@ -229,17 +296,20 @@ function report(r: {
           `(tolerance ${sci(TARGET.lossRelTolerance)}): ${a.stepT32.pass ? 'PASS' : 'FAIL'}`
       : 'T=32 wasm: not measured (WASM unavailable)',
   );
-  out.push(
-    a.sweep
-      ? `sweep at ${a.sweep.workers} workers: fast ${f1(a.sweep.fastSeconds)} s vs reference ${f1(a.sweep.referenceSeconds)} s wall = ${f2(a.sweep.speedup)}x ` +
-          `(target ≥ ${TARGET.sweepSpeedup}x): ${a.sweep.pass ? 'PASS' : 'FAIL'}${r.sweeps?.quick ? ' (reduced sweep)' : ''}` +
-          (a.sweep.cpuSpeedup === null ? '' : `; CPU time ${f2(a.sweep.cpuSpeedup)}x (insensitive to other load on the cores)`)
-      : 'sweep: not measured',
-  );
+  const g = a.grid;
+  const goal = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
+  if (!g.ensembles) out.push('grid: not measured');
+  else {
+    out.push(`grid with ensembles: ${f1(g.ensembles.wallSeconds)} s (goal < ${TARGET.gridSeconds} s): ${goal(g.ensembles.wallSeconds < TARGET.gridSeconds)}${r.sweeps?.quick ? ' (reduced sweep)' : ''}`);
+    if (g.off) out.push(`  vs one process per run: ${f1(g.off.wallSeconds)} s = ${f2(g.off.wallSeconds / g.ensembles.wallSeconds)}x`);
+    if (g.before) out.push(`  vs before issue 11: ${f1(g.before.wallSeconds)} s = ${f2(g.before.wallSeconds / g.ensembles.wallSeconds)}x (goal ≥ ${TARGET.gridVsBefore}x): ${goal(g.before.wallSeconds / g.ensembles.wallSeconds >= TARGET.gridVsBefore)}`);
+    if (g.torch) out.push(`  vs the PyTorch loop: ${f1(g.torch)} s = ${f2(g.torch / g.ensembles.wallSeconds)}x (goal ≥ ${TARGET.gridVsTorch}x): ${goal(g.torch / g.ensembles.wallSeconds >= TARGET.gridVsTorch)}`);
+  }
+  if (a.stepVsTorch) out.push(`one step T=32 B=64: ours ${f2(a.stepVsTorch.oursMs)} ms, PyTorch (1 thread) ${f2(a.stepVsTorch.torchMs)} ms = ${f2(a.stepVsTorch.ratio)}x PyTorch's speed (goal ≥ ${TARGET.stepVsTorch}x): ${goal(a.stepVsTorch.ratio >= TARGET.stepVsTorch)}`);
   return out.join('\n');
 }
 
-function acceptanceOf(pairs: PairRow[], rows: ThroughputRow[], sweeps: Awaited<ReturnType<typeof sweepSection>> | null) {
+function acceptanceOf(pairs: PairRow[], rows: ThroughputRow[], sweeps: SweepSection | null, torch: Awaited<ReturnType<typeof torchSection>> | null) {
   const p = pairs.find((x) => x.backend === 'wasm' && x.T === 32);
   const row = (impl: string) => rows.find((x) => x.backend === 'wasm' && x.T === 32 && x.impl === impl)!;
   const stepT32 = p && {
@@ -249,18 +319,12 @@ function acceptanceOf(pairs: PairRow[], rows: ThroughputRow[], sweeps: Awaited<R
     loss: p.loss,
     pass: p.speedup >= TARGET.stepSpeedupT32 && p.loss.maxRelDiff <= TARGET.lossRelTolerance,
   };
-  const cores = availableParallelism();
-  const fast = sweeps?.timings.find((t) => t.impl === 'fast' && t.workers === cores);
-  const ref = sweeps?.timings.find((t) => t.impl === 'reference' && t.workers === cores);
-  const sweep = fast && ref && {
-    workers: cores,
-    fastSeconds: fast.wallSeconds,
-    referenceSeconds: ref.wallSeconds,
-    speedup: ref.wallSeconds / fast.wallSeconds,
-    cpuSpeedup: fast.cpuSeconds && ref.cpuSeconds ? ref.cpuSeconds / fast.cpuSeconds : null,
-    pass: ref.wallSeconds / fast.wallSeconds >= TARGET.sweepSpeedup,
-  };
-  return { targets: TARGET, stepT32: stepT32 ?? null, sweep: sweep ?? null };
+  const timing = (label: string) => sweeps?.timings.find((t) => t.label.startsWith(label));
+  const torchGrid = torch && !('skipped' in torch.grid) ? torch.grid.wallSeconds : undefined;
+  const grid = { ensembles: timing('ensembles'), off: timing('one process per run'), before: timing('before issue 11'), torch: torchGrid };
+  const torchStep = torch && !('skipped' in torch.step) ? torch.step.msPerStep : undefined;
+  const stepVsTorch = torchStep !== undefined && p ? { oursMs: row('fast').msPerStep, torchMs: torchStep, ratio: torchStep / row('fast').msPerStep } : null;
+  return { targets: TARGET, stepT32: stepT32 ?? null, grid, stepVsTorch };
 }
 
 async function main(): Promise<void> {
@@ -285,12 +349,14 @@ async function main(): Promise<void> {
   const memory = await measureMemory(memSteps, quick ? 20 : 100, (s) => {
     if (s % (memSteps / 4) === 0) log(`  memory: step ${s}/${memSteps}`);
   });
+  const ensembles = await ensembleSection();
   const sweeps = args['skip-sweeps'] ? null : await sweepSection();
+  const torch = args['skip-sweeps'] ? null : await torchSection(sweeps?.file ?? args['sweep-file']!);
   log('results panel render');
   const panel = await measurePanelRender([256, 1024]);
-  const acceptance = acceptanceOf(throughput.pairs, throughput.rows, sweeps);
+  const acceptance = acceptanceOf(throughput.pairs, throughput.rows, sweeps, torch);
 
-  const results = { backends, throughput, ceilings, transposed, profiles, memory, sweeps, panel, acceptance };
+  const results = { backends, throughput, ceilings, transposed, profiles, memory, ensembles, sweeps, torch, panel, acceptance };
   const text = report(results);
   process.stdout.write(text + '\n');
 

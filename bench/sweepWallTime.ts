@@ -8,7 +8,8 @@ import { performance } from 'node:perf_hooks';
 
 export interface SweepTiming {
   label: string;
-  impl: 'fast' | 'reference';
+  /** Extra CLI arguments of this timing (e.g. --ensemble off). */
+  args: string[];
   workers: number;
   wallSeconds: number;
   /**
@@ -42,8 +43,7 @@ function newestSource(dir: string): number {
 
 /**
  * Why the bundled CLI cannot be trusted for these timings, if it cannot. The sweeps run dist/cli.js,
- * not the sources: a bundle older than src/ measures old code, and one built before the
- * SPARSE_ATTENTION_IMPL switch existed would silently time the fast path twice.
+ * not the sources: a bundle older than src/ measures old code.
  */
 export function bundleProblem(cli: string): string | undefined {
   const bundle = bundleOf(cli);
@@ -52,7 +52,6 @@ export function bundleProblem(cli: string): string | undefined {
   const src = path.join(__dirname, '..', 'src');
   const stale = ['core', 'trainer', 'protocol'].some((d) => newestSource(path.join(src, d)) > statSync(bundle).mtimeMs);
   if (stale) return `${name} is older than src/core, src/trainer or src/protocol: run \`npm run build\``;
-  if (!readFileSync(bundle, 'utf8').includes('SPARSE_ATTENTION_IMPL')) return `${name} does not read SPARSE_ATTENTION_IMPL`;
   return undefined;
 }
 
@@ -88,14 +87,12 @@ export function quickSweepFile(file: string, dir: string): string {
 
 export function timeSweep(
   file: string,
-  opts: { cli: string; workers: number; reference: boolean; label: string; log: (line: string) => void; queue?: string },
+  opts: { cli: string; workers: number; args?: string[]; label: string; log: (line: string) => void; queue?: string },
 ): Promise<SweepTiming> {
   const out = mkdtempSync(path.join(tmpdir(), 'sa-bench-sweep-'));
   const env = { ...process.env };
-  // Forked trainers inherit the environment; runExperiment reads this switch.
-  if (opts.reference) env.SPARSE_ATTENTION_IMPL = 'reference';
-  else delete env.SPARSE_ATTENTION_IMPL;
-  const args = [opts.cli, 'sweep', file, '--out', out, '--workers', String(opts.workers), '--backend', 'wasm', '--json', ...(opts.queue ? ['--queue', opts.queue] : [])];
+  const extra = opts.args ?? [];
+  const args = [opts.cli, 'sweep', file, '--out', out, '--workers', String(opts.workers), '--backend', 'wasm', '--json', ...extra, ...(opts.queue ? ['--queue', opts.queue] : [])];
   const t0 = performance.now();
   const cpu0 = childCpuSeconds();
   const load0 = loadavg()[0];
@@ -140,7 +137,7 @@ export function timeSweep(
       const points = (summary.points as { T: number; mStar: number | null }[]) ?? [];
       resolve({
         label: opts.label,
-        impl: opts.reference ? 'reference' : 'fast',
+        args: extra,
         workers: opts.workers,
         wallSeconds,
         cpuSeconds: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0,

@@ -1,5 +1,6 @@
 // Training throughput of one configuration through the real training loop (train()), timed between
 // onStep callbacks so set-up, the step-0 evaluation and warm-up steps are excluded.
+import { referenceForward } from './referenceModel';
 import { performance } from 'node:perf_hooks';
 import { makeDataset } from '../src/core/dataset';
 import { type Experiment, ExperimentSchema } from '../src/core/experimentSpec';
@@ -51,13 +52,12 @@ export async function measureThroughput(c: ThroughputConfig): Promise<Throughput
   let t0 = 0;
   let t1 = 0;
   await train(spec, makeDataset(spec), {
-    reference: c.reference,
     onStep: (step, loss) => {
       losses.push(loss);
       if (step === c.warmupSteps) t0 = performance.now();
       if (step === c.warmupSteps + c.measuredSteps) t1 = performance.now();
     },
-  });
+  }, c.reference ? { forward: referenceForward } : {});
   const seconds = (t1 - t0) / 1000;
   const batch = spec.training.batchSize as number;
   const flopsPerStep = trainingStepFlops(modelConfig(spec), batch, c.reference).total;

@@ -8,11 +8,12 @@
 // returns every layer's attention probabilities, so the run can watch the variable being created.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Experiment } from './experimentSpec';
-import { referenceTransformerForward } from './referenceModel';
 import { type Rng, normal } from './seededRandom';
 
 export type ModelConfig = Experiment['model'] & { T: number };
 export type Params = Record<string, tf.Variable>;
+/** What a forward pass reads: the variables of one model, or one member's slices of an ensemble's. */
+export type Weights = Record<string, tf.Tensor>;
 
 export interface ForwardResult {
   logits: tf.Tensor1D; // (B)
@@ -89,7 +90,7 @@ export function isDecayed(name: string): boolean {
 }
 
 // GELU, tanh approximation (tfjs-core has no gelu op). x·x·x, not pow: Pow is slow on WASM.
-function gelu(x: tf.Tensor): tf.Tensor {
+export function gelu(x: tf.Tensor): tf.Tensor {
   const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.mul(tf.mul(x, x), x))));
   return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
 }
@@ -117,19 +118,19 @@ const linearWithGrad = tf.customGrad((x, w, b, save) => {
   };
 });
 
-function linear(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
+export function linear(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor): tf.Tensor2D {
   return linearWithGrad(x, w, b) as tf.Tensor2D;
 }
 
 /** Queries, keys and values of one layer, (B or 1, rows, d): rows = n, or 1 for the [CLS] query alone. */
-interface Qkv {
+export interface Qkv {
   q: tf.Tensor3D;
   k: tf.Tensor3D;
   v: tf.Tensor3D;
 }
 
 /** q, k, v by projecting every token: x (B, n, d) is the layer's LayerNormed input. */
-function projectTokens(x: tf.Tensor3D, p: Params, l: number, clsOnly: boolean): Qkv {
+function projectTokens(x: tf.Tensor3D, p: Weights, l: number, clsOnly: boolean): Qkv {
   const [B, , d] = x.shape;
   // Separate 2-D matMuls for q, k, v rather than one fused and split: SplitV is slow on WASM.
   const proj = (t: tf.Tensor3D, w: 'q' | 'k' | 'v') =>
@@ -147,7 +148,7 @@ interface TokenTable {
   one: tf.Tensor2D; // (T, d)
 }
 
-function tokenTable(p: Params, T: number, d: number): TokenTable {
+function tokenTable(p: Weights, T: number, d: number): TokenTable {
   const pos = p['emb.pos'];
   const bitPos = tf.slice(pos, [1, 0], [T, d]) as tf.Tensor2D;
   return {
@@ -180,7 +181,7 @@ function pickRows(t: TokenTable, x: tf.Tensor2D): tf.Tensor3D {
  * arithmetic per token as projectTokens; what is left per sample is O(n·d), not O(n·d²). With
  * `clsOnly` the query is the [CLS] row's, the same for every sample.
  */
-function projectTable(x: tf.Tensor2D, p: Params, l: number, d: number, clsOnly: boolean): Qkv {
+function projectTable(x: tf.Tensor2D, p: Weights, l: number, d: number, clsOnly: boolean): Qkv {
   const T = x.shape[1];
   const normed = mapTable(tokenTable(p, T, d), (rows) => layerNorm(rows, p[`h${l}.ln1.g`], p[`h${l}.ln1.b`]) as tf.Tensor2D);
   const proj = (w: 'q' | 'k' | 'v') => mapTable(normed, (rows) => linear(rows, p[`h${l}.attn.w${w}`], p[`h${l}.attn.b${w}`]));
@@ -189,39 +190,80 @@ function projectTable(x: tf.Tensor2D, p: Params, l: number, d: number, clsOnly: 
 }
 
 /**
- * Multi-head self-attention from q, k, v. With `clsOnly`, only the [CLS] token queries (B, 1, d out):
- * in the last layer nothing else reaches the readout, so training skips the other n − 1 query rows,
- * and a single query row is cheaper as element-wise products and sums than as batched matMuls (slow
- * on WASM).
+ * Multi-head self-attention from q, k, v, before the output projection: per sample and head, the
+ * softmax over positions and the weighted sum of values, (B, rows, d) merged heads. With `clsOnly`,
+ * only the [CLS] token queries (rows = 1): in the last layer nothing else reaches the readout, so
+ * training skips the other n − 1 query rows, and a single query row is cheaper as element-wise
+ * products and sums than as batched matMuls (slow on WASM). No weights: an ensemble runs it once
+ * for all its members' samples (ensembleModel.ts).
  */
-function attend({ q, k, v }: Qkv, p: Params, l: number, H: number, clsOnly: boolean): { y: tf.Tensor3D; att: tf.Tensor4D } {
+export function attentionHeads({ q, k, v }: Qkv, H: number, clsOnly: boolean): { merged: tf.Tensor3D; att: tf.Tensor4D } {
   const [B, n, d] = k.shape;
   const dh = d / H;
   const heads4 = (t: tf.Tensor3D) => tf.reshape(t, [t.shape[0], -1, H, dh]) as tf.Tensor4D; // (B, rows, H, dh)
-  const out = (merged: tf.Tensor, rows: number) =>
-    tf.reshape(linear(tf.reshape(merged, [B * rows, d]) as tf.Tensor2D, p[`h${l}.attn.wo`], p[`h${l}.attn.bo`]), [B, rows, d]) as tf.Tensor3D;
   if (clsOnly) {
     const scores = tf.mul(tf.sum(tf.mul(heads4(k), heads4(q)), -1), 1 / Math.sqrt(dh)); // (B, n, H)
     const att = tf.softmax(tf.transpose(scores, [0, 2, 1])); // (B, H, n), sums to 1 over n
     const weights = tf.reshape(tf.transpose(att, [0, 2, 1]), [B, n, H, 1]);
     const heads = tf.sum(tf.mul(weights, heads4(v)), 1); // (B, H, dh)
-    return { y: out(heads, 1), att: tf.reshape(att, [B, H, 1, n]) as tf.Tensor4D };
+    return { merged: tf.reshape(heads, [B, 1, d]) as tf.Tensor3D, att: tf.reshape(att, [B, H, 1, n]) as tf.Tensor4D };
   }
   const toHeads = (t: tf.Tensor3D) => tf.transpose(heads4(t), [0, 2, 1, 3]) as tf.Tensor4D; // (B, H, n, dh)
   const scores = tf.mul(tf.matMul(toHeads(q), toHeads(k), false, true), 1 / Math.sqrt(dh)); // (B, H, n, n)
   const att = tf.softmax(scores) as tf.Tensor4D; // rows sum to 1
   const heads = tf.matMul(att, toHeads(v)); // (B, H, n, dh)
-  return { y: out(tf.transpose(heads, [0, 2, 1, 3]), n), att };
+  return { merged: tf.reshape(tf.transpose(heads, [0, 2, 1, 3]), [B, n, d]) as tf.Tensor3D, att };
 }
 
-function mlp(x: tf.Tensor3D, p: Params, l: number): tf.Tensor3D {
+/**
+ * The one-layer model's attention, all from the token table: when the first layer is also the last,
+ * only [CLS] queries, and its query is the same for every sample. So every score is a table entry,
+ * q·k(row) per head, for 2T + 1 rows, and a sample only chooses per position the entry its bit
+ * makes; likewise the values: a sample's output is the table's value rows weighted by its attention
+ * on the rows it chose (0 on the others). Exactly the same numbers as picking k and v per sample
+ * (a choice by a 0/1 bit is exact), without any (B, n, d) tensor: per sample O(n·H) for the scores.
+ */
+function tableClsAttention(x: tf.Tensor2D, p: Weights, H: number, d: number): { merged: tf.Tensor3D; att: tf.Tensor4D } {
+  const [B, T] = x.shape;
+  const dh = d / H;
+  const normed = mapTable(tokenTable(p, T, d), (rows) => layerNorm(rows, p['h0.ln1.g'], p['h0.ln1.b']) as tf.Tensor2D);
+  const q = tf.reshape(linear(normed.cls, p['h0.attn.wq'], p['h0.attn.bq']), [1, H, dh]);
+  const k = mapTable(normed, (rows) => linear(rows, p['h0.attn.wk'], p['h0.attn.bk']));
+  const v = mapTable(normed, (rows) => linear(rows, p['h0.attn.wv'], p['h0.attn.bv']));
+  const dot = (rows: tf.Tensor2D) => tf.sum(tf.mul(tf.reshape(rows, [-1, H, dh]), q), -1); // (rows, H)
+  const bits = tf.reshape(x, [B, T, 1]);
+  const notBits = tf.sub(1, bits);
+  const sBits = tf.add(tf.mul(notBits, dot(k.zero)), tf.mul(bits, dot(k.one))); // (B, T, H)
+  const sCls = tf.tile(tf.reshape(dot(k.cls), [1, 1, H]), [B, 1, 1]);
+  const scores = tf.mul(tf.concat([sCls, sBits], 1), 1 / Math.sqrt(dh)); // (B, n, H)
+  const att = tf.softmax(tf.transpose(scores, [0, 2, 1])); // (B, H, n), sums to 1 over n
+  const a = tf.transpose(att, [0, 2, 1]); // (B, n, H)
+  const aBits = tf.slice(a, [0, 1, 0], [B, T, H]);
+  const weights = tf.concat([tf.slice(a, [0, 0, 0], [B, 1, H]), tf.mul(aBits, notBits), tf.mul(aBits, bits)], 1); // (B, 2T + 1, H)
+  const values = tf.reshape(tf.concat([v.cls, v.zero, v.one], 0), [1, 2 * T + 1, H, dh]);
+  const heads = tf.sum(tf.mul(tf.reshape(weights, [B, 2 * T + 1, H, 1]), values), 1); // (B, H, dh)
+  return { merged: tf.reshape(heads, [B, 1, d]) as tf.Tensor3D, att: tf.reshape(att, [B, H, 1, T + 1]) as tf.Tensor4D };
+}
+
+/** Attention with its output projection, (B, rows, d). */
+function attend(qkv: Qkv, p: Weights, l: number, H: number, clsOnly: boolean): { y: tf.Tensor3D; att: tf.Tensor4D } {
+  return project(attentionHeads(qkv, H, clsOnly), p, l);
+}
+
+function project({ merged, att }: { merged: tf.Tensor3D; att: tf.Tensor4D }, p: Weights, l: number): { y: tf.Tensor3D; att: tf.Tensor4D } {
+  const [B, rows, d] = merged.shape;
+  const y = linear(tf.reshape(merged, [B * rows, d]) as tf.Tensor2D, p[`h${l}.attn.wo`], p[`h${l}.attn.bo`]);
+  return { y: tf.reshape(y, [B, rows, d]) as tf.Tensor3D, att };
+}
+
+function mlp(x: tf.Tensor3D, p: Weights, l: number): tf.Tensor3D {
   const [B, n, d] = x.shape;
   const h = gelu(linear(tf.reshape(x, [B * n, d]), p[`h${l}.mlp.w1`], p[`h${l}.mlp.b1`]));
   return tf.reshape(linear(h as tf.Tensor2D, p[`h${l}.mlp.w2`], p[`h${l}.mlp.b2`]), [B, n, d]);
 }
 
 /** Tokens: [CLS] first, then each bit, plus the learned position embedding → (B, T + 1, d). */
-export function embed(x: tf.Tensor2D, p: Params, d: number): tf.Tensor3D {
+export function embed(x: tf.Tensor2D, p: Weights, d: number): tf.Tensor3D {
   const [B, T] = x.shape;
   // Bit embedding as x·e1 + (1−x)·e0: a gather would need a gradient kernel WASM lacks.
   const bits = tf.reshape(x, [B, T, 1]);
@@ -230,16 +272,21 @@ export function embed(x: tf.Tensor2D, p: Params, d: number): tf.Tensor3D {
   return tf.add(tf.concat([cls, tok], 1), p['emb.pos']) as tf.Tensor3D;
 }
 
-function transformerForward(x: tf.Tensor2D, p: Params, cfg: ModelConfig, fullAttention: boolean, tabulated: boolean): ForwardResult {
+function transformerForward(x: tf.Tensor2D, p: Weights, cfg: ModelConfig, fullAttention: boolean, tabulated: boolean): ForwardResult {
   const [B] = x.shape;
   const d = cfg.dModel;
   let h = embed(x, p, d); // (B, n, d)
   const maps: tf.Tensor4D[] = [];
   for (let l = 0; l < cfg.layers; l++) {
     const clsOnly = !fullAttention && l === cfg.layers - 1;
-    // The first layer's inputs are bit tokens, so its q, k, v come from a table (projectTable).
-    const qkv = l === 0 && tabulated ? projectTable(x, p, l, d, clsOnly) : projectTokens(layerNorm(h, p[`h${l}.ln1.g`], p[`h${l}.ln1.b`]) as tf.Tensor3D, p, l, clsOnly);
-    const a = attend(qkv, p, l, cfg.heads, clsOnly);
+    // The first layer's inputs are bit tokens: with one layer its whole attention comes from the
+    // table (tableClsAttention); otherwise its q, k, v do (projectTable).
+    let a: { y: tf.Tensor3D; att: tf.Tensor4D };
+    if (l === 0 && tabulated && clsOnly) a = project(tableClsAttention(x, p, cfg.heads, d), p, l);
+    else {
+      const qkv = l === 0 && tabulated ? projectTable(x, p, l, d, clsOnly) : projectTokens(layerNorm(h, p[`h${l}.ln1.g`], p[`h${l}.ln1.b`]) as tf.Tensor3D, p, l, clsOnly);
+      a = attend(qkv, p, l, cfg.heads, clsOnly);
+    }
     maps.push(a.att);
     if (clsOnly) h = tf.slice(h, [0, 0, 0], [B, 1, d]); // from here on only [CLS] is carried
     h = tf.add(h, a.y) as tf.Tensor3D;
@@ -251,32 +298,30 @@ function transformerForward(x: tf.Tensor2D, p: Params, cfg: ModelConfig, fullAtt
 }
 
 /** The baseline: an MLP on the flat bit vector, bits mapped to ±1. */
-function mlpForward(x: tf.Tensor2D, p: Params, cfg: ModelConfig): ForwardResult {
+function mlpForward(x: tf.Tensor2D, p: Weights, cfg: ModelConfig): ForwardResult {
   let h: tf.Tensor2D = tf.sub(tf.mul(x, 2), 1) as tf.Tensor2D;
   for (let l = 0; l < cfg.layers; l++) h = gelu(linear(h, p[`mlp${l}.w`], p[`mlp${l}.b`])) as tf.Tensor2D;
   const z = linear(h, p['head.w'], p['head.b']);
   return { logits: tf.reshape(z, [x.shape[0]]) as tf.Tensor1D, attention: [] };
 }
 
-/**
- * "fast" (default): tuned for WASM (see attention()). "reference": the straightforward
- * implementation in referenceModel.ts, kept for the equivalence test and before/after benchmarks.
- */
-export type ForwardImpl = 'fast' | 'reference';
+/** Options of a forward pass. */
+export interface ForwardOptions {
+  /** Compute every query row of the last layer (for attention maps), not only [CLS]'s. */
+  fullAttention?: boolean;
+  /** Compute the first layer from its token table (default) or by projecting every token. */
+  tabulated?: boolean;
+}
+/** A forward implementation: this file's `forward`, or another injected by a test or benchmark. */
+export type ForwardFn = (x: tf.Tensor2D, p: Weights, cfg: ModelConfig, opts?: ForwardOptions) => ForwardResult;
 
 /**
  * x: (B, T) float bits in {0, 1}. By default the last layer computes only the [CLS] query row (the
  * logits are the same); `fullAttention` computes every row, for the attention maps. The first layer
  * is computed from its token table unless `tabulated` is false (the same numbers up to rounding;
- * kept switchable for the equivalence test). The reference implementation always computes every row.
+ * kept switchable for the equivalence test).
  */
-export function forward(
-  x: tf.Tensor2D,
-  p: Params,
-  cfg: ModelConfig,
-  opts: { fullAttention?: boolean; impl?: ForwardImpl; tabulated?: boolean } = {},
-): ForwardResult {
+export const forward: ForwardFn = (x, p, cfg, opts = {}) => {
   if (cfg.arch === 'mlp') return mlpForward(x, p, cfg);
-  if (opts.impl === 'reference') return referenceTransformerForward(x, p, cfg);
   return transformerForward(x, p, cfg, opts.fullAttention ?? false, opts.tabulated ?? true);
-}
+};

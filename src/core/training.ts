@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset, Split } from './dataset';
 import { type Experiment, effectiveBatchSize } from './experimentSpec';
-import { type ForwardImpl, type ModelConfig, type Params, forward, initParams, isDecayed } from './model';
+import { type ForwardFn, type ModelConfig, type Weights, forward, initParams, isDecayed } from './model';
 import { rngFor, shuffle } from './seededRandom';
 import { bestHeadScore, clsMassOnRelevant, poolMap } from './variableCreation';
 import type { AttentionEvent, MetricsEvent, RunStatus } from '../protocol/runEvents';
@@ -19,11 +19,14 @@ export interface TrainHooks {
   onStep?: (step: number, loss: number) => void;
   /** Polled between steps; true ends the run as `cancelled`. */
   shouldStop?: () => boolean;
-  /**
-   * Train and evaluate with the straightforward implementation (referenceModel.ts) instead of the
-   * fast path. Same mathematics; kept for the equivalence test and before/after benchmarks.
-   */
-  reference?: boolean;
+}
+
+/** Options of the single-model trainer, for tests and benchmarks that compare computations. */
+export interface TrainOptions {
+  /** The forward implementation (default model.ts's); a benchmark injects the reference one. */
+  forward?: ForwardFn;
+  /** First layer from its token table (default) or by projecting every token. */
+  tabulated?: boolean;
 }
 
 export interface TrainResult {
@@ -50,25 +53,30 @@ function evalChunk(cfg: ModelConfig): number {
   return Math.max(1, Math.min(2048, Math.floor((16 * 2 ** 20) / (cfg.heads * n * n * cfg.layers))));
 }
 
+/** Copies the chosen rows' bits and labels into x (rows × T) and y at row offset `at`. */
+export function copyRows(split: Split, T: number, rows: ArrayLike<number>, x: Float32Array, y: Float32Array, at = 0): void {
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r];
+    for (let t = 0; t < T; t++) x[(at + r) * T + t] = split.x[i * T + t];
+    y[at + r] = split.y[i];
+  }
+}
+
 function rowsToTensor(split: Split, T: number, rows: ArrayLike<number>): { x: tf.Tensor2D; y: tf.Tensor1D } {
   const x = new Float32Array(rows.length * T);
   const y = new Float32Array(rows.length);
-  for (let r = 0; r < rows.length; r++) {
-    const i = rows[r];
-    for (let t = 0; t < T; t++) x[r * T + t] = split.x[i * T + t];
-    y[r] = split.y[i];
-  }
+  copyRows(split, T, rows, x, y);
   return { x: tf.tensor2d(x, [rows.length, T]), y: tf.tensor1d(y) };
 }
 
-const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
+export const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
 
-export function accuracy(split: Split, p: Params, cfg: ModelConfig, impl: ForwardImpl = 'fast'): number {
+export function accuracy(split: Split, p: Weights, cfg: ModelConfig, fwd: ForwardFn = forward): number {
   const chunk = evalChunk(cfg);
   let correct = 0;
   for (let from = 0; from < split.n; from += chunk) {
     const rows = range(from, Math.min(split.n, from + chunk));
-    const logits = tf.tidy(() => forward(rowsToTensor(split, cfg.T, rows).x, p, cfg, { impl }).logits.dataSync());
+    const logits = tf.tidy(() => fwd(rowsToTensor(split, cfg.T, rows).x, p, cfg).logits.dataSync());
     rows.forEach((i, r) => {
       if ((logits[r] > 0 ? 1 : 0) === split.y[i]) correct++;
     });
@@ -77,23 +85,28 @@ export function accuracy(split: Split, p: Params, cfg: ModelConfig, impl: Forwar
 }
 
 /** Mean attention over a few test samples, per layer (H, n, n). */
-export function meanAttention(split: Split, p: Params, cfg: ModelConfig, impl: ForwardImpl = 'fast'): Float32Array[] {
+export function meanAttention(split: Split, p: Weights, cfg: ModelConfig, fwd: ForwardFn = forward): Float32Array[] {
   if (cfg.arch === 'mlp') return [];
   const n = cfg.T + 1;
   const samples = Math.max(1, Math.min(256, split.n, Math.floor(2 ** 23 / (cfg.heads * n * n))));
   return tf.tidy(() => {
-    const { attention } = forward(rowsToTensor(split, cfg.T, range(0, samples)).x, p, cfg, { fullAttention: true, impl });
+    const { attention } = fwd(rowsToTensor(split, cfg.T, range(0, samples)).x, p, cfg, { fullAttention: true });
     return attention.map((a) => tf.mean(a, 0).dataSync() as Float32Array);
   });
 }
 
-/** Binary cross-entropy with logits, in the numerically stable form max(z,0) − z·y + log(1 + e^−|z|). */
+/** Binary cross-entropy with logits per sample, in the stable form max(z,0) − z·y + log(1 + e^−|z|). */
+export function bceTerms(z: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  return tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
+}
+
+/** Mean binary cross-entropy with logits over the batch. */
 export function bceWithLogits(z: tf.Tensor1D, y: tf.Tensor1D): tf.Scalar {
-  return tf.mean(tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))))) as tf.Scalar;
+  return tf.mean(bceTerms(z, y)) as tf.Scalar;
 }
 
 /** Draws minibatches without replacement, reshuffling each epoch, from the seed's batch stream. */
-class BatchSampler {
+export class BatchSampler {
   private order: Int32Array;
   private next = 0;
   private rng;
@@ -115,46 +128,47 @@ class BatchSampler {
   }
 }
 
-export async function train(spec: Experiment, data: Dataset, hooks: TrainHooks = {}): Promise<TrainResult> {
-  const cfg = modelConfig(spec);
-  const { learningRate: lr, weightDecay, maxSteps, evalEvery, targetAccuracy, successWhen } = spec.training;
-  const params = initParams(cfg, rngFor(spec.seed, 'init'));
-  const vars = Object.values(params);
-  const decayed = Object.entries(params).filter(([name]) => isDecayed(name)).map(([, v]) => v);
-  const parameterCount = vars.reduce((a, v) => a + v.size, 0);
-  const optimizer = tf.train.adam(lr, 0.9, 0.999, 1e-8);
-  const batchSize = effectiveBatchSize(spec);
-  const fullBatch = batchSize === data.train.n;
-  // Full batch: the training set stays resident as tensors; minibatches are built per step.
-  const resident = fullBatch ? rowsToTensor(data.train, cfg.T, range(0, data.train.n)) : undefined;
-  const sampler = fullBatch ? undefined : new BatchSampler(data.train.n, batchSize, spec.seed);
-  const started = Date.now();
-  const impl: ForwardImpl = hooks.reference ? 'reference' : 'fast';
+/**
+ * Evaluation of one model every `evalEvery` steps: test and train accuracy, attention per head,
+ * the variable-creation score, and the events they make. One implementation for the single-model
+ * and the ensemble trainer, so a member's events are exactly its single run's.
+ */
+export class Evaluator {
+  private lossSum = 0;
+  private lossCount = 0;
+  private readonly started = Date.now();
+  last: Pick<TrainResult, 'testAccuracy' | 'trainAccuracy' | 'attentionOnRelevant'> = { testAccuracy: null, trainAccuracy: null, attentionOnRelevant: null };
 
-  let lossSum = 0;
-  let lossCount = 0;
-  let last: Pick<TrainResult, 'testAccuracy' | 'trainAccuracy' | 'attentionOnRelevant'> = {
-    testAccuracy: null,
-    trainAccuracy: null,
-    attentionOnRelevant: null,
-  };
+  constructor(
+    private readonly cfg: ModelConfig,
+    private readonly data: Dataset,
+    private readonly hooks: TrainHooks,
+    private readonly fwd: ForwardFn = forward,
+  ) {}
 
-  const evaluate = (step: number) => {
-    const testAccuracy = accuracy(data.test, params, cfg, impl);
-    const trainAccuracy = accuracy(data.train, params, cfg, impl);
-    const maps = meanAttention(data.test, params, cfg, impl);
+  addLoss(loss: number): void {
+    this.lossSum += loss;
+    this.lossCount++;
+  }
+
+  /** Evaluates the weights at `step`, reports the events, returns the test accuracy. */
+  evaluate(step: number, weights: Weights): number {
+    const { cfg, data, hooks } = this;
+    const testAccuracy = accuracy(data.test, weights, cfg, this.fwd);
+    const trainAccuracy = accuracy(data.train, weights, cfg, this.fwd);
+    const maps = meanAttention(data.test, weights, cfg, this.fwd);
     const n = cfg.T + 1;
     const perHead = maps.map((m) => clsMassOnRelevant(m, cfg.heads, n, data.target.relevant).map(round4));
     const attentionOnRelevant = bestHeadScore(perHead);
     hooks.onMetrics?.({
       type: 'metrics',
       step,
-      loss: lossCount ? lossSum / lossCount : null,
+      loss: this.lossCount ? this.lossSum / this.lossCount : null,
       trainAccuracy,
       testAccuracy,
       attentionOnRelevant,
       attentionPerHead: perHead,
-      elapsedSeconds: (Date.now() - started) / 1000,
+      elapsedSeconds: (Date.now() - this.started) / 1000,
       liveTensors: tf.memory().numTensors,
     });
     if (maps.length) {
@@ -172,17 +186,46 @@ export async function train(spec: Experiment, data: Dataset, hooks: TrainHooks =
         })),
       });
     }
-    lossSum = 0;
-    lossCount = 0;
-    last = { testAccuracy, trainAccuracy, attentionOnRelevant };
+    this.lossSum = 0;
+    this.lossCount = 0;
+    this.last = { testAccuracy, trainAccuracy, attentionOnRelevant };
     return testAccuracy;
-  };
+  }
+}
+
+/** `reached` stops at the first evaluation on target; `final` judges only the last one. */
+export function judge(rule: Experiment['training'], step: number, testAccuracy: number): 'succeeded' | undefined {
+  if (testAccuracy < rule.targetAccuracy) return undefined;
+  if (rule.successWhen === 'reached' || step === rule.maxSteps) return 'succeeded';
+  return undefined;
+}
+
+/**
+ * The single-model trainer: the standard computation with tfjs's own Adam, one model per call. The
+ * product trains through the ensemble trainer (ensembleTraining.ts), which this one checks: an
+ * ensemble of one must give the same numbers.
+ */
+export async function train(spec: Experiment, data: Dataset, hooks: TrainHooks = {}, opts: TrainOptions = {}): Promise<TrainResult> {
+  const cfg = modelConfig(spec);
+  const { learningRate: lr, weightDecay, maxSteps, evalEvery } = spec.training;
+  const params = initParams(cfg, rngFor(spec.seed, 'init'));
+  const vars = Object.values(params);
+  const decayed = Object.entries(params).filter(([name]) => isDecayed(name)).map(([, v]) => v);
+  const parameterCount = vars.reduce((a, v) => a + v.size, 0);
+  const optimizer = tf.train.adam(lr, 0.9, 0.999, 1e-8);
+  const batchSize = effectiveBatchSize(spec);
+  const fullBatch = batchSize === data.train.n;
+  // Full batch: the training set stays resident as tensors; minibatches are built per step.
+  const resident = fullBatch ? rowsToTensor(data.train, cfg.T, range(0, data.train.n)) : undefined;
+  const sampler = fullBatch ? undefined : new BatchSampler(data.train.n, batchSize, spec.seed);
+  const fwd = opts.forward ?? forward;
+  const evaluator = new Evaluator(cfg, data, hooks, fwd);
 
   let status: TrainResult['status'] = 'not-reached';
   let step = 0;
   try {
     hooks.onReady?.({ parameterCount });
-    evaluate(0);
+    evaluator.evaluate(0, params);
     while (step < maxSteps) {
       if (hooks.shouldStop?.()) {
         status = 'cancelled';
@@ -190,7 +233,8 @@ export async function train(spec: Experiment, data: Dataset, hooks: TrainHooks =
       }
       const loss = tf.tidy(() => {
         const batch = resident ?? rowsToTensor(data.train, cfg.T, sampler!.take());
-        const { value, grads } = tf.variableGrads(() => bceWithLogits(forward(batch.x, params, cfg, { impl }).logits, batch.y), vars);
+        const logits = () => fwd(batch.x, params, cfg, { tabulated: opts.tabulated }).logits;
+        const { value, grads } = tf.variableGrads(() => bceWithLogits(logits(), batch.y), vars);
         optimizer.applyGradients(grads as tf.NamedTensorMap as never);
         // AdamW: decay decoupled from the adaptive step (Loshchilov & Hutter), weights only.
         if (weightDecay > 0) for (const v of decayed) v.assign(tf.mul(v, 1 - lr * weightDecay));
@@ -201,17 +245,12 @@ export async function train(spec: Experiment, data: Dataset, hooks: TrainHooks =
         status = 'diverged';
         break;
       }
-      lossSum += loss;
-      lossCount++;
+      evaluator.addLoss(loss);
       hooks.onStep?.(step, loss);
       if (step % evalEvery === 0 || step === maxSteps) {
-        const testAccuracy = evaluate(step);
-        // `reached` stops at the first evaluation on target; `final` judges only the last one.
-        if (successWhen === 'reached' && testAccuracy >= targetAccuracy) {
-          status = 'succeeded';
-          break;
-        }
-        if (successWhen === 'final' && step === maxSteps && testAccuracy >= targetAccuracy) status = 'succeeded';
+        const verdict = judge(spec.training, step, evaluator.evaluate(step, params));
+        if (verdict) status = verdict;
+        if (verdict && spec.training.successWhen === 'reached') break;
       }
       // Let signals and IPC messages (stop) through between steps.
       await new Promise((resolve) => setImmediate(resolve));
@@ -221,5 +260,5 @@ export async function train(spec: Experiment, data: Dataset, hooks: TrainHooks =
     tf.dispose(vars);
     if (resident) tf.dispose([resident.x, resident.y]);
   }
-  return { status, steps: step, parameterCount, ...last };
+  return { status, steps: step, parameterCount, ...evaluator.last };
 }

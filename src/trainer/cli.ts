@@ -12,7 +12,8 @@ import { DEFAULT_OUT } from './runFiles';
 import { InputError, runExperiment } from './runExperiment';
 import { SweepSchema, sweepJsonSchema } from '../core/sweepSpec';
 import { DEFAULT_SWEEP_OUT } from './sweepRunner';
-import { sweepCommand } from './sweepCommand';
+import { type EnsembleChoice, sweepCommand } from './sweepCommand';
+import { ensembleWorkerCommand } from './ensembleWorker';
 import { buildReport } from './htmlReport';
 import { workerCommand } from './queue/workerCommand';
 import writeFileAtomic from 'write-file-atomic';
@@ -136,6 +137,17 @@ const intOption = (min: number, max: number) => (v: string): number => {
   return n;
 };
 const parseWorkers = intOption(1, 256);
+const parseEnsembleSize = intOption(1, 1024);
+
+/** `--ensemble`: "auto" (from the memory estimate), "off" (one process per run), or a member count. */
+function parseEnsemble(v: string): EnsembleChoice {
+  if (v === 'auto' || v === 'off') return v;
+  try {
+    return parseEnsembleSize(v);
+  } catch {
+    throw new InvalidArgumentError(`must be "auto", "off" or an integer from 1 to 1024 (got ${v})`);
+  }
+}
 const parseLockSeconds = intOption(2, 3600);
 
 function reportCommand(dir: string, htmlFile: string): number {
@@ -189,8 +201,21 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto'))
     .option('--json', 'print one JSON event per line on stdout; the last line is the sweep summary')
     .option('--queue <url>', 'run on the workers of a Redis queue: redis://[user:password@]host:port (rediss:// for TLS); default $SPARSE_ATTENTION_QUEUE_URL')
+    .option(
+      '--ensemble <k>',
+      'train runs of the same variant and T together in long-lived workers: "auto" (members from a memory estimate), a member count, or "off" (one process per run)',
+      parseEnsemble,
+      'auto',
+    )
     .action(async (file, opts) => {
       code = await sweepCommand(file, { ...opts, queue: opts.queue ?? process.env.SPARSE_ATTENTION_QUEUE_URL, cliPath: __filename });
+    });
+  program
+    .command('ensemble-worker', { hidden: true })
+    .description('a sweep\'s long-lived trainer (forked by `sweep`, IPC only)')
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto'))
+    .action(async (opts) => {
+      code = await ensembleWorkerCommand(opts);
     });
   program
     .command('worker')

@@ -3,6 +3,7 @@
 // nothing of cells, m* or fits (sweepBook.ts does); each run's fate comes back as a promise.
 import { readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
+import { ensembleKey } from '../core/ensembleTraining';
 import type { Experiment } from '../core/experimentSpec';
 import type { RunSummary } from '../protocol/runEvents';
 import { readSummary } from './runFiles';
@@ -16,6 +17,14 @@ export interface RunRequest {
 export type RunResult = { ok: true; summary: RunSummary } | { ok: false; reason: string };
 /** Executes one run to completion (or until `signal` aborts it). The real one forks the CLI. */
 export type RunLauncher = (req: RunRequest, signal: AbortSignal) => Promise<RunResult>;
+/** Executes runs that share an ensembleKey as one ensemble; one result per request, in order. */
+export type EnsembleLaunch = (reqs: RunRequest[], signal: AbortSignal) => Promise<RunResult[]>;
+
+/** Ensembles: how to launch one, and the most members a run's ensemble may have (memory). */
+export interface EnsemblePlan {
+  launch: EnsembleLaunch;
+  maxMembers: (spec: Experiment) => number;
+}
 
 /** What became of one run. `crashed`: it failed on every attempt; `aborted`: the sweep was stopped. */
 export type PoolOutcome = { kind: 'finished'; summary: RunSummary; reused: boolean } | { kind: 'crashed'; reason: string } | { kind: 'aborted' };
@@ -53,7 +62,10 @@ export class RunPool {
     private readonly opts: {
       runsDir: string;
       workers: number;
-      launch: RunLauncher;
+      /** One run per launch (forked processes, a queue); unused when `ensemble` is given. */
+      launch?: RunLauncher;
+      /** When given, queued first attempts that can share an ensemble are launched together. */
+      ensemble?: EnsemblePlan;
       signal: AbortSignal;
       /** Every failed attempt, before its retry or before the run is given up as crashed. */
       onAttemptFailed?: (runId: string, attempt: number, reason: string, willRetry: boolean) => void;
@@ -74,19 +86,56 @@ export class RunPool {
     });
   }
 
+  private pumpQueued = false;
+
+  /** Launches on the next turn, so the runs a sweep asks for in one go can be grouped into ensembles. */
   private pump(): void {
+    if (this.pumpQueued) return;
+    this.pumpQueued = true;
+    setImmediate(() => {
+      this.pumpQueued = false;
+      this.launchQueued();
+    });
+  }
+
+  /**
+   * The next launch: the first queued run, with (ensembles) the queued first attempts that share its
+   * ensembleKey, up to its memory bound and to an even share of the free workers. Retries run alone,
+   * so a run that crashes its ensemble cannot take others down twice.
+   */
+  private nextGroup(): Job[] {
+    const first = this.queue.shift()!;
+    const plan = this.opts.ensemble;
+    if (!plan || first.attempt > 1) return [first];
+    const key = ensembleKey(first.spec);
+    const same = (j: Job) => j.attempt === 1 && ensembleKey(j.spec) === key;
+    const free = Math.max(1, this.opts.workers - this.active);
+    const evenShare = Math.ceil((1 + this.queue.filter(same).length) / free);
+    const size = Math.max(1, Math.min(plan.maxMembers(first.spec), evenShare));
+    const group = [first];
+    for (let i = 0; i < this.queue.length && group.length < size; ) {
+      if (same(this.queue[i])) group.push(...this.queue.splice(i, 1));
+      else i++;
+    }
+    return group;
+  }
+
+  private launchQueued(): void {
     while (this.active < this.opts.workers && this.queue.length && !this.opts.signal.aborted) {
-      const job = this.queue.shift()!;
-      rmSync(path.join(this.opts.runsDir, job.runId), { recursive: true, force: true }); // a cancelled or killed attempt
+      const group = this.nextGroup();
+      // A cancelled or killed attempt may have left a partial folder.
+      for (const job of group) rmSync(path.join(this.opts.runsDir, job.runId), { recursive: true, force: true });
       this.active++;
-      this.executed++;
-      this.opts
-        .launch({ spec: job.spec, runId: job.runId, out: this.opts.runsDir }, this.opts.signal)
-        .catch((err): RunResult => ({ ok: false, reason: (err as Error).message }))
-        .then((result) => {
+      this.executed += group.length;
+      const reqs = group.map((job) => ({ spec: job.spec, runId: job.runId, out: this.opts.runsDir }));
+      const plan = this.opts.ensemble;
+      const launched = plan ? plan.launch(reqs, this.opts.signal) : this.opts.launch!(reqs[0], this.opts.signal).then((r) => [r]);
+      launched
+        .catch((err): RunResult[] => group.map(() => ({ ok: false, reason: (err as Error).message })))
+        .then((results) => {
           this.active--;
-          this.settle(job, result);
-          this.pump();
+          group.forEach((job, i) => this.settle(job, results[i] ?? { ok: false, reason: 'no result from the trainer' }));
+          this.launchQueued();
         });
     }
   }

@@ -10,9 +10,13 @@ import { TrainerCommand } from '../protocol/runEvents';
 import { type ModelName, fitFormula } from '../core/scalingFits';
 import { mStarText } from '../core/sweepText';
 import type { SweepEvent, SweepPoint, SweepSummary, VariantResult } from '../protocol/sweepEvents';
+import { MAX_ENSEMBLE, membersWithin } from '../core/ensembleTraining';
+import type { Experiment } from '../core/experimentSpec';
+import { ensembleLauncher } from './ensembleLauncher';
 import { forkLauncher } from './forkedRun';
+import { BACKEND_MEMORY_LIMIT } from './runExperiment';
 import { onParentGone, toParent } from './parentChannel';
-import { type RunLauncher, runSweep } from './sweepRunner';
+import { type EnsemblePlan, type RunLauncher, runSweep } from './sweepRunner';
 import { type QueueLauncher, queueLauncher } from './queue/queueLauncher';
 import { QueueError, checkQueue, parseQueueUrl } from './queue/redisConnection';
 
@@ -85,9 +89,27 @@ function printSummary(s: SweepSummary): void {
   );
 }
 
+/** `--ensemble`: members from the memory estimate, a fixed count, or one process per run. */
+export type EnsembleChoice = 'auto' | 'off' | number;
+
+/** Memory an ensemble worker may give one ensemble's training step: half the backend's addressable heap. */
+function ensembleBudget(backend: BackendChoice): number {
+  const limit = backend === 'cpu' ? BACKEND_MEMORY_LIMIT.cpu! : backend === 'tensorflow' ? 8 * 2 ** 30 : BACKEND_MEMORY_LIMIT.wasm!;
+  return limit / 2;
+}
+
+/** The run pool's ensemble plan for `--ensemble`, or undefined for one process per run. */
+function ensemblePlan(choice: EnsembleChoice, backend: BackendChoice, cliPath: string): (EnsemblePlan & { close: () => void }) | undefined {
+  if (choice === 'off') return undefined;
+  const budget = ensembleBudget(backend);
+  const workers = ensembleLauncher({ cliPath, backend });
+  const maxMembers = (spec: Experiment) => Math.min(choice === 'auto' ? MAX_ENSEMBLE : choice, membersWithin(spec, budget));
+  return { launch: workers.launch, maxMembers, close: workers.close };
+}
+
 export async function sweepCommand(
   file: string,
-  opts: { out: string; workers: number; backend: BackendChoice; json?: boolean; cliPath: string; launch?: RunLauncher; queue?: string },
+  opts: { out: string; workers: number; backend: BackendChoice; json?: boolean; cliPath: string; launch?: RunLauncher; queue?: string; ensemble?: EnsembleChoice },
 ): Promise<number> {
   const wrongKind = wrongKindProblem(file, 'sweep');
   const parsed = wrongKind ? ({ ok: false, problems: [wrongKind] } as const) : readSpecFile(SweepSchema, file);
@@ -128,13 +150,16 @@ export async function sweepCommand(
     if (!controller.signal.aborted) controller.abort();
   });
   const display = progress(!!opts.json);
+  // Over a queue (or with a launcher given by a test) runs go one by one; locally, as ensembles.
+  const ensemble = queue || opts.launch ? undefined : ensemblePlan(opts.ensemble ?? 'auto', opts.backend, opts.cliPath);
   try {
     const summary = await runSweep(sweep, {
       sweepDir,
       // Over a queue the workers decide how many run at once: every run the search asks for is enqueued.
       workers: queue ? QUEUE_IN_FLIGHT : opts.workers,
       queueStatus: queue?.workers,
-      launch: opts.launch ?? queue?.launch ?? forkLauncher({ cliPath: opts.cliPath, backend: opts.backend, specDir: path.join(sweepDir, 'specs') }),
+      launch: opts.launch ?? queue?.launch ?? (ensemble ? undefined : forkLauncher({ cliPath: opts.cliPath, backend: opts.backend, specDir: path.join(sweepDir, 'specs') })),
+      ensemble,
       signal: controller.signal,
       sweepFile: file,
       onEvent: (e) => {
@@ -151,6 +176,7 @@ export async function sweepCommand(
     process.stderr.write(`error: ${(err as Error).message.split('\n')[0]}\n`);
     return EXIT.failure;
   } finally {
+    ensemble?.close();
     await queue?.close();
   }
 }

@@ -9,16 +9,18 @@ import { type Sweep, cellExperiment, cellRunId } from '../core/sweepSpec';
 import { SweepEvent as SweepEventSchema, SweepSummary as SweepSummarySchema } from '../protocol/sweepEvents';
 import type { SweepEvent, SweepSummary } from '../protocol/sweepEvents';
 import { readJsonFile, readJsonLines, writeTrainerRecord } from './runFiles';
-import { type RunLauncher, RunPool } from './runPool';
+import { type EnsemblePlan, type RunLauncher, RunPool } from './runPool';
 
-export type { RunLauncher, RunRequest, RunResult } from './runPool';
+export type { EnsemblePlan, RunLauncher, RunRequest, RunResult } from './runPool';
 
 export const DEFAULT_SWEEP_OUT = path.join('.sparse-attention', 'sweeps');
 
 export interface SweepOptions {
   sweepDir: string;
   workers: number;
-  launch: RunLauncher;
+  launch?: RunLauncher;
+  /** Train runs that can share a graph as ensembles (runPool.ts); otherwise one run per launch. */
+  ensemble?: EnsemblePlan;
   onEvent?: (e: SweepEvent) => void;
   signal?: AbortSignal;
   /** The sweep file it was started from, recorded for the editor's tree. */
@@ -46,6 +48,7 @@ export async function runSweep(sweep: Sweep, opts: SweepOptions): Promise<SweepS
     runsDir,
     workers: opts.workers,
     launch: opts.launch,
+    ensemble: opts.ensemble,
     signal,
     onAttemptFailed: (runId, attempt, reason, willRetry) => {
       emit({ type: 'run-failed', runId, attempt, reason });

@@ -1,5 +1,6 @@
 // The fast path ([CLS]-only last layer, element-wise attention) must be an optimisation only: same
 // logits and same training curve as the straightforward reference implementation.
+import { referenceForward } from '../../bench/referenceModel';
 import * as tf from '@tensorflow/tfjs-core';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
@@ -37,7 +38,7 @@ function worstRelDiff(a: number[], b: number[]): { step: number; rel: number } {
 
 async function losses(s: ReturnType<typeof spec>, reference: boolean): Promise<number[]> {
   const out: number[] = [];
-  await train(s, makeDataset(s), { reference, onStep: (_, loss) => out.push(loss) });
+  await train(s, makeDataset(s), { onStep: (_, loss) => out.push(loss) }, reference ? { forward: referenceForward } : {});
   return out;
 }
 
@@ -57,7 +58,7 @@ describe('fast path vs reference implementation (WASM backend)', () => {
         tf.tidy(() => {
           const x = tf.tensor2d(Float32Array.from(data.train.x.subarray(0, B * T)), [B, T]);
           const fast = forward(x, p, cfg);
-          const ref = forward(x, p, cfg, { impl: 'reference' });
+          const ref = referenceForward(x, p, cfg);
           const logits = ref.logits.dataSync();
           // Logits of order 1: a tolerance of 1e-4 would be meaningless on near-zero outputs.
           assert.ok(Math.max(...logits.map(Math.abs)) > 0.05, `logits too small to compare: ${logits}`);

@@ -7,11 +7,12 @@
 //   - GELU with tf.pow(x, 3) (nanoGPT's NewGELU).
 // Same parameters (model.ts initParams) and the same mathematics as the fast path, so the two give
 // the same logits up to float32 rounding. Do not optimise this file: it is the "before" of the
-// benchmark (`npm run bench`) and SPARSE_ATTENTION_IMPL=reference. It shares only what both
+// benchmark (`npm run bench`), injected into the trainer as its forward implementation
+// (training.ts `train(..., { forward })`); nothing in src/ imports it. It shares only what both
 // implementations compute identically (the embedding, LayerNorm): a faster one there speeds up this
 // baseline too, so it can never inflate the measured speed-up.
 import * as tf from '@tensorflow/tfjs-core';
-import { type ForwardResult, type ModelConfig, type Params, embed, layerNorm } from './model';
+import { type ForwardFn, type ForwardResult, type ModelConfig, type Weights, embed, forward, layerNorm } from '../src/core/model';
 
 function gelu(x: tf.Tensor): tf.Tensor {
   const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
@@ -25,7 +26,7 @@ function linear(x: tf.Tensor3D, w: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
   return tf.reshape(y, [B, n, w.shape[1]!]) as tf.Tensor3D;
 }
 
-function attention(x: tf.Tensor3D, p: Params, l: number, H: number): { y: tf.Tensor3D; att: tf.Tensor4D } {
+function attention(x: tf.Tensor3D, p: Weights, l: number, H: number): { y: tf.Tensor3D; att: tf.Tensor4D } {
   const [B, n, d] = x.shape;
   const dh = d / H;
   const a = (w: string) => p[`h${l}.attn.${w}`];
@@ -41,12 +42,14 @@ function attention(x: tf.Tensor3D, p: Params, l: number, H: number): { y: tf.Ten
   return { y: linear(merged, a('wo'), a('bo')), att: tf.reshape(att, [B, H, n, n]) as tf.Tensor4D };
 }
 
-function mlp(x: tf.Tensor3D, p: Params, l: number): tf.Tensor3D {
+function mlp(x: tf.Tensor3D, p: Weights, l: number): tf.Tensor3D {
   return linear(gelu(linear(x, p[`h${l}.mlp.w1`], p[`h${l}.mlp.b1`])) as tf.Tensor3D, p[`h${l}.mlp.w2`], p[`h${l}.mlp.b2`]);
 }
 
 /** The Transformer only; the MLP baseline has a single implementation (model.ts). */
-export function referenceTransformerForward(x: tf.Tensor2D, p: Params, cfg: ModelConfig): ForwardResult {
+export const referenceForward: ForwardFn = (x, p, cfg) => (cfg.arch === 'mlp' ? forward(x, p, cfg) : referenceTransformerForward(x, p, cfg));
+
+function referenceTransformerForward(x: tf.Tensor2D, p: Weights, cfg: ModelConfig): ForwardResult {
   const [B] = x.shape;
   const d = cfg.dModel;
   let h = embed(x, p, d); // (B, n, d)
