@@ -5,6 +5,7 @@
 // member, so each member computes what its single run computes, up to summation order.
 import * as tf from '@tensorflow/tfjs-core';
 import { type ModelConfig, type Params, type Weights, attentionHeads, gelu, layerNorm } from './model';
+import { tableClsAttention } from './tableAttention';
 
 /** An ensemble's parameters: model.ts's names, each with a leading model axis of size K. */
 export type StackedParams = Record<string, tf.Variable>;
@@ -30,25 +31,36 @@ export function memberWeights(p: StackedParams, k: number): Weights {
  */
 const batchedMatMul = () => tf.getBackend() === 'tensorflow';
 
+/** Scalar index tensors 0, 1, … kept for the process: gather's indices, made once. */
+const indices: tf.Tensor[] = [];
+const indexOf = (k: number) => (indices[k] ??= tf.keep(tf.scalar(k, 'int32')));
+
+/**
+ * Member k's slice of a stacked tensor, as a gather: tfjs-wasm's Slice (and Unpack, SplitV) copy the
+ * whole input for every slice taken, so K slices cost O(K²); a gather costs what it returns.
+ */
+function member(t: tf.Tensor, k: number): tf.Tensor2D {
+  return tf.reshape(tf.gather(t, indexOf(k)), t.shape.slice(1) as [number, number]) as tf.Tensor2D;
+}
+
 /**
  * x (K, R, in) · w (K, in, out) per member. Its own gradient, for the same reason as model.ts's
- * linear: the transposes are explicit so every product stays on the fast 2-D kernel.
+ * linear: the transposes are explicit so every product stays on the fast 2-D kernel; and the
+ * backward pass reuses the forward's per-member pieces instead of splitting x and w again.
  */
 const bmmPerMember = tf.customGrad((x, w, save) => {
-  (save as tf.GradSaveFunc)([x as tf.Tensor, w as tf.Tensor]);
-  const xs = tf.unstack(x as tf.Tensor3D);
-  const ws = tf.unstack(w as tf.Tensor3D);
-  const each = (f: (k: number) => tf.Tensor) => (xs.length === 1 ? tf.expandDims(f(0), 0) : tf.stack(xs.map((_, k) => f(k))));
+  const K = (x as tf.Tensor).shape[0];
+  const xs = Array.from({ length: K }, (_, k) => member(x as tf.Tensor, k));
+  const ws = Array.from({ length: K }, (_, k) => member(w as tf.Tensor, k));
+  (save as tf.GradSaveFunc)([...xs, ...ws]);
+  const stack = (parts: tf.Tensor[]) => (K === 1 ? tf.expandDims(parts[0], 0) : tf.stack(parts));
   return {
-    value: each((k) => tf.matMul(xs[k] as tf.Tensor2D, ws[k] as tf.Tensor2D)),
-    gradFunc: (dy: tf.Tensor, [xv, wv]: tf.Tensor[]) => {
-      const dys = tf.unstack(dy);
-      const xk = tf.unstack(xv);
-      const wk = tf.unstack(wv);
-      const grad = (f: (k: number) => tf.Tensor) => (dys.length === 1 ? tf.expandDims(f(0), 0) : tf.stack(dys.map((_, k) => f(k))));
+    value: stack(xs.map((xk, k) => tf.matMul(xk, ws[k]))),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const dys = Array.from({ length: K }, (_, k) => member(dy, k));
       return [
-        grad((k) => tf.matMul(dys[k] as tf.Tensor2D, tf.transpose(wk[k] as tf.Tensor2D))),
-        grad((k) => tf.matMul(tf.transpose(xk[k] as tf.Tensor2D), dys[k] as tf.Tensor2D)),
+        stack(dys.map((d, k) => tf.matMul(d, tf.transpose(saved[K + k] as tf.Tensor2D)))),
+        stack(dys.map((d, k) => tf.matMul(tf.transpose(saved[k] as tf.Tensor2D), d))),
       ];
     },
   };
@@ -107,31 +119,13 @@ function projectTable(x: tf.Tensor3D, p: StackedParams, d: number, clsOnly: bool
   return { q: q as tf.Tensor4D, k: pick('k'), v: pick('v') };
 }
 
-/**
- * The one-layer model's attention from the token tables (model.ts tableClsAttention, with the model
- * axis): scores and values are table entries each sample chooses by its bits. Merged heads (K, B, 1, d).
- */
-function tableClsAttention(x: tf.Tensor3D, p: StackedParams, H: number, d: number): tf.Tensor4D {
+/** The one-layer model's attention for every member, merged heads (K, B, 1, d). */
+function tableAttention(x: tf.Tensor3D, p: StackedParams, H: number, d: number): tf.Tensor4D {
   const [K, B, T] = x.shape;
-  const dh = d / H;
-  const R = 2 * T + 1;
-  const normed = norm(tokenTable(p, T, d), p, 'h0.ln1') as tf.Tensor3D; // (K, 2T + 1, d): [CLS], zeros, ones
-  const part = (t: tf.Tensor3D, from: number, rows: number) => tf.slice(t, [0, from, 0], [K, rows, t.shape[2]]) as tf.Tensor3D;
-  const q = tf.reshape(linear(part(normed, 0, 1), p['h0.attn.wq'], p['h0.attn.bq']), [K, 1, H, dh]);
-  const k = linear(normed, p['h0.attn.wk'], p['h0.attn.bk']);
-  const v = linear(normed, p['h0.attn.wv'], p['h0.attn.bv']);
-  const dot = (rows: tf.Tensor3D) => tf.sum(tf.mul(tf.reshape(rows, [K, -1, H, dh]), q), -1); // (K, rows, H)
-  const bits = tf.reshape(x, [K, B, T, 1]);
-  const notBits = tf.sub(1, bits);
-  const sBits = tf.add(tf.mul(notBits, tf.expandDims(dot(part(k, 1, T)), 1)), tf.mul(bits, tf.expandDims(dot(part(k, 1 + T, T)), 1))); // (K, B, T, H)
-  const sCls = tf.tile(tf.reshape(dot(part(k, 0, 1)), [K, 1, 1, H]), [1, B, 1, 1]);
-  const scores = tf.mul(tf.concat([sCls, sBits], 2), 1 / Math.sqrt(dh)); // (K, B, n, H)
-  const att = tf.softmax(tf.transpose(scores, [0, 1, 3, 2])); // (K, B, H, n)
-  const a = tf.transpose(att, [0, 1, 3, 2]); // (K, B, n, H)
-  const aBits = tf.slice(a, [0, 0, 1, 0], [K, B, T, H]);
-  const weights = tf.concat([tf.slice(a, [0, 0, 0, 0], [K, B, 1, H]), tf.mul(aBits, notBits), tf.mul(aBits, bits)], 2); // (K, B, 2T + 1, H)
-  const heads = tf.sum(tf.mul(tf.reshape(weights, [K, B, R, H, 1]), tf.reshape(v, [K, 1, R, H, dh])), 2); // (K, B, H, dh)
-  return tf.reshape(heads, [K, B, 1, d]) as tf.Tensor4D;
+  const normed = norm(tokenTable(p, T, d), p, 'h0.ln1') as tf.Tensor3D;
+  const a = (name: string) => p[`h0.attn.${name}`];
+  const weights = { wq: a('wq'), bq: a('bq'), wk: a('wk'), bk: a('bk'), wv: a('wv'), bv: a('bv') };
+  return tf.reshape(tableClsAttention(normed, weights, x, H, linear).merged, [K, B, 1, d]) as tf.Tensor4D;
 }
 
 /** Each member's first-layer token table, (K, 2T + 1, d): the [CLS] row, then e_0 + p_t, then e_1 + p_t. */
@@ -187,8 +181,9 @@ function transformerLogits(x: tf.Tensor3D, p: StackedParams, cfg: ModelConfig): 
   let h = embed(x, p, d); // (K, B, n, d), as model.ts does, so an ensemble of one sums gradients in its order
   for (let l = 0; l < cfg.layers; l++) {
     const clsOnly = l === cfg.layers - 1;
+    // One layer: its whole attention comes from the token tables (tableAttention.ts, as model.ts).
     const merged =
-      l === 0 && clsOnly ? tableClsAttention(x, p, cfg.heads, d) : attendAll(l === 0 ? projectTable(x, p, d, clsOnly) : projectTokens(h, p, l, clsOnly), cfg.heads, clsOnly);
+      l === 0 && clsOnly ? tableAttention(x, p, cfg.heads, d) : attendAll(l === 0 ? projectTable(x, p, d, clsOnly) : projectTokens(h, p, l, clsOnly), cfg.heads, clsOnly);
     const y = linearAny(merged, p[`h${l}.attn.wo`], p[`h${l}.attn.bo`]);
     if (clsOnly) h = tf.slice(h, [0, 0, 0, 0], [K, B, 1, d]); // from here on only [CLS] is carried
     h = tf.add(h, y) as tf.Tensor4D;

@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Experiment } from './experimentSpec';
 import { type Rng, normal } from './seededRandom';
+import { type MemberLinear, tableClsAttention } from './tableAttention';
 
 export type ModelConfig = Experiment['model'] & { T: number };
 export type Params = Record<string, tf.Variable>;
@@ -216,33 +217,17 @@ export function attentionHeads({ q, k, v }: Qkv, H: number, clsOnly: boolean): {
 }
 
 /**
- * The one-layer model's attention, all from the token table: when the first layer is also the last,
- * only [CLS] queries, and its query is the same for every sample. So every score is a table entry,
- * q·k(row) per head, for 2T + 1 rows, and a sample only chooses per position the entry its bit
- * makes; likewise the values: a sample's output is the table's value rows weighted by its attention
- * on the rows it chose (0 on the others). Exactly the same numbers as picking k and v per sample
- * (a choice by a 0/1 bit is exact), without any (B, n, d) tensor: per sample O(n·H) for the scores.
+ * The one-layer model's attention from the token table (tableAttention.ts), as a model of one:
+ * merged heads (B, 1, d) and the [CLS] row's attention (B, H, 1, n).
  */
-function tableClsAttention(x: tf.Tensor2D, p: Weights, H: number, d: number): { merged: tf.Tensor3D; att: tf.Tensor4D } {
+function tableAttention(x: tf.Tensor2D, p: Weights, H: number, d: number): { merged: tf.Tensor3D; att: tf.Tensor4D } {
   const [B, T] = x.shape;
-  const dh = d / H;
-  const normed = mapTable(tokenTable(p, T, d), (rows) => layerNorm(rows, p['h0.ln1.g'], p['h0.ln1.b']) as tf.Tensor2D);
-  const q = tf.reshape(linear(normed.cls, p['h0.attn.wq'], p['h0.attn.bq']), [1, H, dh]);
-  const k = mapTable(normed, (rows) => linear(rows, p['h0.attn.wk'], p['h0.attn.bk']));
-  const v = mapTable(normed, (rows) => linear(rows, p['h0.attn.wv'], p['h0.attn.bv']));
-  const dot = (rows: tf.Tensor2D) => tf.sum(tf.mul(tf.reshape(rows, [-1, H, dh]), q), -1); // (rows, H)
-  const bits = tf.reshape(x, [B, T, 1]);
-  const notBits = tf.sub(1, bits);
-  const sBits = tf.add(tf.mul(notBits, dot(k.zero)), tf.mul(bits, dot(k.one))); // (B, T, H)
-  const sCls = tf.tile(tf.reshape(dot(k.cls), [1, 1, H]), [B, 1, 1]);
-  const scores = tf.mul(tf.concat([sCls, sBits], 1), 1 / Math.sqrt(dh)); // (B, n, H)
-  const att = tf.softmax(tf.transpose(scores, [0, 2, 1])); // (B, H, n), sums to 1 over n
-  const a = tf.transpose(att, [0, 2, 1]); // (B, n, H)
-  const aBits = tf.slice(a, [0, 1, 0], [B, T, H]);
-  const weights = tf.concat([tf.slice(a, [0, 0, 0], [B, 1, H]), tf.mul(aBits, notBits), tf.mul(aBits, bits)], 1); // (B, 2T + 1, H)
-  const values = tf.reshape(tf.concat([v.cls, v.zero, v.one], 0), [1, 2 * T + 1, H, dh]);
-  const heads = tf.sum(tf.mul(tf.reshape(weights, [B, 2 * T + 1, H, 1]), values), 1); // (B, H, dh)
-  return { merged: tf.reshape(heads, [B, 1, d]) as tf.Tensor3D, att: tf.reshape(att, [B, H, 1, T + 1]) as tf.Tensor4D };
+  const normed = tf.concat(Object.values(mapTable(tokenTable(p, T, d), (rows) => layerNorm(rows, p['h0.ln1.g'], p['h0.ln1.b']) as tf.Tensor2D)), 0);
+  const one = (name: string) => tf.expandDims(p[`h0.attn.${name}`], 0);
+  const single: MemberLinear = (rows, w, b) => tf.expandDims(linear(tf.squeeze(rows, [0]) as tf.Tensor2D, tf.squeeze(w, [0]), tf.squeeze(b, [0])), 0) as tf.Tensor3D;
+  const weights = { wq: one('wq'), bq: one('bq'), wk: one('wk'), bk: one('bk'), wv: one('wv'), bv: one('bv') };
+  const a = tableClsAttention(tf.expandDims(normed, 0) as tf.Tensor3D, weights, tf.expandDims(x, 0) as tf.Tensor3D, H, single);
+  return { merged: tf.reshape(a.merged, [B, 1, d]) as tf.Tensor3D, att: tf.reshape(tf.transpose(a.attention(), [0, 2, 1, 3]), [B, H, 1, T + 1]) as tf.Tensor4D };
 }
 
 /** Attention with its output projection, (B, rows, d). */
@@ -280,9 +265,9 @@ function transformerForward(x: tf.Tensor2D, p: Weights, cfg: ModelConfig, fullAt
   for (let l = 0; l < cfg.layers; l++) {
     const clsOnly = !fullAttention && l === cfg.layers - 1;
     // The first layer's inputs are bit tokens: with one layer its whole attention comes from the
-    // table (tableClsAttention); otherwise its q, k, v do (projectTable).
+    // table (tableAttention.ts); otherwise its q, k, v do (projectTable).
     let a: { y: tf.Tensor3D; att: tf.Tensor4D };
-    if (l === 0 && tabulated && clsOnly) a = project(tableClsAttention(x, p, cfg.heads, d), p, l);
+    if (l === 0 && tabulated && clsOnly) a = project(tableAttention(x, p, cfg.heads, d), p, l);
     else {
       const qkv = l === 0 && tabulated ? projectTable(x, p, l, d, clsOnly) : projectTokens(layerNorm(h, p[`h${l}.ln1.g`], p[`h${l}.ln1.b`]) as tf.Tensor3D, p, l, clsOnly);
       a = attend(qkv, p, l, cfg.heads, clsOnly);
