@@ -17,10 +17,10 @@ export function stackParams(members: Params[]): StackedParams {
   return out;
 }
 
-/** Member k's weights as plain tensors (slices), for evaluation with model.ts's forward. */
+/** Member k's weights as plain tensors, for evaluation with model.ts's forward. */
 export function memberWeights(p: StackedParams, k: number): Weights {
   const w: Weights = {};
-  for (const [name, v] of Object.entries(p)) w[name] = tf.squeeze(tf.slice(v, k, 1), [0]);
+  for (const [name, v] of Object.entries(p)) w[name] = member(v, k);
   return w;
 }
 
@@ -39,8 +39,8 @@ const indexOf = (k: number) => (indices[k] ??= tf.keep(tf.scalar(k, 'int32')));
  * Member k's slice of a stacked tensor, as a gather: tfjs-wasm's Slice (and Unpack, SplitV) copy the
  * whole input for every slice taken, so K slices cost O(K²); a gather costs what it returns.
  */
-function member(t: tf.Tensor, k: number): tf.Tensor2D {
-  return tf.reshape(tf.gather(t, indexOf(k)), t.shape.slice(1) as [number, number]) as tf.Tensor2D;
+function member(t: tf.Tensor, k: number): tf.Tensor {
+  return tf.reshape<tf.Rank>(tf.gather(t, indexOf(k)), t.shape.slice(1));
 }
 
 /**
@@ -50,14 +50,14 @@ function member(t: tf.Tensor, k: number): tf.Tensor2D {
  */
 const bmmPerMember = tf.customGrad((x, w, save) => {
   const K = (x as tf.Tensor).shape[0];
-  const xs = Array.from({ length: K }, (_, k) => member(x as tf.Tensor, k));
-  const ws = Array.from({ length: K }, (_, k) => member(w as tf.Tensor, k));
+  const xs = Array.from({ length: K }, (_, k) => member(x as tf.Tensor, k) as tf.Tensor2D);
+  const ws = Array.from({ length: K }, (_, k) => member(w as tf.Tensor, k) as tf.Tensor2D);
   (save as tf.GradSaveFunc)([...xs, ...ws]);
   const stack = (parts: tf.Tensor[]) => (K === 1 ? tf.expandDims(parts[0], 0) : tf.stack(parts));
   return {
     value: stack(xs.map((xk, k) => tf.matMul(xk, ws[k]))),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const dys = Array.from({ length: K }, (_, k) => member(dy, k));
+      const dys = Array.from({ length: K }, (_, k) => member(dy, k) as tf.Tensor2D);
       return [
         stack(dys.map((d, k) => tf.matMul(d, tf.transpose(saved[K + k] as tf.Tensor2D)))),
         stack(dys.map((d, k) => tf.matMul(tf.transpose(saved[k] as tf.Tensor2D), d))),
