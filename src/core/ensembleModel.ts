@@ -178,7 +178,9 @@ function embed(x: tf.Tensor3D, p: StackedParams, d: number): tf.Tensor4D {
 function transformerLogits(x: tf.Tensor3D, p: StackedParams, cfg: ModelConfig): tf.Tensor2D {
   const [K, B] = x.shape;
   const d = cfg.dModel;
-  let h = embed(x, p, d); // (K, B, n, d), as model.ts does, so an ensemble of one sums gradients in its order
+  // One layer: only [CLS]'s residual stream reaches the readout (as in model.ts, same ops).
+  const clsToken = () => tf.add(tf.reshape(p['emb.cls'], [K, 1, 1, d]), tf.reshape(tf.slice(p['emb.pos'], [0, 0, 0], [K, 1, d]), [K, 1, 1, d]));
+  let h = cfg.layers === 1 ? (tf.tile(clsToken(), [1, B, 1, 1]) as tf.Tensor4D) : embed(x, p, d); // (K, B, n or 1, d)
   for (let l = 0; l < cfg.layers; l++) {
     const clsOnly = l === cfg.layers - 1;
     // One layer: its whole attention comes from the token tables (tableAttention.ts, as model.ts).

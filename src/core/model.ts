@@ -260,7 +260,11 @@ export function embed(x: tf.Tensor2D, p: Weights, d: number): tf.Tensor3D {
 function transformerForward(x: tf.Tensor2D, p: Weights, cfg: ModelConfig, fullAttention: boolean, tabulated: boolean): ForwardResult {
   const [B] = x.shape;
   const d = cfg.dModel;
-  let h = embed(x, p, d); // (B, n, d)
+  // With one tabulated layer only [CLS]'s residual stream reaches the readout, and it is the same for
+  // every sample until attention: the other tokens are never embedded (the layer reads the table).
+  const clsStream = cfg.layers === 1 && tabulated && !fullAttention;
+  const clsToken = () => tf.add(tf.reshape(p['emb.cls'], [1, 1, d]), tf.reshape(tf.slice(p['emb.pos'], [0, 0], [1, d]), [1, 1, d]));
+  let h = clsStream ? (tf.tile(clsToken(), [B, 1, 1]) as tf.Tensor3D) : embed(x, p, d); // (B, n or 1, d)
   const maps: tf.Tensor4D[] = [];
   for (let l = 0; l < cfg.layers; l++) {
     const clsOnly = !fullAttention && l === cfg.layers - 1;
