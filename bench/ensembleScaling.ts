@@ -4,7 +4,7 @@
 // member-steps/s (K × steps/s) is what a sweep gains; GFLOP/s counts the work actually done.
 import { performance } from 'node:perf_hooks';
 import { makeDataset } from '../src/core/dataset';
-import { memberStepBytes, membersWithin, trainEnsemble } from '../src/core/ensembleTraining';
+import { ensembleBytes, membersWithin, trainEnsemble } from '../src/core/ensembleTraining';
 import { type Experiment, ExperimentSchema } from '../src/core/experimentSpec';
 import { modelConfig } from '../src/core/training';
 import { tabulatedStepFlops } from './flops';
@@ -75,6 +75,6 @@ export async function measureEnsemble(T: number, K: number, warmup: number, meas
     gflopsPerSecPerMember: (flops * stepsPerSec) / 1e9,
     // The WASM heap only grows: the first ensemble of a process shows its growth, later ones reuse it.
     rssGrowthMiB: (rssPeak - rss0) / 2 ** 20,
-    estimateMiB: (K * memberStepBytes(specs[0])) / 2 ** 20,
+    estimateMiB: ensembleBytes(specs[0], K) / 2 ** 20,
   };
 }

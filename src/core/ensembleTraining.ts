@@ -55,9 +55,17 @@ export function memberStepBytes(spec: Experiment): number {
   return 4 * (floats + 4 * params);
 }
 
+/** What an ensemble needs besides its members' steps: evaluation (one member at a time, ~64 MiB chunks). */
+export const EVALUATION_RESERVE_BYTES = 64 * 2 ** 20;
+
+/** Estimated peak memory of an ensemble of K such members. */
+export function ensembleBytes(spec: Experiment, K: number): number {
+  return EVALUATION_RESERVE_BYTES + K * memberStepBytes(spec);
+}
+
 /** How many such members fit in `budgetBytes` (at least 1, at most MAX_ENSEMBLE). */
 export function membersWithin(spec: Experiment, budgetBytes: number): number {
-  return Math.max(1, Math.min(MAX_ENSEMBLE, Math.floor(budgetBytes / memberStepBytes(spec))));
+  return Math.max(1, Math.min(MAX_ENSEMBLE, Math.floor((budgetBytes - EVALUATION_RESERVE_BYTES) / memberStepBytes(spec))));
 }
 
 const BETA1 = 0.9;

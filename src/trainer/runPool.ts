@@ -87,6 +87,8 @@ export class RunPool {
   }
 
   private pumpQueued = false;
+  /** Ensembles in flight per ensembleKey. */
+  private readonly activeKeys = new Map<string, number>();
 
   /** Launches on the next turn, so the runs a sweep asks for in one go can be grouped into ensembles. */
   private pump(): void {
@@ -100,8 +102,9 @@ export class RunPool {
 
   /**
    * The next launch: the first queued run, with (ensembles) the queued first attempts that share its
-   * ensembleKey, up to its memory bound and to an even share of the free workers. Retries run alone,
-   * so a run that crashes its ensemble cannot take others down twice.
+   * ensembleKey, up to its memory bound and to an even share of the workers (a group of 36 runs on 2
+   * workers: two ensembles of 18 side by side, not one of 36 while the other worker idles later).
+   * Retries run alone, so a run that crashes its ensemble cannot take others down twice.
    */
   private nextGroup(): Job[] {
     const first = this.queue.shift()!;
@@ -109,8 +112,9 @@ export class RunPool {
     if (!plan || first.attempt > 1) return [first];
     const key = ensembleKey(first.spec);
     const same = (j: Job) => j.attempt === 1 && ensembleKey(j.spec) === key;
-    const free = Math.max(1, this.opts.workers - this.active);
-    const evenShare = Math.ceil((1 + this.queue.filter(same).length) / free);
+    // The workers not already training this key share what is queued for it.
+    const idle = Math.max(1, this.opts.workers - (this.activeKeys.get(key) ?? 0));
+    const evenShare = Math.ceil((1 + this.queue.filter(same).length) / idle);
     const size = Math.max(1, Math.min(plan.maxMembers(first.spec), evenShare));
     const group = [first];
     for (let i = 0; i < this.queue.length && group.length < size; ) {
@@ -129,11 +133,14 @@ export class RunPool {
       this.executed += group.length;
       const reqs = group.map((job) => ({ spec: job.spec, runId: job.runId, out: this.opts.runsDir }));
       const plan = this.opts.ensemble;
+      const key = plan ? ensembleKey(group[0].spec) : '';
+      this.activeKeys.set(key, (this.activeKeys.get(key) ?? 0) + 1);
       const launched = plan ? plan.launch(reqs, this.opts.signal) : this.opts.launch!(reqs[0], this.opts.signal).then((r) => [r]);
       launched
         .catch((err): RunResult[] => group.map(() => ({ ok: false, reason: (err as Error).message })))
         .then((results) => {
           this.active--;
+          this.activeKeys.set(key, this.activeKeys.get(key)! - 1);
           group.forEach((job, i) => this.settle(job, results[i] ?? { ok: false, reason: 'no result from the trainer' }));
           this.launchQueued();
         });

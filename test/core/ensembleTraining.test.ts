@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { selectBackend } from '../../src/core/backend';
 import { makeDataset } from '../../src/core/dataset';
-import { type EnsembleMember, trainEnsemble } from '../../src/core/ensembleTraining';
+import { type EnsembleMember, MAX_ENSEMBLE, ensembleBytes, memberStepBytes, membersWithin, trainEnsemble } from '../../src/core/ensembleTraining';
 import { type ExperimentInput, ExperimentSchema } from '../../src/core/experimentSpec';
 import { type TrainResult, train } from '../../src/core/training';
 import type { MetricsEvent } from '../../src/protocol/runEvents';
@@ -147,5 +147,15 @@ describe('ensemble trainer (WASM backend)', () => {
     // Compaction changes the count; between compactions it must not grow.
     assert.equal(counts[10], counts[20]);
     assert.equal(counts[30], counts[20]);
+  });
+
+  it('sizes ensembles by the memory estimate: within the budget, at least one member, at most MAX_ENSEMBLE', () => {
+    const big = spec(1, 80, { task: { kind: 'and', T: 80, s: 3 }, model: { heads: 16, dModel: 64, mlpRatio: 1 } });
+    const budget = 2 ** 30;
+    const K = membersWithin(big, budget);
+    assert.ok(K > 1 && ensembleBytes(big, K) <= budget && ensembleBytes(big, K + 1) > budget, `K = ${K}`);
+    assert.ok(memberStepBytes(spec(1, 160)) > memberStepBytes(spec(1, 40)), 'more samples, more memory');
+    assert.equal(membersWithin(big, memberStepBytes(big) / 2), 1, 'one member even when it alone is over (the run refuses it)');
+    assert.equal(membersWithin(spec(1, 4), budget), MAX_ENSEMBLE);
   });
 });

@@ -73,6 +73,50 @@ describe('run pool', () => {
   });
 });
 
+describe('run pool with ensembles', () => {
+  /** A fake ensemble launcher: records each launch's run ids; the runs it is told to fail crash. */
+  function ensembles(failing = new Set<string>()) {
+    const launches: string[][] = [];
+    const single = finishing();
+    const launch = async (reqs: RunRequest[]) => {
+      launches.push(reqs.map((r) => r.runId));
+      return Promise.all(reqs.map(async (r) => (failing.has(r.runId) && launches.length === 1 ? { ok: false as const, reason: 'member crashed' } : single(r, new AbortController().signal))));
+    };
+    return { launches, launch };
+  }
+  const specsOf = (T: number, seeds: number) => Array.from({ length: seeds }, (_, k) => ({ spec: cellExperiment(sweep, { variant: 0, T, m: 16 }, k), runId: cellRunId(sweep, { variant: 0, T, m: 16 }, k) }));
+
+  it('groups queued first attempts by T into ensembles, up to the memory bound and an even share of the workers', async () => {
+    const runsDir = mkdtempSync(path.join(tmpdir(), 'sa-pool-ens-'));
+    const e = ensembles();
+    const pool = new RunPool({ runsDir, workers: 2, ensemble: { launch: e.launch, maxMembers: () => 4 }, signal: new AbortController().signal });
+    const twice = (T: number) => [...specsOf(T, 3), ...specsOf(T, 3).map((r, i) => ({ ...r, runId: `${r.runId}-again${i}` }))];
+    const runs = [...twice(4), ...twice(8)];
+    const outcomes = await Promise.all(runs.map((r) => pool.run(r.spec, r.runId)));
+    assert.ok(outcomes.every((o) => o.kind === 'finished'));
+    for (const group of e.launches) {
+      assert.ok(group.length <= 4, `at most maxMembers: ${group}`);
+      assert.equal(new Set(group.map((id) => id.split('-m')[0])).size, 1, `one T per ensemble: ${group}`);
+    }
+    assert.equal(e.launches.flat().length, 12);
+    assert.equal(pool.executed, 12);
+    // Six runs per T over two workers: two ensembles of 3 side by side (an even share), not 4 + 2.
+    assert.deepEqual(e.launches.map((g) => g.length), [3, 3, 3, 3]);
+  });
+
+  it('a member that crashed is retried alone', async () => {
+    const runsDir = mkdtempSync(path.join(tmpdir(), 'sa-pool-ens-'));
+    const runs = specsOf(8, 3);
+    const e = ensembles(new Set([runs[1].runId]));
+    const failed: string[] = [];
+    const pool = new RunPool({ runsDir, workers: 1, ensemble: { launch: e.launch, maxMembers: () => 8 }, signal: new AbortController().signal, onAttemptFailed: (id) => failed.push(id) });
+    const outcomes = await Promise.all(runs.map((r) => pool.run(r.spec, r.runId)));
+    assert.ok(outcomes.every((o) => o.kind === 'finished'));
+    assert.deepEqual(e.launches, [runs.map((r) => r.runId), [runs[1].runId]]);
+    assert.deepEqual(failed, [runs[1].runId]);
+  });
+});
+
 describe('sweep book', () => {
   it('bisects per T from recorded outcomes and emits the events a panel needs', () => {
     const events: SweepEvent[] = [];
