@@ -175,7 +175,6 @@ export async function trainEnsemble(members: EnsembleMember[], opts: { shouldSto
   try {
     hooks.forEach((h) => h.onReady?.({ parameterCount }));
     active.forEach((_, s) => evaluate(s));
-    const passed = new Set<number>(); // members judged successful under successWhen "final"
     while (step < maxSteps && active.length > 0) {
       if (opts.shouldStop?.()) break;
       const losses = tf.tidy(() => {
@@ -206,15 +205,11 @@ export async function trainEnsemble(members: EnsembleMember[], opts: { shouldSto
         hooks[i].onStep?.(step, loss);
         if (step % evalEvery === 0 || step === maxSteps) {
           const verdict = judge(spec0.training, step, evaluate(s));
-          if (verdict) passed.add(i);
-          if (verdict && spec0.training.successWhen === 'reached') {
-            finish(i, 'succeeded');
+          // judge() succeeds only at an end: the first hit under "reached", the last step under "final".
+          if (verdict || step === maxSteps) {
+            finish(i, verdict ?? 'not-reached');
             ended.push(s);
           }
-        }
-        if (step === maxSteps && results[i] === undefined) {
-          finish(i, passed.has(i) ? 'succeeded' : 'not-reached');
-          ended.push(s);
         }
       });
       if (ended.length > 0 && ended.length < active.length) {

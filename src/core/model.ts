@@ -222,7 +222,8 @@ export function attentionHeads({ q, k, v }: Qkv, H: number, clsOnly: boolean): {
  */
 function tableAttention(x: tf.Tensor2D, p: Weights, H: number, d: number): { merged: tf.Tensor3D; att: tf.Tensor4D } {
   const [B, T] = x.shape;
-  const normed = tf.concat(Object.values(mapTable(tokenTable(p, T, d), (rows) => layerNorm(rows, p['h0.ln1.g'], p['h0.ln1.b']) as tf.Tensor2D)), 0);
+  const t = tokenTable(p, T, d);
+  const normed = layerNorm(tf.concat([t.cls, t.zero, t.one], 0), p['h0.ln1.g'], p['h0.ln1.b']); // rows as tableClsAttention reads them
   const one = (name: string) => tf.expandDims(p[`h0.attn.${name}`], 0);
   const single: MemberLinear = (rows, w, b) => tf.expandDims(linear(tf.squeeze(rows, [0]) as tf.Tensor2D, tf.squeeze(w, [0]), tf.squeeze(b, [0])), 0) as tf.Tensor3D;
   const weights = { wq: one('wq'), bq: one('bq'), wk: one('wk'), bk: one('bk'), wv: one('wv'), bv: one('bv') };

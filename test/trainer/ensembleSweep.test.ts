@@ -50,8 +50,14 @@ const staggered = {
   successRate: 0.5,
 };
 
-function startSweep(dir: string, file: string, extra: string[] = []): ChildProcess {
-  return spawn(process.execPath, [BIN, 'sweep', file, '--json', '--workers', '1', '--backend', 'wasm', ...extra], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+/** The staggered sweep started in a fresh folder as one ensemble of 16 on one worker. */
+function startStaggered(prefix: string): { dir: string; file: string; runsDir: string; child: ChildProcess } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  const file = path.join(dir, 'staggered.sweep.json');
+  writeFileSync(file, JSON.stringify(staggered));
+  const runsDir = path.join(dir, '.sparse-attention/sweeps/staggered/runs');
+  const args = [BIN, 'sweep', file, '--json', '--workers', '1', '--backend', 'wasm', '--ensemble', '16'];
+  return { dir, file, runsDir, child: spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }) };
 }
 
 /** Waits until `count` runs of the sweep have a summary.json. */
@@ -84,11 +90,7 @@ describe('sweeps as ensembles', () => {
   });
 
   it('a killed sweep keeps its finished members; the rerun reuses them and trains only the rest', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'sa-ens-kill-'));
-    const file = path.join(dir, 'staggered.sweep.json');
-    writeFileSync(file, JSON.stringify(staggered));
-    const runsDir = path.join(dir, '.sparse-attention/sweeps/staggered/runs');
-    const child = startSweep(dir, file, ['--ensemble', '16']);
+    const { dir, file, runsDir, child } = startStaggered('sa-ens-kill-');
     const finished = await summariesAtLeast(runsDir, 2);
     const total = readdirSync(runsDir).length;
     assert.ok(total > finished.length, `the ensemble still had members training (${finished.length} of ${total} done)`);
@@ -106,11 +108,7 @@ describe('sweeps as ensembles', () => {
   });
 
   it('Ctrl-C mid-ensemble: finished members keep their outcome, the others end cancelled', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'sa-ens-stop-'));
-    const file = path.join(dir, 'staggered.sweep.json');
-    writeFileSync(file, JSON.stringify(staggered));
-    const runsDir = path.join(dir, '.sparse-attention/sweeps/staggered/runs');
-    const child = startSweep(dir, file, ['--ensemble', '16']);
+    const { runsDir, child } = startStaggered('sa-ens-stop-');
     const finished = await summariesAtLeast(runsDir, 2);
     child.kill('SIGINT');
     assert.equal(await exited(child), 130);
