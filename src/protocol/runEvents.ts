@@ -23,6 +23,19 @@ export const StartedEvent = z.object({
   parameterCount: z.number().int(),
 });
 
+/** Spectral (largest singular value) and Frobenius norm of one matrix. */
+export const MatrixNorm = z.object({ spectral: finite, frobenius: finite });
+
+/**
+ * The norms the paper's capacity bound is stated in, per layer (src/core/weightNorms.ts computes them):
+ * per head W_Q·W_Kᵀ (d × d), W_V (d × d_head) and W_O (d_head × d, the head's rows of the output
+ * projection); per layer the MLP's two matrices.
+ */
+export const LayerNorms = z.object({
+  heads: z.array(z.object({ qk: MatrixNorm, v: MatrixNorm, o: MatrixNorm })),
+  mlp: z.object({ in: MatrixNorm, out: MatrixNorm }),
+});
+
 export const MetricsEvent = z.object({
   type: z.literal('metrics'),
   step: z.number().int(),
@@ -34,6 +47,8 @@ export const MetricsEvent = z.object({
   attentionOnRelevant: nullableNumber,
   /** [layer][head] [CLS] attention mass on the relevant positions. */
   attentionPerHead: z.array(z.array(finite)),
+  /** [layer] norms of the attention and MLP weights; absent for models without attention and in recordings before 0.2. */
+  norms: z.array(LayerNorms).optional(),
   elapsedSeconds: finite,
   liveTensors: z.number().int(),
 });
@@ -90,6 +105,8 @@ export type StartedEvent = z.infer<typeof StartedEvent>;
 export type MetricsEvent = z.infer<typeof MetricsEvent>;
 export type AttentionEvent = z.infer<typeof AttentionEvent>;
 export type HeadMap = z.infer<typeof HeadMap>;
+export type MatrixNorm = z.infer<typeof MatrixNorm>;
+export type LayerNorms = z.infer<typeof LayerNorms>;
 export type RunSummary = z.infer<typeof RunSummary>;
 export type RunEvent = z.infer<typeof RunEvent>;
 
