@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { type HostToPanel, PanelToHost } from '../protocol/panelMessages';
+import { readCellRuns } from './cellRuns';
 import { resultsHtml } from './resultsHtml';
 import type { RunStore } from './runStore';
 import { Throttle } from './throttle';
@@ -113,6 +114,8 @@ export class ResultsPanel {
       this.ready = true;
       this.updates.dispose(); // the snapshot supersedes anything queued
       this.sendSnapshot();
+    } else if (msg.type === 'open-cell') {
+      this.openCell(msg);
     } else if (msg.type === 'log') {
       this.log(`results panel [${msg.level}]: ${msg.message}`);
     } else if (msg.type === 'export') {
@@ -124,6 +127,22 @@ export class ResultsPanel {
       const data = msg.format === 'png' ? Buffer.from(msg.content.replace(/^data:image\/png;base64,/, ''), 'base64') : msg.content;
       writeFileSync(target.fsPath, data);
       void vscode.window.showInformationMessage(`Exported ${vscode.workspace.asRelativePath(target)}`);
+    }
+  }
+
+  /** Drill-down: reads the cell's run folders and sends them back. Only a sweep the store knows: its id is its folder. */
+  private openCell(cell: { sweepId: string; variant: string; T: number; m: number }): void {
+    const sweep = this.store.sweep(cell.sweepId);
+    if (!sweep) {
+      this.log(`results panel: asked for a cell of an unknown sweep ${cell.sweepId.slice(0, 200)}`);
+      return;
+    }
+    try {
+      const runs = readCellRuns(cell.sweepId, cell.variant, cell.T, cell.m, sweep.status === 'running');
+      const msg: HostToPanel = { type: 'cell-runs', sweepId: cell.sweepId, variant: cell.variant, T: cell.T, m: cell.m, runs };
+      void this.panel.webview.postMessage(msg);
+    } catch (err) {
+      this.log(`results panel: could not read the runs of ${cell.variant} T=${cell.T} m=${cell.m}: ${(err as Error).message}`);
     }
   }
 

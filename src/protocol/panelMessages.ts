@@ -42,10 +42,15 @@ export const SweepView = z.object({
   summary: SweepSummary.optional(),
 });
 
+/** One cell of a sweep: a variant's runs at context length T with m training samples. */
+export const SweepCellRef = z.object({ sweepId: z.string().min(1), variant: z.string().min(1), T: z.number().int().positive(), m: z.number().int().positive() });
+
 export const HostToPanel = z.discriminatedUnion('type', [
   z.object({ type: z.literal('snapshot'), runs: z.array(RunView), sweeps: z.array(SweepView), focus: z.string().optional() }),
   z.object({ type: z.literal('run-event'), runId: z.string(), label: z.string(), event: RunEvent }),
   z.object({ type: z.literal('sweep-event'), sweepId: z.string(), event: SweepEvent }),
+  /** The runs of one sweep cell, read from its run folders, answering `open-cell` (drill-down). */
+  SweepCellRef.extend({ type: z.literal('cell-runs'), runs: z.array(RunView) }),
 ]);
 
 export const PanelToHost = z.discriminatedUnion('type', [
@@ -58,10 +63,13 @@ export const PanelToHost = z.discriminatedUnion('type', [
     content: z.string(),
   }),
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+  /** Drill-down: the user opened a cell of the success table or a point of m*(T); the host answers `cell-runs`. */
+  SweepCellRef.extend({ type: z.literal('open-cell') }),
 ]);
 
 export type RunView = z.infer<typeof RunView>;
 export type SweepView = z.infer<typeof SweepView>;
+export type SweepCellRef = z.infer<typeof SweepCellRef>;
 export type HostToPanel = z.infer<typeof HostToPanel>;
 export type PanelToHost = z.infer<typeof PanelToHost>;
 

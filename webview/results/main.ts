@@ -4,6 +4,7 @@
 import './zodConfig';
 import type { PanelToHost } from '../../src/protocol/panelMessages';
 import type { AttentionEvent } from '../../src/protocol/runEvents';
+import { CellView } from './cellView';
 import { applyChartTheme } from './charts';
 import { CURVES, CurveCharts } from './curves';
 import { installDebugHook } from './debug';
@@ -12,6 +13,7 @@ import { type ExportFormat, canvasPng, chartSvg, exportMessage } from './exporti
 import { type HeatmapRender, drawHeatmaps } from './heatmap';
 import { hitTest } from './heatmapLayout';
 import { parseHostMessage } from './messages';
+import { NormsView } from './normsView';
 import { RenderScheduler, browserClock } from './renderScheduler';
 import { SampleComplexityChart } from './sampleComplexityChart';
 import { type ViewKey, pickSelection, readUiState, sliderChoiceAt, snapshotIndex } from './selection';
@@ -31,8 +33,8 @@ declare function acquireVsCodeApi(): VsCodeApi;
 /** Charts redraw at most this often however fast events arrive (the host throttles too). */
 const RENDER_INTERVAL_MS = 250;
 
-type Part = 'list' | 'run' | 'curves' | 'attention' | 'sweep';
-const ALL_PARTS: Part[] = ['list', 'run', 'curves', 'attention', 'sweep'];
+type Part = 'list' | 'run' | 'curves' | 'attention' | 'sweep' | 'norms' | 'cell';
+const ALL_PARTS: Part[] = ['list', 'run', 'curves', 'attention', 'sweep', 'norms', 'cell'];
 
 const vscode = acquireVsCodeApi();
 const send = (m: PanelToHost) => vscode.postMessage(m);
@@ -44,9 +46,16 @@ let theme = readTheme();
 applyChartTheme(theme);
 const dom = buildDom(document.getElementById('app')!, onExport);
 const curves = new CurveCharts(new Map([...dom.curves].map(([key, card]) => [key, card.canvas])));
-const mstar = new SampleComplexityChart(dom.mstar.canvas);
+const mstar = new SampleComplexityChart(dom.mstar.canvas, openCell);
+// Drill-down into a sweep cell, and the run view's norms and per-head charts (their own sections).
+const cellView = new CellView(closeCell);
+dom.app.append(cellView.section);
+const norms = new NormsView(() => scheduler.request(['norms'], true));
+dom.attention.figure.previousElementSibling!.before(norms.section);
 curves.build(theme);
 mstar.build(theme);
+cellView.build(theme);
+norms.build(theme);
 
 let heatmap: HeatmapRender | null = null;
 let heatmapEvent: AttentionEvent | null = null;
@@ -67,10 +76,11 @@ const colourIndex = () => new Map(model.runs.map((r, i) => [r.runId, i % theme.s
 
 function partsFor(change: Change): Part[] {
   if (change.kind === 'snapshot') return ALL_PARTS;
+  if (change.kind === 'cell') return ['list', 'cell'];
   if (change.kind === 'sweep') return change.added ? ['list', 'sweep'] : ['sweep', 'list'];
   const selected = ui.selected === `run:${change.runId}`;
   const parts: Part[] = change.added ? ['list', 'curves'] : [];
-  if (change.part === 'metrics') parts.push('curves', ...(selected ? (['run'] as Part[]) : []));
+  if (change.part === 'metrics') parts.push('curves', ...(selected ? (['run', 'norms'] as Part[]) : []));
   if (change.part === 'info') parts.push('list', 'run');
   if (change.part === 'attention' && selected) parts.push('attention');
   return parts;
@@ -94,7 +104,7 @@ function receive(raw: unknown): void {
     scheduler.request(ALL_PARTS, true);
     return;
   }
-  scheduler.request(partsFor(change), change.kind === 'snapshot');
+  scheduler.request(partsFor(change), change.kind === 'snapshot' || change.kind === 'cell');
 }
 
 window.addEventListener('message', (event: MessageEvent) => receive(event.data));
@@ -105,12 +115,14 @@ function render(parts: Set<Part>): void {
   try {
     const run = selectedRun();
     const sweep = selectedSweep();
+    const cell = shownCell();
     if (parts.has('list')) {
       renderPicker(dom.picker, dom.pickerWrap, model, ui.selected);
       dom.empty.hidden = !!(run || sweep);
       dom.runView.hidden = !run;
-      dom.sweepView.hidden = !sweep;
-      dom.title.textContent = run ? run.label : sweep ? `${sweep.name} — m*(T)` : 'Sparse Attention Results';
+      dom.sweepView.hidden = !sweep || !!cell;
+      cellView.section.hidden = !cell;
+      dom.title.textContent = run ? run.label : cell ? `${sweep!.name} — ${cell.variant}, T = ${cell.T}, m = ${cell.m}` : sweep ? `${sweep.name} — m*(T)` : 'Sparse Attention Results';
       dom.status.textContent = run?.status ?? sweep?.status ?? '';
       dom.status.className = `status-badge status-${run?.status ?? sweep?.status ?? 'none'}`;
       dom.status.hidden = !(run || sweep);
@@ -124,11 +136,13 @@ function render(parts: Set<Part>): void {
         renderLegend(dom.legend, model.runs, index, hidden, toggleRun);
       }
       if (parts.has('attention')) renderAttention(run);
+      if (parts.has('norms')) norms.update(run.metrics);
     }
+    if (cell && parts.has('cell')) cellView.update(cell, sweep, theme);
     if (sweep && parts.has('sweep')) {
       renderSweepFacts(dom.sweepFacts, sweep);
       mstar.update(sweep.variants, theme.series);
-      renderSweepTables(dom.verdicts, sweep, theme.series);
+      renderSweepTables(dom.verdicts, sweep, theme.series, openCell);
     }
   } catch (err) {
     report('error', `drawing failed: ${(err as Error).stack ?? String(err)}`.slice(0, 2000));
@@ -171,7 +185,25 @@ function renderAttention(run: RunModel): void {
 
 // ---- User input ----
 
+/** The drilled-into cell, while its sweep is the one shown. */
+function shownCell() {
+  const sweep = selectedSweep();
+  return model.cell && sweep && model.cell.sweepId === sweep.sweepId ? model.cell : undefined;
+}
+
+/** Drill-down: the host reads the cell's run folders and answers `cell-runs`. */
+function openCell(variant: string, T: number, m: number): void {
+  const sweep = selectedSweep();
+  if (sweep) send({ type: 'open-cell', sweepId: sweep.sweepId, variant, T, m });
+}
+
+function closeCell(): void {
+  model.cell = undefined;
+  scheduler.request(ALL_PARTS, true);
+}
+
 function select(key: ViewKey | undefined): void {
+  model.cell = undefined;
   ui.selected = key;
   saveUi();
   scheduler.request(ALL_PARTS, true);
@@ -226,6 +258,8 @@ onThemeChange(() => {
   applyChartTheme(theme);
   curves.build(theme);
   mstar.build(theme);
+  cellView.build(theme);
+  norms.build(theme);
   scheduler.request(ALL_PARTS, true);
 });
 

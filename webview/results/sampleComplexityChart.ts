@@ -5,12 +5,22 @@
 // the core computed (src/core/scalingFits.ts): this file evaluates no formula.
 import type { ChartDataset, Plugin } from 'chart.js';
 import { fitFormula } from '../../src/core/fitCurve';
-import type { VariantResult } from '../../src/protocol/sweepEvents';
+import type { SweepPoint, VariantResult } from '../../src/protocol/sweepEvents';
 import { Chart } from './charts';
 import type { Theme } from './theme';
 
 type Point = { x: number; y: number };
 type Interval = { x: number; lo: number; hi: number };
+
+/** Drill-down: the variant and points behind each m* dataset, so a clicked point names its cell. */
+const pointsOf = new WeakMap<object, { variant: string; points: SweepPoint[] }>();
+
+/** The cell an m*(T) point stands for: (T, m*), m* being the smallest training-set size that passed. */
+export function mStarCell(p: SweepPoint): number | undefined {
+  const passed = p.cells.filter((c) => c.status === 'passed').map((c) => c.m);
+  if (p.mStar !== null && p.cells.some((c) => c.m === p.mStar)) return p.mStar;
+  return passed.length ? Math.min(...passed) : undefined;
+}
 
 /** Interval bars for the datasets registered here (a WeakMap, so datasets keep Chart.js's own type). */
 const intervals = new WeakMap<object, Interval[]>();
@@ -49,7 +59,11 @@ export class SampleComplexityChart {
   private chart: Chart<'scatter', Point[]> | null = null;
   private Ts: number[] = [];
 
-  constructor(readonly canvas: HTMLCanvasElement) {}
+  /** `onOpen` is called with the cell behind a clicked m* point. */
+  constructor(
+    readonly canvas: HTMLCanvasElement,
+    private readonly onOpen?: (variant: string, T: number, m: number) => void,
+  ) {}
 
   build(theme: Theme): void {
     this.destroy();
@@ -59,6 +73,18 @@ export class SampleComplexityChart {
       plugins: [intervalBars],
       options: {
         animation: false,
+        onClick: (event, elements, chart) => {
+          const hit = elements.find((e) => pointsOf.has(chart.data.datasets[e.datasetIndex]));
+          const source = hit && pointsOf.get(chart.data.datasets[hit.datasetIndex]);
+          const point = hit && source?.points[hit.index];
+          const m = point && mStarCell(point);
+          if (source && point && m !== undefined) this.onOpen?.(source.variant, point.T, m);
+        },
+        onHover: (event, elements, chart) => {
+          // A pointer over a point that opens a cell says so.
+          const opens = elements.some((e) => pointsOf.has(chart.data.datasets[e.datasetIndex]));
+          chart.canvas.style.cursor = opens && this.onOpen ? 'pointer' : '';
+        },
         plugins: {
           legend: { position: 'bottom', labels: { usePointStyle: true, boxHeight: 8 } },
           tooltip: { callbacks: { label: (item) => `${item.dataset.label}: T = ${item.parsed.x}, m* = ${Math.round(item.parsed.y ?? 0)}` } },
@@ -100,6 +126,7 @@ export class SampleComplexityChart {
         m,
         found.filter((p) => p.interval[0] !== null).map((p) => ({ x: p.T, lo: p.interval[0]!, hi: p.interval[1] ?? p.mStar! })),
       );
+      pointsOf.set(m, { variant: v.label, points: found });
       datasets.push(m);
       const censored = v.points.filter((p) => p.status === 'censored' && p.interval[0] !== null);
       if (censored.length) {

@@ -15,13 +15,18 @@ export interface PanelModel {
   sweeps: SweepModel[];
   /** The run or sweep id the host asked to show with its last snapshot. */
   focus?: string;
+  /** The sweep cell last drilled into, with its runs as the host read them (`cell-runs`). */
+  cell?: CellModel;
 }
+
+export type CellModel = Extract<HostToPanel, { type: 'cell-runs' }>;
 
 /** What a message changed, so the renderer redraws only that. */
 export type Change =
   | { kind: 'snapshot' }
   | { kind: 'run'; runId: string; added: boolean; part: RunPart }
-  | { kind: 'sweep'; sweepId: string; added: boolean };
+  | { kind: 'sweep'; sweepId: string; added: boolean }
+  | { kind: 'cell' };
 
 export const emptyModel = (): PanelModel => ({ runs: [], sweeps: [] });
 
@@ -45,6 +50,9 @@ export function applyMessage(model: PanelModel, msg: HostToPanel): Change {
       return applyRunEvent(model, msg.runId, msg.label, msg.event);
     case 'sweep-event':
       return applySweepEvent(model, msg.sweepId, msg.event);
+    case 'cell-runs':
+      model.cell = { ...msg, runs: msg.runs.map(cloneRun) };
+      return { kind: 'cell' };
   }
 }
 

@@ -45,7 +45,26 @@ function mStarTitle(p: SweepPoint): string {
   return '';
 }
 
-function successTable(sweep: SweepModel, v: VariantResult): HTMLElement {
+/** Drill-down: opens a cell's runs (variant, context length, training-set size). */
+export type OpenCell = (variant: string, T: number, m: number) => void;
+
+/** A finished cell opens its runs on click, and from the keyboard (it is focusable; Enter or Space). */
+function makeOpenable(td: HTMLElement, variant: string, T: number, m: number, open: OpenCell): void {
+  td.tabIndex = 0;
+  td.classList.add('openable');
+  td.dataset.variant = variant;
+  td.dataset.T = String(T);
+  td.dataset.m = String(m);
+  td.setAttribute('aria-label', `${td.title}. Press Enter to open its runs.`);
+  td.addEventListener('click', () => open(variant, T, m));
+  td.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' && e.key !== ' ') return;
+    e.preventDefault();
+    open(variant, T, m);
+  });
+}
+
+function successTable(sweep: SweepModel, v: VariantResult, open?: OpenCell): HTMLElement {
   const sizes = [...new Set(v.points.flatMap((p) => p.cells.map((c) => c.m)))].sort((a, b) => a - b);
   if (sizes.length === 0) return el('p', { className: 'muted' }, 'No cells finished yet.');
   const running = new Set(sweep.active.filter((c) => c.variant === v.label).map((c) => `${c.T}|${c.m}`));
@@ -69,6 +88,7 @@ function successTable(sweep: SweepModel, v: VariantResult): HTMLElement {
         `T = ${p.T}, m = ${m}: ${c.successes} of ${c.trials} seeds succeeded (95 % Wilson interval ${range})` +
         (c.status === 'incomplete' ? `; ${c.failedRuns} crashed, so the cell counts neither way` : c.status === 'passed' ? ' — enough' : ' — not enough') +
         (c.hosts?.length ? `; trained on ${c.hosts.join(', ')}` : '');
+      if (open) makeOpenable(td, v.label, p.T, m, open);
       return td;
     });
     const interval = `[${p.interval[0] ?? '–'}, ${p.interval[1] ?? '–'}]`;
@@ -86,7 +106,7 @@ function successTable(sweep: SweepModel, v: VariantResult): HTMLElement {
 }
 
 /** Replaces the container's content with one block per variant. */
-export function renderSweepTables(container: HTMLElement, sweep: SweepModel, colours: string[]): void {
+export function renderSweepTables(container: HTMLElement, sweep: SweepModel, colours: string[], open?: OpenCell): void {
   const blocks = sweep.variants.map((v, i) => {
     const swatch = el('span', { className: `swatch series-${i % colours.length}` });
     swatch.setAttribute('aria-hidden', 'true');
@@ -99,8 +119,14 @@ export function renderSweepTables(container: HTMLElement, sweep: SweepModel, col
       protocol,
       verdict,
       el('div', { className: 'table-scroll' }, fitsTable(v)),
-      el('div', { className: 'table-scroll' }, successTable(sweep, v)),
+      el('div', { className: 'table-scroll' }, successTable(sweep, v, open)),
     );
   });
+  // A live update rebuilds the tables: keep keyboard focus on the cell it was on.
+  const focused = document.activeElement instanceof HTMLElement && container.contains(document.activeElement) ? document.activeElement.dataset : undefined;
   container.replaceChildren(...blocks);
+  if (focused?.variant) {
+    const again = Array.from(container.querySelectorAll<HTMLElement>('td.openable')).find((td) => td.dataset.variant === focused.variant && td.dataset.T === focused.T && td.dataset.m === focused.m);
+    again?.focus();
+  }
 }
