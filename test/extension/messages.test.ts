@@ -13,6 +13,8 @@ describe('message contract', () => {
     assert.ok(FormToHost.safeParse({ type: 'edit', spec: { version: 1 } }).success);
     assert.ok(HostToForm.safeParse({ type: 'problems', problems: ['task.s: bad'] }).success);
     assert.ok(TrainerCommand.safeParse({ type: 'stop' }).success);
+    assert.ok(PanelToHost.safeParse({ type: 'open-cell', sweepId: '/w/.sparse-attention/sweeps/tiny', variant: 'transformer', T: 8, m: 16 }).success);
+    assert.ok(HostToPanel.safeParse({ type: 'cell-runs', sweepId: '/w/s', variant: 'transformer', T: 8, m: 16, runs: [] }).success);
   });
   const bad: [string, { safeParse(v: unknown): { success: boolean } }, unknown][] = [
     ['unknown panel message type', PanelToHost, { type: 'delete-everything' }],
@@ -23,6 +25,11 @@ describe('message contract', () => {
     ['form edit without a spec', FormToHost, { type: 'edit' }],
     ['trainer command that is not stop', TrainerCommand, { type: 'kill' }],
     ['not an object', PanelToHost, 'ready'],
+    ['open-cell without a sweep', PanelToHost, { type: 'open-cell', variant: 'transformer', T: 8, m: 16 }],
+    ['open-cell with a fractional m', PanelToHost, { type: 'open-cell', sweepId: 's', variant: 'transformer', T: 8, m: 1.5 }],
+    ['open-cell with a string T', PanelToHost, { type: 'open-cell', sweepId: 's', variant: 'transformer', T: '8', m: 16 }],
+    ['open-cell with an empty variant', PanelToHost, { type: 'open-cell', sweepId: 's', variant: '', T: 8, m: 16 }],
+    ['cell-runs whose runs are not run views', HostToPanel, { type: 'cell-runs', sweepId: 's', variant: 'v', T: 8, m: 16, runs: [{ runId: 'x' }] }],
   ];
   for (const [name, schema, value] of bad) it(`rejects ${name}`, () => assert.equal(schema.safeParse(value).success, false));
 });
