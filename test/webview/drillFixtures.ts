@@ -10,14 +10,22 @@ import { runEvents, runId } from './fixtures';
 
 const FIXTURE_RUN = path.resolve(__dirname, '..', 'fixtures', 'parity-T16.events.jsonl');
 
-/** Writes `<sweepDir>/runs/<variant>-T<T>-m<m>-seed<k>/events.jsonl` for each seed; returns the run ids. */
+/**
+ * Writes `<sweepDir>/runs/<variant>-T<T>-m<m>-seed<k>/events.jsonl` for each seed; returns the run ids.
+ * The i-th copy's test accuracies are scaled by 1 − i/10, so overlaid curves do not hide each other.
+ */
 export function writeCellRuns(sweepDir: string, variant: string, T: number, m: number, seeds: number[]): string[] {
   const original = runId();
-  const text = readFileSync(FIXTURE_RUN, 'utf8');
-  return seeds.map((seed) => {
+  const lines = readFileSync(FIXTURE_RUN, 'utf8').split('\n').filter((l) => l.trim());
+  return seeds.map((seed, i) => {
     const id = `${variant}-T${T}-m${m}-seed${seed}`;
+    const events = lines.map((l) => {
+      const e = JSON.parse(l.split(original).join(id));
+      if (e.type === 'metrics') e.testAccuracy *= 1 - i / 10;
+      return JSON.stringify(e);
+    });
     mkdirSync(path.join(sweepDir, 'runs', id), { recursive: true });
-    writeFileSync(path.join(sweepDir, 'runs', id, 'events.jsonl'), text.split(original).join(id));
+    writeFileSync(path.join(sweepDir, 'runs', id, 'events.jsonl'), events.join('\n') + '\n');
     return id;
   });
 }

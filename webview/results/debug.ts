@@ -11,6 +11,8 @@ export interface DebugSources {
   selected: () => ViewKey | undefined;
   scheduler: { readonly renders: number; pending(): boolean; flush(): void };
   heatmap: () => { layout: HeatmapLayout; step: number; n: number; relevant: number[] } | null;
+  /** Where an m*(T) point is drawn, so a test can click it. */
+  mstarPoint?: (variant: string, T: number) => { x: number; y: number } | null;
 }
 
 export interface PanelDebug {
@@ -20,6 +22,7 @@ export interface PanelDebug {
   pending(): boolean;
   flush(): void;
   heatmap(): { layout: HeatmapLayout; step: number; n: number; relevant: number[] } | null;
+  mstarPoint(variant: string, T: number): { x: number; y: number } | null;
 }
 
 export function installDebugHook(src: DebugSources): void {
@@ -31,6 +34,7 @@ export function installDebugHook(src: DebugSources): void {
     flush: () => src.scheduler.flush(),
     // A deep copy: callers cannot reach the panel's own objects.
     heatmap: () => JSON.parse(JSON.stringify(src.heatmap())),
+    mstarPoint: (variant, T) => src.mstarPoint?.(variant, T) ?? null,
   };
   Object.defineProperty(window, '__panelDebug', { value: Object.freeze(api), writable: false, configurable: false });
 }

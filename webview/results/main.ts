@@ -298,6 +298,7 @@ installDebugHook({
   model: () => model,
   selected: () => ui.selected,
   scheduler,
+  mstarPoint: (variant, T) => mstar.pointPixel(variant, T),
   heatmap: () => (heatmap && heatmapEvent ? { layout: heatmap.layout, step: heatmapEvent.step, n: heatmapEvent.n, relevant: heatmapEvent.relevant } : null),
 });
 

@@ -163,6 +163,19 @@ export class SampleComplexityChart {
     chart.update('none');
   }
 
+  /** Where a variant's m* point at T is drawn (CSS pixels in the canvas), for tests that click it. */
+  pointPixel(variant: string, T: number): { x: number; y: number } | null {
+    const chart = this.chart;
+    if (!chart) return null;
+    for (let i = 0; i < chart.data.datasets.length; i++) {
+      const source = pointsOf.get(chart.data.datasets[i]);
+      const j = source?.variant === variant ? source.points.findIndex((p) => p.T === T) : -1;
+      const el = j >= 0 ? chart.getDatasetMeta(i).data[j] : undefined;
+      if (el) return { x: el.x, y: el.y };
+    }
+    return null;
+  }
+
   destroy(): void {
     this.chart?.destroy();
     this.chart = null;

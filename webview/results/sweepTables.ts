@@ -53,7 +53,7 @@ function makeOpenable(td: HTMLElement, variant: string, T: number, m: number, op
   td.tabIndex = 0;
   td.classList.add('openable');
   td.dataset.variant = variant;
-  td.dataset.T = String(T);
+  td.dataset.t = String(T);
   td.dataset.m = String(m);
   td.setAttribute('aria-label', `${td.title}. Press Enter to open its runs.`);
   td.addEventListener('click', () => open(variant, T, m));
@@ -126,7 +126,7 @@ export function renderSweepTables(container: HTMLElement, sweep: SweepModel, col
   const focused = document.activeElement instanceof HTMLElement && container.contains(document.activeElement) ? document.activeElement.dataset : undefined;
   container.replaceChildren(...blocks);
   if (focused?.variant) {
-    const again = Array.from(container.querySelectorAll<HTMLElement>('td.openable')).find((td) => td.dataset.variant === focused.variant && td.dataset.T === focused.T && td.dataset.m === focused.m);
+    const again = Array.from(container.querySelectorAll<HTMLElement>('td.openable')).find((td) => td.dataset.variant === focused.variant && td.dataset.t === focused.t && td.dataset.m === focused.m);
     again?.focus();
   }
 }
