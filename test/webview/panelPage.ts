@@ -124,6 +124,7 @@ declare global {
       renders(): number;
       pending(): boolean;
       flush(): void;
+      mstarPoint(variant: string, T: number): { x: number; y: number } | null;
       heatmap(): {
         layout: { width: number; height: number; tiles: { layer: number; head: number; map: Rect; strip: Rect; markers: Rect; title: Rect }[] };
         step: number;
