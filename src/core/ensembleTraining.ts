@@ -10,6 +10,7 @@ import type { Dataset } from './dataset';
 import { type StackedParams, ensembleLogits, memberWeights, stackParams } from './ensembleModel';
 import { type Experiment, effectiveBatchSize } from './experimentSpec';
 import { initParams, isDecayed } from './model';
+import { projectAttentionNorms } from './normProjection';
 import { rngFor } from './seededRandom';
 import { BatchSampler, Evaluator, type TrainHooks, type TrainResult, bceTerms, copyRows, judge, modelConfig, range } from './training';
 
@@ -142,6 +143,7 @@ export async function trainEnsemble(members: EnsembleMember[], opts: { shouldSto
 
   const singles = members.map((m) => initParams(cfg, rngFor(m.spec.seed, 'init')));
   let params = stackParams(singles);
+  if (spec0.model.maxNorm !== undefined) projectAttentionNorms(params, cfg, spec0.model.maxNorm);
   singles.forEach((p) => tf.dispose(Object.values(p)));
   const parameterCount = Object.values(params).reduce((a, v) => a + v.size, 0) / members.length;
   let moments: Moments = { first: zerosLike(params), second: zerosLike(params) };
@@ -187,6 +189,7 @@ export async function trainEnsemble(members: EnsembleMember[], opts: { shouldSto
           return tf.sum(perMember) as tf.Scalar;
         }, Object.values(params));
         adamStep(params, grads, moments, step + 1, lr, weightDecay);
+        if (spec0.model.maxNorm !== undefined) projectAttentionNorms(params, cfg, spec0.model.maxNorm);
         if (!resident) tf.dispose(Object.values(batch));
         return perMember!;
       });

@@ -55,6 +55,14 @@ export const ModelSchema = z.strictObject({
     .enum(['fan-in', 'normal-0.02'], { error: 'must be "fan-in" or "normal-0.02"' })
     .default('fan-in')
     .describe('Initial weights: "fan-in" = N(0, 1/fan_in), embeddings N(0, 1); "normal-0.02" = all N(0, 0.02²) (GPT-2 style).'),
+  maxNorm: z
+    .number({ error: 'must be a number' })
+    .gt(0, { error: 'must be > 0' })
+    .max(1e6, { error: 'must be ≤ 1000000' })
+    .optional()
+    .describe(
+      'Bounded-norm training: after every step, project each head\'s W_Q·W_Kᵀ, W_V and W_O back onto the Frobenius ball of this radius (the theorem\'s bounded-norm class). Absent: unconstrained.',
+    ),
 });
 
 /** `reached`: early stop at the first evaluation on target; `final`: all maxSteps, judged at the end. */
@@ -109,6 +117,9 @@ export function checkConsistency(
         ctx.addIssue({ code: 'custom', path: ['task', 'relevant', i], message: `must be < task.T (got ${p} ≥ ${task.T})` });
       }
     });
+  }
+  if (model.arch === 'mlp' && model.maxNorm !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['model', 'maxNorm'], message: 'bounds attention matrices: arch "mlp" has none (remove it or use "transformer")' });
   }
   if (model.arch === 'transformer' && model.dModel % model.heads !== 0) {
     ctx.addIssue({

@@ -9,7 +9,9 @@ export function describeProtocol(sweep: Sweep, variant: number): string {
   const arch =
     model.arch === 'mlp'
       ? `MLP, ${model.layers} hidden layer${model.layers > 1 ? 's' : ''} of ${Math.round(model.dModel * model.mlpRatio)}`
-      : `Transformer, ${model.layers} layer${model.layers > 1 ? 's' : ''}, ${model.heads} heads, d = ${model.dModel}`;
+      : `Transformer, ${model.layers} layer${model.layers > 1 ? 's' : ''}, ${model.heads} heads, d = ${model.dModel}${
+          model.maxNorm === undefined ? '' : `, attention norms ≤ ${model.maxNorm} (Frobenius, projected every step)`
+        }`;
   const optimiser = `AdamW lr ${training.learningRate}${training.weightDecay ? `, weight decay ${training.weightDecay}` : ''}`;
   const batch = training.batchSize === 'full' ? 'full batch' : `batch ${training.batchSize}`;
   const rule =

@@ -37,6 +37,29 @@ const Override = z.strictObject({
   training: TrainingSchema.partial().extend({ successWhen: SetByTopLevel }).optional(),
 });
 
+/** A value a `vary` path takes; null unsets an optional field (e.g. "model.maxNorm": [null, 2]). */
+const VaryValue = z.union([z.number(), z.string(), z.boolean(), z.null()], { error: 'must be a number, a string, true/false or null' });
+export type VaryValue = z.infer<typeof VaryValue>;
+
+/** The fields `vary` may set, by section: everything a cell's experiment has except what the sweep itself sets. */
+export const VARIABLE_FIELDS: Record<string, string[]> = {
+  task: Object.keys(TaskSchema.shape).filter((f) => f !== 'T' && f !== 'relevant'),
+  data: Object.keys(DataSchema.shape).filter((f) => f !== 'trainSize'),
+  model: Object.keys(ModelSchema.shape),
+  training: Object.keys(TrainingSchema.shape).filter((f) => f !== 'successWhen'),
+};
+const variablePaths = () => Object.entries(VARIABLE_FIELDS).flatMap(([section, fields]) => fields.map((f) => `${section}.${f}`));
+
+/** Why a `vary` path cannot be varied, or undefined when it can. */
+function pathProblem(path: string): string | undefined {
+  if (variablePaths().includes(path)) return undefined;
+  if (path === 'task.T' || path === 'data.trainSize') return 'is the sweep\'s own axis (contextLengths / trainSizes)';
+  if (path === 'training.successWhen') return 'is set for the whole sweep: use the top-level "successWhen"';
+  if (path === 'task.relevant') return 'cannot be fixed in a sweep: each seed draws its own hidden set';
+  if (path === 'seed' || path === 'base.seed') return 'seeds are the sweep\'s repetitions: use "seeds"';
+  return `is not a field of the experiment; fields that can vary: ${variablePaths().join(', ')}`;
+}
+
 const TrainSizeRange = z
   .strictObject({
     min: int(1, 10_000_000),
@@ -68,8 +91,41 @@ export const SweepSchema = z
       .default(1000)
       .describe('Resamples of the runs inside each cell for the verdict\'s support and intervals (0: point estimates only).'),
     compareWith: z.array(Override).default([]),
+    vary: z
+      .record(z.string(), z.array(VaryValue).min(1, { error: 'must list at least one value' }))
+      .default({})
+      .describe(
+        'Other fields to sweep, by dotted path (e.g. {"model.heads": [1, 4, 16], "task.noise": [0, 0.1]}): the m*(T) search runs for each value (each combination when several are given), and the curves are overlaid.',
+      ),
   })
   .superRefine((sweep, ctx) => {
+    // A bad `vary` is reported alone: the checks below build every variant, which needs valid paths and values.
+    let varyBad = false;
+    const varyIssue = (path: (string | number)[], message: string) => {
+      varyBad = true;
+      ctx.addIssue({ code: 'custom', path, message });
+    };
+    for (const [path, values] of Object.entries(sweep.vary)) {
+      const problem = pathProblem(path);
+      if (problem) {
+        varyIssue(['vary', path], `"${path}" ${problem}`);
+        continue;
+      }
+      if (new Set(values).size !== values.length) varyIssue(['vary', path], 'must not repeat a value');
+      // Each value on its own, in a cell at the largest T: what the value breaks (its own range, or a
+      // rule with another field, e.g. dModel % heads) is named with the value's path and index.
+      const problems = (vary: Sweep['vary']) => {
+        const check = ExperimentSchema.safeParse(cellExperimentInput({ ...sweep, vary }, { variant: 0, T: Math.max(...sweep.contextLengths), m: 1 }, 0));
+        return check.success ? [] : check.error.issues.map((is) => (is.path.join('.') === path ? is.message : `${is.path.join('.')}: ${is.message}`));
+      };
+      const without = new Set(problems({}));
+      values.forEach((value, i) => {
+        for (const message of problems({ [path]: [value] }).filter((m) => !without.has(m))) {
+          varyIssue(['vary', path, i], `${path} = ${JSON.stringify(value)}: ${message}`);
+        }
+      });
+    }
+    if (varyBad) return;
     if (new Set(sweep.contextLengths).size !== sweep.contextLengths.length) {
       ctx.addIssue({ code: 'custom', path: ['contextLengths'], message: 'must not repeat a T' });
     }
@@ -78,14 +134,15 @@ export const SweepSchema = z
       if (s > T) ctx.addIssue({ code: 'custom', path: ['contextLengths', i], message: `must be ≥ base.task.s (got ${T} < ${s})` });
     });
     const T = Math.max(...sweep.contextLengths);
-    const variants = [sweep.base.model, ...sweep.compareWith.map((o) => ({ ...sweep.base.model, ...o.model }))];
-    variants.forEach((model, i) => {
+    const models = [sweep.base.model, ...sweep.compareWith.map((o) => ({ ...sweep.base.model, ...o.model }))];
+    models.forEach((model, i) => {
       checkConsistency({ task: { ...sweep.base.task, T, relevant: undefined }, model }, {
         addIssue: (issue) => ctx.addIssue({ ...issue, path: i === 0 ? ['base', ...issue.path] : ['compareWith', i - 1, ...issue.path] }),
       });
     });
     // The largest cell of each variant must itself be a valid experiment (e.g. fit in memory).
     const mMax = Math.max(...candidateSizes(sweep));
+    const variants = sweepVariants(sweep);
     for (let v = 0; v < variants.length; v++) {
       const check = ExperimentSchema.safeParse(cellExperimentInput(sweep, { variant: v, T, m: mMax }, 0));
       if (check.success) continue;
@@ -119,12 +176,48 @@ export function candidateSizes(sweep: { trainSizes: Sweep['trainSizes'] }): numb
   return [...out].sort((a, b) => a - b);
 }
 
-/** Variant 0 is the base model; the rest are `compareWith` entries, labelled by `label` or their arch. */
-export function variantLabels(sweep: Pick<Sweep, 'base' | 'compareWith'>): string[] {
-  return [
+/** One curve of a sweep: a model (the base, or a `compareWith` entry) with one combination of `vary` values. */
+export interface SweepVariant {
+  label: string;
+  /** 0: the base model; i: `compareWith[i - 1]`. */
+  model: number;
+  /** The `vary` paths and the values this variant gives them. */
+  sets: [string, VaryValue][];
+}
+
+type VariantSource = Pick<Sweep, 'base' | 'compareWith'> & { vary?: Sweep['vary'] };
+
+/** A value as it reads in a label (labels name run folders: letters, digits, ".", "_", "-"). */
+const labelValue = (v: VaryValue) => (v === null ? 'none' : String(v).replace(/[^A-Za-z0-9._-]/g, '_'));
+
+/**
+ * The variants, in order: for each model (base first, then `compareWith`), every combination of the
+ * `vary` values (first path slowest). Without `vary` a model's label is its `label` or its arch; with
+ * it, the values name the curve ("heads-4", "heads-4_noise-0.1"), after the model's label when
+ * `compareWith` is used too.
+ */
+export function sweepVariants(sweep: VariantSource): SweepVariant[] {
+  const models = [
     sweep.base.model.arch,
     ...sweep.compareWith.map((o, i) => o.label ?? `${o.model?.arch ?? sweep.base.model.arch}${sweep.compareWith.length > 1 ? `-${i + 1}` : ''}`),
   ];
+  const axes = Object.entries(sweep.vary ?? {});
+  if (axes.length === 0) return models.map((label, model) => ({ label, model, sets: [] }));
+  const names = axes.map(([path]) => path.split('.').pop()!);
+  // Two paths ending in the same field name ("task.s", "model.s") are named in full.
+  const nameOf = (i: number) => (names.filter((n) => n === names[i]).length > 1 ? axes[i][0] : names[i]);
+  let combos: [string, VaryValue][][] = [[]];
+  for (const [path, values] of axes) combos = combos.flatMap((c) => values.map((v) => [...c, [path, v] as [string, VaryValue]]));
+  return models.flatMap((modelLabel, model) =>
+    combos.map((sets) => {
+      const values = sets.map(([, v], i) => `${nameOf(i)}-${labelValue(v)}`).join('_');
+      return { label: sweep.compareWith.length > 0 ? `${modelLabel}_${values}` : values, model, sets };
+    }),
+  );
+}
+
+export function variantLabels(sweep: VariantSource): string[] {
+  return sweepVariants(sweep).map((v) => v.label);
 }
 
 export interface CellKey {
@@ -138,18 +231,21 @@ export function cellExperiment(sweep: Sweep, key: CellKey, k: number): Experimen
   return ExperimentSchema.parse(cellExperimentInput(sweep, key, k));
 }
 
-function cellExperimentInput(sweep: Pick<Sweep, 'name' | 'base' | 'compareWith' | 'successWhen'>, key: CellKey, k: number): ExperimentInput {
-  const o = key.variant === 0 ? {} : sweep.compareWith[key.variant - 1];
-  const label = variantLabels(sweep)[key.variant];
-  return {
-    version: 1,
-    name: `${sweep.name}-${label}-T${key.T}-m${key.m}`,
+function cellExperimentInput(sweep: Pick<Sweep, 'name' | 'base' | 'compareWith' | 'successWhen'> & { vary?: Sweep['vary'] }, key: CellKey, k: number): ExperimentInput {
+  const variant = sweepVariants(sweep)[key.variant];
+  const o = variant.model === 0 ? {} : sweep.compareWith[variant.model - 1];
+  const spec: Record<string, Record<string, unknown>> = {
     task: { ...sweep.base.task, T: key.T },
     data: { ...sweep.base.data, trainSize: key.m },
     model: { ...sweep.base.model, ...o.model },
     training: { ...sweep.base.training, ...o.training, successWhen: sweep.successWhen },
-    seed: sweep.base.seed + k,
   };
+  for (const [path, value] of variant.sets) {
+    const [section, field] = path.split('.');
+    if (value === null) delete spec[section][field];
+    else spec[section][field] = value;
+  }
+  return { version: 1, name: `${sweep.name}-${variant.label}-T${key.T}-m${key.m}`, ...spec, seed: sweep.base.seed + k } as ExperimentInput;
 }
 
 export function cellRunId(sweep: Sweep, key: CellKey, k: number): string {

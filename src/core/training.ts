@@ -8,6 +8,8 @@ import { type Experiment, effectiveBatchSize } from './experimentSpec';
 import { type ForwardFn, type ModelConfig, type Weights, forward, initParams, isDecayed } from './model';
 import { rngFor, shuffle } from './seededRandom';
 import { bestHeadScore, clsMassOnRelevant, poolMap } from './variableCreation';
+import { projectAttentionNorms } from './normProjection';
+import { weightNorms } from './weightNorms';
 import type { AttentionEvent, MetricsEvent, RunStatus } from '../protocol/runEvents';
 
 export interface TrainHooks {
@@ -168,6 +170,7 @@ export class Evaluator {
       testAccuracy,
       attentionOnRelevant,
       attentionPerHead: perHead,
+      ...(cfg.arch === 'transformer' ? { norms: weightNorms(weights, cfg) } : {}),
       elapsedSeconds: (Date.now() - this.started) / 1000,
       liveTensors: tf.memory().numTensors,
     });
@@ -209,6 +212,8 @@ export async function train(spec: Experiment, data: Dataset, hooks: TrainHooks =
   const cfg = modelConfig(spec);
   const { learningRate: lr, weightDecay, maxSteps, evalEvery } = spec.training;
   const params = initParams(cfg, rngFor(spec.seed, 'init'));
+  // A bounded-norm model starts inside its ball too.
+  if (spec.model.maxNorm !== undefined) projectAttentionNorms(params, cfg, spec.model.maxNorm);
   const vars = Object.values(params);
   const decayed = Object.entries(params).filter(([name]) => isDecayed(name)).map(([, v]) => v);
   const parameterCount = vars.reduce((a, v) => a + v.size, 0);
@@ -238,6 +243,7 @@ export async function train(spec: Experiment, data: Dataset, hooks: TrainHooks =
         optimizer.applyGradients(grads as tf.NamedTensorMap as never);
         // AdamW: decay decoupled from the adaptive step (Loshchilov & Hutter), weights only.
         if (weightDecay > 0) for (const v of decayed) v.assign(tf.mul(v, 1 - lr * weightDecay));
+        if (spec.model.maxNorm !== undefined) projectAttentionNorms(params, cfg, spec.model.maxNorm);
         return value.dataSync()[0];
       });
       step++;

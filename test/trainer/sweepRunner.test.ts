@@ -187,6 +187,30 @@ describe('sweep runner (fake trainer)', () => {
     await runSweep(s, { sweepDir: tmp(), workers: 2, launch: spy });
     assert.ok(seen.length > 0 && seen.every((w) => w === 'final'));
   });
+
+  it('vary: one m*(T) search per value, one result per value in the summary, each run trained with its value', async () => {
+    const launch = oracleLauncher();
+    const heads = new Map<string, number>();
+    const spy: RunLauncher = (req, signal) => {
+      heads.set(req.runId, req.spec.model.heads);
+      return launch(req, signal);
+    };
+    const events: SweepEvent[] = [];
+    const s = sweepSpec({ contextLengths: [4, 16, 64], vary: { 'model.heads': [1, 2] } });
+    const summary = await runSweep(s, { sweepDir: tmp(), workers: 2, launch: spy, onEvent: (e) => events.push(e) });
+    assert.equal(summary.status, 'completed');
+    const variants = [summary, ...summary.compare];
+    assert.deepEqual(variants.map((v) => v.label), ['heads-1', 'heads-2']);
+    for (const v of variants) {
+      assert.deepEqual(v.points.map((p) => p.T), [4, 16, 64]);
+      assert.ok(v.points.every((p) => p.status === 'found'), `${v.label}: ${v.points.map((p) => p.status)}`);
+      assert.ok(v.fits !== null, `${v.label} has no fits`);
+    }
+    const started = events.find((e) => e.type === 'sweep-started');
+    assert.deepEqual(started?.type === 'sweep-started' && started.variants, ['heads-1', 'heads-2']);
+    for (const [runId, h] of heads) assert.equal(h, runId.startsWith('heads-1-') ? 1 : 2, runId);
+    assert.ok([...heads.keys()].some((id) => id.startsWith('heads-1-')) && [...heads.keys()].some((id) => id.startsWith('heads-2-')));
+  });
 });
 
 describe('sweep validation', () => {
