@@ -105,7 +105,7 @@ describe('drill-down and norms in a real VS Code (code-server + Chromium)', () =
         return frame;
       });
       await phase('open a cell', async () => {
-        const cell = results.locator('td.openable').first();
+        const cell = results.locator('td[data-variant]').first();
         await cell.waitFor({ timeout: 20_000 });
         const [variant, T, m] = await cell.evaluate((td) => [td.dataset.variant!, td.dataset.t!, td.dataset.m!]);
         await cell.click();

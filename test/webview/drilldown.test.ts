@@ -100,7 +100,7 @@ describe('results panel: drill-down and weight norms', { timeout: 120_000 }, () 
     try {
       const { page } = panel;
       await panel.post(sweepSnapshot());
-      const cell = (variant: string, T: number, m: number) => `td.openable[data-variant="${variant}"][data-t="${T}"][data-m="${m}"]`;
+      const cell = (variant: string, T: number, m: number) => `td[data-variant="${variant}"][data-t="${T}"][data-m="${m}"]`;
 
       await page.click(cell('transformer', 10, 16));
       assert.deepEqual(await lastSent(page), { type: 'open-cell', sweepId: SWEEP_ID, variant: 'transformer', T: 10, m: 16 });

@@ -51,7 +51,6 @@ export type OpenCell = (variant: string, T: number, m: number) => void;
 /** A finished cell opens its runs on click, and from the keyboard (it is focusable; Enter or Space). */
 function makeOpenable(td: HTMLElement, variant: string, T: number, m: number, open: OpenCell): void {
   td.tabIndex = 0;
-  td.classList.add('openable');
   td.dataset.variant = variant;
   td.dataset.t = String(T);
   td.dataset.m = String(m);
@@ -126,7 +125,7 @@ export function renderSweepTables(container: HTMLElement, sweep: SweepModel, col
   const focused = document.activeElement instanceof HTMLElement && container.contains(document.activeElement) ? document.activeElement.dataset : undefined;
   container.replaceChildren(...blocks);
   if (focused?.variant) {
-    const again = Array.from(container.querySelectorAll<HTMLElement>('td.openable')).find((td) => td.dataset.variant === focused.variant && td.dataset.t === focused.t && td.dataset.m === focused.m);
+    const again = Array.from(container.querySelectorAll<HTMLElement>('td[data-variant]')).find((td) => td.dataset.variant === focused.variant && td.dataset.t === focused.t && td.dataset.m === focused.m);
     again?.focus();
   }
 }
