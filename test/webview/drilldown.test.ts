@@ -115,7 +115,10 @@ describe('results panel: drill-down and weight norms', { timeout: 120_000 }, () 
       await page.locator('#mstar-canvas').scrollIntoViewIfNeeded();
       const point = await page.evaluate(() => window.__panelDebug.mstarPoint('transformer', 10));
       assert.ok(point, 'the transformer’s m* at T = 10 is drawn');
+      const before = (await panel.sent()).length;
       await page.locator('#mstar-canvas').click({ position: point });
+      // Chart.js handles pointer events on the next animation frame.
+      await page.waitForFunction((n) => window.__sent.length > n, before);
       assert.deepEqual(await lastSent(page), { type: 'open-cell', sweepId: SWEEP_ID, variant: 'transformer', T: 10, m: 16 });
 
       // The host answers with the cell's runs, read from their folders.
@@ -143,6 +146,34 @@ describe('results panel: drill-down and weight norms', { timeout: 120_000 }, () 
       await panel.post({ type: 'cell-runs', sweepId: 'another-sweep', variant: 'transformer', T: 10, m: 16, runs });
       assert.equal(await page.isVisible('.cell-view'), false);
       assert.deepEqual(await panel.violations(), []);
+      assert.deepEqual(panel.problems, []);
+    } finally {
+      await panel.close();
+    }
+  });
+
+  it('asks for the open cell again when the panel is shown anew and when the cell finishes', { timeout: 30_000 }, async () => {
+    const open = { sweepId: SWEEP_ID, variant: 'transformer', T: 10, m: 16 };
+    // The state the page saved before it was hidden: the sweep shown, a cell open.
+    const panel = await openPanel(browser, bundle, { initialState: { selected: `sweep:${SWEEP_ID}`, sliders: {}, hiddenRuns: [], cell: open } });
+    try {
+      const { page } = panel;
+      await panel.post(sweepSnapshot());
+      assert.deepEqual(await lastSent(page), { type: 'open-cell', ...open });
+      const runs = readCellRuns(sweepDir, 'transformer', 10, 16, false);
+      await panel.post({ type: 'cell-runs', ...open, runs });
+      assert.equal(await page.isVisible('.cell-view'), true);
+      const sent = (await panel.sent()).length;
+      // A re-sent snapshot does not ask again (the cell is shown); the cell finishing again does.
+      await panel.post(sweepSnapshot());
+      assert.equal((await panel.sent()).length, sent);
+      await panel.post({
+        type: 'sweep-event',
+        sweepId: SWEEP_ID,
+        event: { type: 'cell-finished', variant: 'transformer', T: 10, m: 16, successes: 2, trials: 3, failedRuns: 0, reused: 0, status: 'passed', runsDone: 40, plannedRuns: 40 },
+      });
+      assert.deepEqual(await lastSent(page), { type: 'open-cell', ...open });
+      assert.equal((await panel.sent()).length, sent + 1);
       assert.deepEqual(panel.problems, []);
     } finally {
       await panel.close();

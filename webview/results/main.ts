@@ -2,7 +2,7 @@
 // everything from the `snapshot` it gets back, then applies run/sweep events as they come. Every
 // message is validated first; redraws are coalesced to a few per second.
 import './zodConfig';
-import type { PanelToHost } from '../../src/protocol/panelMessages';
+import type { HostToPanel, PanelToHost } from '../../src/protocol/panelMessages';
 import type { AttentionEvent } from '../../src/protocol/runEvents';
 import { CellView } from './cellView';
 import { applyChartTheme } from './charts';
@@ -92,7 +92,11 @@ function receive(raw: unknown): void {
     report('warn', parsed.problem);
     return;
   }
-  const change = applyMessage(model, parsed.message);
+  const msg = parsed.message;
+  // A late answer for a cell the user has left since (Back, another view) is not shown.
+  if (msg.type === 'cell-runs' && !(ui.cell && ui.cell.sweepId === msg.sweepId && ui.cell.variant === msg.variant && ui.cell.T === msg.T && ui.cell.m === msg.m)) return;
+  const change = applyMessage(model, msg);
+  refreshCell(msg);
   const before = ui.selected;
   // A focus is obeyed once; the host repeats it in every snapshot it re-sends.
   const focus = change.kind === 'snapshot' && model.focus !== ui.lastFocus ? model.focus : undefined;
@@ -194,16 +198,34 @@ function shownCell() {
 /** Drill-down: the host reads the cell's run folders and answers `cell-runs`. */
 function openCell(variant: string, T: number, m: number): void {
   const sweep = selectedSweep();
-  if (sweep) send({ type: 'open-cell', sweepId: sweep.sweepId, variant, T, m });
+  if (!sweep) return;
+  ui.cell = { sweepId: sweep.sweepId, variant, T, m };
+  saveUi();
+  send({ type: 'open-cell', ...ui.cell });
+}
+
+/**
+ * Asks for the open cell's runs again when they may have changed: the cell finished while shown, or
+ * the panel was shown anew (its first snapshot) with a cell open before.
+ */
+function refreshCell(msg: HostToPanel): void {
+  const c = ui.cell;
+  if (!c) return;
+  const finished = msg.type === 'sweep-event' && msg.sweepId === c.sweepId && msg.event.type === 'cell-finished' && msg.event.variant === c.variant && msg.event.T === c.T && msg.event.m === c.m;
+  const reopened = msg.type === 'snapshot' && !model.cell && msg.sweeps.some((s) => s.sweepId === c.sweepId);
+  if (finished || reopened) send({ type: 'open-cell', ...c });
 }
 
 function closeCell(): void {
   model.cell = undefined;
+  ui.cell = undefined;
+  saveUi();
   scheduler.request(ALL_PARTS, true);
 }
 
 function select(key: ViewKey | undefined): void {
   model.cell = undefined;
+  ui.cell = undefined;
   ui.selected = key;
   saveUi();
   scheduler.request(ALL_PARTS, true);

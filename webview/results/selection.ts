@@ -13,6 +13,8 @@ export interface UiState {
   lastFocus?: string;
   sliders: Record<string, SliderChoice>;
   hiddenRuns: string[];
+  /** The sweep cell drilled into, asked for again when the panel is shown anew. */
+  cell?: { sweepId: string; variant: string; T: number; m: number };
 }
 
 export const emptyUiState = (): UiState => ({ sliders: {}, hiddenRuns: [] });
@@ -31,6 +33,10 @@ export function readUiState(raw: unknown): UiState {
       if (choice === 'latest') state.sliders[runId] = 'latest';
       else if (choice && typeof choice === 'object' && Number.isInteger((choice as { step?: unknown }).step)) state.sliders[runId] = { step: (choice as { step: number }).step };
     }
+  }
+  const c = r.cell as Record<string, unknown> | undefined;
+  if (c && typeof c.sweepId === 'string' && typeof c.variant === 'string' && Number.isInteger(c.T) && Number.isInteger(c.m)) {
+    state.cell = { sweepId: c.sweepId, variant: c.variant, T: c.T as number, m: c.m as number };
   }
   if (Array.isArray(r.hiddenRuns)) state.hiddenRuns = r.hiddenRuns.filter((x): x is string => typeof x === 'string');
   return state;
