@@ -12,7 +12,7 @@ import { readCellRuns } from '../../src/extension/cellRuns';
 import { PanelToHost } from '../../src/protocol/panelMessages';
 import type { RunEvent } from '../../src/protocol/runEvents';
 import { SWEEP_ID, runEvents, runSnapshot, sweepSnapshot } from './fixtures';
-import { runEventsWithNorms, tempSweepDir, writeCellRuns } from './drillFixtures';
+import { fakeNorms, runEventsWithNorms, tempSweepDir, writeCellRuns } from './drillFixtures';
 import { DARK_THEME, buildPanelBundle, launchChromium, openPanel } from './panelPage';
 
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
@@ -78,6 +78,17 @@ describe('results panel: drill-down and weight norms', { timeout: 120_000 }, () 
       await page.waitForFunction(() => document.querySelector('#norms-title')?.textContent === 'Norms: ‖MLP‖ (frobenius)');
       await page.selectOption('#norms-matrix', 'v');
       await page.waitForFunction(() => document.querySelector('#norms-title')?.textContent === 'Norms: ‖W_V‖ (frobenius)');
+
+      // Two layers: a layer selector; layer 2 has two heads (blue, orange), no green.
+      const twoLayers = events.map((e): RunEvent => (e.type === 'metrics' ? { ...e, norms: [...e.norms!, ...fakeNorms(e.step, 2)], attentionPerHead: [...e.attentionPerHead, [0.5, 0.25]] } : e));
+      await panel.post(runSnapshot(twoLayers, twoLayers.length));
+      assert.equal(await page.isVisible('#norms-layer'), true);
+      await page.selectOption('#norms-layer', { value: '1' });
+      await page.waitForFunction(() => document.querySelector('#norms-title')?.textContent === 'Norms: ‖W_V‖ (frobenius), layer 2');
+      await page.evaluate(() => window.__panelDebug.flush());
+      assert.equal(await page.textContent('#headCreation-title'), 'Variable creation per head, layer 2');
+      assert.ok((await ink(page, '#headCreation-canvas', SERIES[1])) > 100);
+      assert.equal(await ink(page, '#headCreation-canvas', SERIES[2], 30), 0, 'layer 2 has two heads');
 
       // An old recording (no norms): the norms chart is gone with a note, the per-head chart stays.
       await panel.post(runSnapshot(runEvents(), runEvents().length));

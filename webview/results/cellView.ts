@@ -23,6 +23,8 @@ export class CellView {
   private readonly heatmaps = el('div', { className: 'cell-heatmaps' });
   private readonly curves: CurveCharts;
   private width = 0;
+  /** What was drawn last, to redraw the heatmaps at a new width. */
+  private last: { cell: CellModel; sweep: SweepModel | undefined; theme: Theme } | null = null;
 
   constructor(onBack: () => void) {
     const canvases = new Map<CurveKey, HTMLCanvasElement>();
@@ -59,8 +61,6 @@ export class CellView {
       if (!this.section.hidden && this.section.clientWidth !== this.width && this.last) this.update(this.last.cell, this.last.sweep, this.last.theme);
     }).observe(this.section);
   }
-
-  private last: { cell: CellModel; sweep: SweepModel | undefined; theme: Theme } | null = null;
 
   build(theme: Theme): void {
     this.curves.build(theme);

@@ -50,18 +50,15 @@ export class NormsView {
       this.matrix.append(o);
     }
     this.layerWrap = labelled('norms-layer', 'layer', this.layer);
+    const frobenius = el('label', {}, 'Frobenius (default: spectral)');
+    frobenius.htmlFor = this.frobenius.id = 'norms-frobenius';
     const controls = el(
       'div',
       { className: 'slider-row norms-controls' },
       this.layerWrap,
       labelled('norms-matrix', 'matrix', this.matrix),
-      el('span', { className: 'control' }, this.frobenius, (() => {
-        const l = el('label', {}, 'Frobenius (default: spectral)');
-        l.htmlFor = 'norms-frobenius';
-        return l;
-      })()),
+      el('span', { className: 'control' }, this.frobenius, frobenius),
     );
-    this.frobenius.id = 'norms-frobenius';
     for (const c of [this.layer, this.matrix, this.frobenius]) c.addEventListener('change', onChange);
     this.section = el('section', { className: 'norms-view' }, el('h2', {}, 'Weights and heads'), controls, this.note, el('div', { className: 'curve-grid' }, this.norms.figure, this.heads.figure));
   }
@@ -92,7 +89,7 @@ export class NormsView {
     this.headsChart = make(this.heads.canvas, true, 'share on relevant bits');
   }
 
-  /** The current control choices (read by the tests through the DOM as well). */
+  /** The current control choices. */
   choice(): { layer: number; matrix: NormMatrix; kind: NormKind } {
     return { layer: Number(this.layer.value) || 0, matrix: this.matrix.value as NormMatrix, kind: this.frobenius.checked ? 'frobenius' : 'spectral' };
   }
