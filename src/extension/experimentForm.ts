@@ -10,6 +10,7 @@ import { ExperimentSchema, experimentJsonSchema } from '../core/experimentSpec';
 import { parseSpecText, parseWithSchema } from '../core/specProblems';
 import { SweepSchema, sweepJsonSchema } from '../core/sweepSpec';
 import { FormToHost, type HostToForm } from '../protocol/panelMessages';
+import { formHtml } from './formHtml';
 import { NEW_EXPERIMENT } from './templates';
 
 const isSpecFile = (doc: vscode.TextDocument) => /\.(experiment|sweep)\.json$/.test(doc.uri.fsPath);
@@ -17,13 +18,6 @@ const kindOf = (uri: vscode.Uri): 'experiment' | 'sweep' => (uri.fsPath.endsWith
 
 /** The JSON Schema the form is drawn from: the one the editor validates the file with, so the two cannot disagree. */
 const jsonSchemas = { experiment: experimentJsonSchema() as Record<string, unknown>, sweep: sweepJsonSchema() as Record<string, unknown> };
-
-export function formHtml(opts: { cspSource: string; nonce: string; scriptUri: string; styleUri: string }): string {
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${opts.cspSource}; font-src ${opts.cspSource}; img-src ${opts.cspSource} data:; script-src 'nonce-${opts.nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0"><link rel="stylesheet" href="${opts.styleUri}"><title>Experiment</title></head>
-<body><main id="form" aria-label="Experiment form"></main><script nonce="${opts.nonce}" src="${opts.scriptUri}"></script></body></html>`;
-}
 
 export class ExperimentFormProvider implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;

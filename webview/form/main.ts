@@ -1,5 +1,6 @@
 // The authoring form: draws a control for every field of the file's JSON Schema (sent by the host),
 // validates on every edit through the host (the CLI's schema), and offers Save / Run / Run Sweep.
+import '../results/zodConfig';
 import { FormToHost, HostToForm } from '../../src/protocol/panelMessages';
 import { type Rendered, renderFields } from './renderFields';
 import { type JsonSchema, formFields } from './schemaFields';

@@ -63,9 +63,18 @@ export function textArea(o: ControlOptions): Control {
   if (o.describedBy) el.setAttribute('aria-describedby', o.describedBy);
   if (o.placeholder) el.setAttribute('placeholder', o.placeholder);
   el.setAttribute('resize', 'vertical');
-  el.rows = 3;
+  // Grows with its content (up to a screenful) so a short value does not look like a big empty box.
+  const fit = () => (el.rows = Math.min(12, Math.max(1, (el.value ?? '').split('\n').length)));
+  el.addEventListener('input', fit);
   el.addEventListener('change', o.onChange);
-  return { element: el, value: () => el.value, set: (v) => (el.value = v) };
+  return {
+    element: el,
+    value: () => el.value,
+    set: (v) => {
+      el.value = v;
+      fit();
+    },
+  };
 }
 
 export function dropdown(o: ControlOptions, options: string[]): Control {
