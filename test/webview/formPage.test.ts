@@ -157,4 +157,17 @@ describe('authoring form in Chromium', { timeout: 120_000 }, () => {
     assert.deepEqual(await page.evaluate(() => window.__formViolations), []);
     assert.deepEqual(problems, []);
   });
+
+  it('shows what the file holds even where it is not allowed, with the host\'s problem next to it', { timeout: 60_000 }, async () => {
+    const spec = example('parity-T16.experiment.json');
+    (spec.model as Record<string, unknown>).heads = 'four';
+    (spec.task as Record<string, unknown>).kind = 'xor';
+    const problems = ['model.heads: heads must be a number (got "four")', 'task.kind: must be one of parity, and, or, majority, junta (got "xor")'];
+    const form = await open({ file: 'p.experiment.json', kind: 'experiment', spec, schema: z.toJSONSchema(ExperimentSchema, { io: 'input', unrepresentable: 'any' }), problems });
+    assert.equal(await form.locator('#f-model-heads input').inputValue(), 'four');
+    assert.equal(await form.evaluate(() => (document.getElementById('f-task-kind') as HTMLElement & { value: string }).value), 'xor');
+    assert.equal(await errorAfter('f-model-heads'), 'heads must be a number (got "four")');
+    assert.match((await errorAfter('f-task-kind')) ?? '', /must be one of/);
+    assert.deepEqual(await edits(), []);
+  });
 });

@@ -109,6 +109,9 @@ function leaf(field: FormField, ctx: FormContext): HTMLElement[] {
     if (!applied.problem) ctx.edit(applied.spec);
   };
   const opts = { id, label: field.label, describedBy: field.help ? helpId : undefined, placeholder: field.placeholder, onChange };
+  // A numeric input would blank out a value the file holds as text ("four"): show that as text instead.
+  const current = getPath(ctx.spec(), field.path);
+  const numeric = (field.kind === 'number' || field.kind === 'integer') && (current === undefined || typeof current === 'number');
   const control: Control =
     field.kind === 'enum'
       ? dropdown(opts, dropdownOptions(field, ctx.spec()).map((o) => o.label))
@@ -116,7 +119,7 @@ function leaf(field: FormField, ctx: FormContext): HTMLElement[] {
         ? checkbox(opts)
         : field.kind === 'json'
           ? textArea(opts)
-          : field.kind === 'number' || field.kind === 'integer'
+          : numeric
             ? textField(opts, { min: field.min, max: field.max, integer: field.kind === 'integer' })
             : textField(opts);
   control.set(shown);
