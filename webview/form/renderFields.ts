@@ -73,14 +73,15 @@ function union(field: FormField, ctx: FormContext): HTMLElement {
   const active = value === undefined ? (ctx.branchChoice.get(field.path) ?? 0) : activeBranch(field, ctx.spec());
   const id = `${idOf(field.path)}--form`;
   const labels = branches.map((b) => b.label);
-  const choice = dropdown({ id, label: 'form', onChange: () => {
+  const onChange = () => {
     const index = labels.indexOf(choice.value());
     if (index < 0 || index === active) return;
     ctx.branchChoice.set(field.path, index);
     const next = chooseBranch(ctx.spec(), field, index);
     if (next !== ctx.spec()) ctx.edit(next);
     ctx.rerender();
-  } }, labels);
+  };
+  const choice = dropdown({ id, label: 'form', onChange }, labels);
   choice.set(labels[active]);
   const error = errorLine();
   fs.append(choice.element, error);
