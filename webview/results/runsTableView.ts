@@ -61,13 +61,13 @@ export function nextSort(current: SortOrder | undefined, key: string): SortOrder
 /** The rows the table shows now, in order: filtered, then sorted. */
 export const shownRows = (table: RunsTable, ui: RunsTableUi): RunsRow[] => sortRows(filterRows(table.rows, table.columns, ui.filter), ui.sort);
 
-function header(col: Pick<RunsColumn, 'key' | 'label' | 'kind'>, sort: SortOrder | undefined): HTMLTableCellElement {
+function header(col: RunsColumn, sort: SortOrder | undefined): HTMLTableCellElement {
   const direction = sort?.key === col.key ? sort.direction : undefined;
   // The sort control is a real button inside the header: focusable, Enter/Space sort.
   const b = el('button', { type: 'button', className: 'sort' }, col.label, el('span', { className: 'sort-mark' }, direction === 'asc' ? ' ▲' : direction === 'desc' ? ' ▼' : ''));
   b.dataset.sort = col.key;
   b.title = `Sort by ${col.label}`;
-  const th = el('th', { scope: 'col', className: col.kind === 'param' ? 'param' : 'metric' }, b);
+  const th = el('th', { scope: 'col', className: `${col.kind} ${col.numeric ? 'num' : 'text'}` }, b);
   th.dataset.key = col.key;
   th.setAttribute('aria-sort', direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : 'none');
   return th;
@@ -86,7 +86,7 @@ export function renderRunsTable(dom: RunsTableDom, table: RunsTable, ui: RunsTab
     'tr',
     {},
     el('th', { scope: 'col', className: 'pick' }, all),
-    header({ key: LABEL_KEY, label: 'Run', kind: 'metric' }, ui.sort),
+    header({ key: LABEL_KEY, label: 'Run', kind: 'metric', numeric: false }, ui.sort),
     ...table.columns.map((c) => header(c, ui.sort)),
   );
   const body = rows.map((row) => {
