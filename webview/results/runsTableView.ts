@@ -98,7 +98,7 @@ export function renderRunsTable(dom: RunsTableDom, table: RunsTable, ui: RunsTab
       'tr',
       {},
       el('td', { className: 'pick' }, box),
-      el('th', { scope: 'row', className: 'run-label' }, row.label),
+      runLabel(row),
       ...table.columns.map((c) => {
         const v = row.values[c.key] ?? null;
         const text = formatCell(c.key, v);
@@ -126,4 +126,11 @@ function focusKey(e: HTMLElement): string | undefined {
   if (e.dataset.runId !== undefined) return `input[data-run-id="${CSS.escape(e.dataset.runId)}"]`;
   if (e.dataset.all !== undefined) return 'input[data-all]';
   return undefined;
+}
+
+/** The run's label; its id on hover, since runs of one experiment and seed share a label. */
+function runLabel(row: RunsRow): HTMLTableCellElement {
+  const th = el('th', { scope: 'row', className: 'run-label' }, row.label);
+  th.title = row.runId;
+  return th;
 }
