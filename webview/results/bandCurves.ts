@@ -71,13 +71,17 @@ export function buildCurveModeToggle(onChange: (mode: CurveMode) => void): { roo
     make('runs', 'Every run', 'Draw every run shown as its own curve'),
     make('bands', 'Mean ± 95 %', 'Group the runs shown by experiment; draw each group\u2019s mean with its 95 % t-interval across seeds'),
   ];
-  const root = el('div', { className: 'curve-mode' }, el('span', { className: 'muted' }, 'Curves:'), ...buttons);
+  // In the bands mode a colour is an experiment, not a run: say so, since the run legend stays.
+  const note = el('span', { className: 'muted curve-mode-note' });
+  const root = el('div', { className: 'curve-mode' }, el('span', { className: 'muted' }, 'Curves:'), ...buttons, note);
   root.setAttribute('role', 'group');
   root.setAttribute('aria-label', 'How the learning curves show several runs');
   return {
     root,
     render(mode) {
       for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.mode === mode));
+      note.textContent =
+        mode === 'bands' ? 'One colour per experiment (runs shown below, grouped by name): the line is their mean, the shade the 95 % t-interval of the mean where ≥ 2 runs have a value.' : '';
     },
   };
 }
