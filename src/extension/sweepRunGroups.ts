@@ -98,3 +98,10 @@ export function describeCell(tally: CellTally | undefined, runsOnDisk: number): 
   const share = `${tally.successes}/${tally.trials} passed`;
   return tally.status === 'passed' ? share : `${share} · ${tally.status}`;
 }
+
+/** The sweep's variants in its own order (base first), from its latest `sweep-started`. */
+export function variantOrder(events: readonly SweepEvent[]): string[] {
+  let order: string[] = [];
+  for (const e of events) if (e.type === 'sweep-started') order = e.variants;
+  return order;
+}

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { SweepSchema, cellRunId, variantLabels } from '../../src/core/sweepSpec';
-import { cellKey, cellTallies, describeCell, groupSweepRuns, parseCellRunId } from '../../src/extension/sweepRunGroups';
+import { cellKey, cellTallies, describeCell, groupSweepRuns, parseCellRunId, variantOrder } from '../../src/extension/sweepRunGroups';
 import { SweepEvent } from '../../src/protocol/sweepEvents';
 
 const sweep = SweepSchema.parse({
@@ -50,6 +50,7 @@ describe('sweep runs in the tree', () => {
 
   it('labels each m with the sweep\'s own verdict for that cell', () => {
     const events = readFileSync(path.join(__dirname, '../fixtures/and-sweep.events.jsonl'), 'utf8').trim().split('\n').map((l) => SweepEvent.parse(JSON.parse(l)));
+    assert.deepEqual(variantOrder(events), ['transformer', 'mlp']);
     const tallies = cellTallies(events);
     const t = tallies.get(cellKey('transformer', 40, 64));
     assert.deepEqual(t, { successes: 2, trials: 3, status: 'passed' });
