@@ -1,6 +1,6 @@
 // "Experiments & Runs": the workspace's experiment and sweep files, each with its runs (from disk
 // and live from the store), status icons and live progress in the description.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunView } from '../protocol/panelMessages';
@@ -8,7 +8,7 @@ import { readSummary } from '../trainer/runFiles';
 import { readSweepEvents, readSweepSummary } from '../trainer/sweepRunner';
 import { diskRunStatus, diskSweepStatus, parseRunId, runBelongsTo } from './diskState';
 import type { RunStore } from './runStore';
-import { type VariantGroup, cellKey, cellTallies, describeCell, groupSweepRuns, variantOrder } from './sweepRunGroups';
+import { type CellTally, type VariantGroup, cellKey, cellTallies, describeCell, groupSweepRuns, variantOrder } from './sweepRunGroups';
 
 /** A run waiting in the editor's queue (it has no run id until its trainer starts). */
 export interface QueuedRun {
@@ -57,6 +57,7 @@ function specName(file: vscode.Uri): string {
 
 export class RunsTree implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  private readonly eventsCache = new Map<string, { stamp: string; order: string[]; tallies: Map<string, CellTally> }>();
   readonly onDidChangeTreeData = this.changed.event;
 
   constructor(
@@ -111,8 +112,7 @@ export class RunsTree implements vscode.TreeDataProvider<Node> {
   private sweepGroups(sweepDir: string, at?: GroupPath): Node[] {
     const runsDir = path.join(sweepDir, 'runs');
     if (!existsSync(runsDir)) return [];
-    const events = readSweepEvents(sweepDir);
-    const groups: VariantGroup[] = groupSweepRuns(readdirSync(runsDir), variantOrder(events));
+    const groups: VariantGroup[] = groupSweepRuns(readdirSync(runsDir), this.sweepEvents(sweepDir).order);
     const group = (p: GroupPath, label: string, description?: string): Node => ({ kind: 'sweepGroup', sweepDir, path: p, label, description });
     const runsOf = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
     if (!at) {
@@ -128,11 +128,31 @@ export class RunsTree implements vscode.TreeDataProvider<Node> {
     const length = variant.lengths.find((t) => t.T === at!.T);
     if (!length) return [];
     if (at.m === undefined) {
-      const tallies = cellTallies(events);
+      const { tallies } = this.sweepEvents(sweepDir);
       return length.sizes.map((s) => group({ ...at!, m: s.m }, `m = ${s.m}`, describeCell(tallies.get(cellKey(variant.variant, length.T, s.m)), s.runs.length)));
     }
     const size = length.sizes.find((s) => s.m === at!.m);
     return (size?.runs ?? []).map((r): Node => ({ kind: 'run', runId: r.runId, runDir: path.join(runsDir, r.runId), cell: { seed: r.seed } }));
+  }
+
+  /**
+   * A sweep's variant order and cell verdicts, re-read only when its events.jsonl changed: the tree
+   * redraws a few times a second while a sweep runs.
+   */
+  private sweepEvents(sweepDir: string): { order: string[]; tallies: Map<string, CellTally> } {
+    let stamp = '';
+    try {
+      const st = statSync(path.join(sweepDir, 'events.jsonl'));
+      stamp = `${st.mtimeMs}:${st.size}`;
+    } catch {
+      // no events yet
+    }
+    const cached = this.eventsCache.get(sweepDir);
+    if (cached && cached.stamp === stamp) return cached;
+    const events = stamp ? readSweepEvents(sweepDir) : [];
+    const fresh = { stamp, order: variantOrder(events), tallies: cellTallies(events) };
+    this.eventsCache.set(sweepDir, fresh);
+    return fresh;
   }
 
   private sweepAlive(sweepDir: string): boolean {
