@@ -30,6 +30,9 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerResultsCommands(s),
     ...registerFileCommands(s),
     ...registerToolCommands(s),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('sparseAttention.maxConcurrentRuns')) s.queue.reschedule();
+    }),
     s.onQueueChange(() => {
       status.refresh();
       s.tree.refresh();

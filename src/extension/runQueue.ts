@@ -96,6 +96,13 @@ export class RunQueue<H extends Stoppable, J extends QueueJob<H> = QueueJob<H>> 
     this.onChange();
   }
 
+  /** Re-reads the limit now (the setting changed): a raised limit starts waiting runs at once. */
+  reschedule(): void {
+    const before = this.running().length;
+    this.pump();
+    if (this.running().length !== before) this.onChange();
+  }
+
   /** Starts waiting entries, oldest first, while slots are free. */
   private pump(): void {
     const limit = Math.max(1, this.limit());

@@ -122,6 +122,19 @@ describe('run queue', () => {
     assert.equal(h.queue.queued().length, 1);
   });
 
+  it('reschedule() applies a raised limit to the waiting jobs at once; a lowered one stops nothing', () => {
+    let limit = 1;
+    const h = harness(() => limit);
+    ['a', 'b', 'c'].forEach(h.add);
+    limit = 2;
+    h.queue.reschedule();
+    assert.deepEqual(h.started, ['a', 'b']);
+    limit = 1;
+    h.queue.reschedule();
+    assert.equal(h.queue.running().length, 2, 'running jobs keep going');
+    assert.ok(!h.handles.get('a')!.stopped && !h.handles.get('b')!.stopped);
+  });
+
   it('a job whose start throws is reported and the next one starts', () => {
     const errors: string[] = [];
     const started: string[] = [];
