@@ -18,10 +18,18 @@ const int = (min: number, max: number) =>
   z.number().int({ error: 'must be an integer' }).min(min, { error: `must be ≥ ${min}` }).max(max, { error: `must be ≤ ${max}` });
 
 /** Fields a sweep sets per cell; present in `base` they would be silently overridden, so refuse them. */
-const SetBySweep = z.unknown().refine(() => false, { error: 'is set by the sweep (contextLengths / trainSizes); remove it from base' }).optional();
+const SetBySweep = z
+  .unknown()
+  .refine(() => false, { error: 'is set by the sweep (contextLengths / trainSizes); remove it from base' })
+  .optional()
+  .describe('Set by the sweep for each cell (contextLengths / trainSizes): leave it out.');
 
 /** `successWhen` is one rule for the whole sweep (every cell and variant must be judged alike). */
-const SetByTopLevel = z.unknown().refine(() => false, { error: 'is set for the whole sweep: use the top-level "successWhen"' }).optional();
+const SetByTopLevel = z
+  .unknown()
+  .refine(() => false, { error: 'is set for the whole sweep: use the top-level "successWhen"' })
+  .optional()
+  .describe('Set for the whole sweep by the top-level "successWhen": leave it out.');
 
 const BaseSchema = z.strictObject({
   task: TaskSchema.extend({ T: SetBySweep }),

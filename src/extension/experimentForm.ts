@@ -6,21 +6,18 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { ExperimentSchema } from '../core/experimentSpec';
+import { ExperimentSchema, experimentJsonSchema } from '../core/experimentSpec';
 import { parseSpecText, parseWithSchema } from '../core/specProblems';
-import { SweepSchema } from '../core/sweepSpec';
+import { SweepSchema, sweepJsonSchema } from '../core/sweepSpec';
 import { FormToHost, type HostToForm } from '../protocol/panelMessages';
+import { formHtml } from './formHtml';
 import { NEW_EXPERIMENT } from './templates';
 
 const isSpecFile = (doc: vscode.TextDocument) => /\.(experiment|sweep)\.json$/.test(doc.uri.fsPath);
 const kindOf = (uri: vscode.Uri): 'experiment' | 'sweep' => (uri.fsPath.endsWith('.sweep.json') ? 'sweep' : 'experiment');
 
-export function formHtml(opts: { cspSource: string; nonce: string; scriptUri: string; styleUri: string }): string {
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${opts.cspSource}; font-src ${opts.cspSource}; img-src ${opts.cspSource} data:; script-src 'nonce-${opts.nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0"><link rel="stylesheet" href="${opts.styleUri}"><title>Experiment</title></head>
-<body><main id="form" aria-label="Experiment form"></main><script nonce="${opts.nonce}" src="${opts.scriptUri}"></script></body></html>`;
-}
+/** The JSON Schema the form is drawn from: the one the editor validates the file with, so the two cannot disagree. */
+const jsonSchemas = { experiment: experimentJsonSchema() as Record<string, unknown>, sweep: sweepJsonSchema() as Record<string, unknown> };
 
 export class ExperimentFormProvider implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
@@ -76,7 +73,7 @@ export class ExperimentFormProvider implements vscode.WebviewViewProvider {
     } catch {
       // invalid JSON: the form shows the problem and an empty form until the text parses
     }
-    this.post({ type: 'load', file: vscode.workspace.asRelativePath(doc.uri), kind, spec: raw, problems: parsed.ok ? [] : parsed.problems, trusted: vscode.workspace.isTrusted });
+    this.post({ type: 'load', file: vscode.workspace.asRelativePath(doc.uri), kind, spec: raw, problems: parsed.ok ? [] : parsed.problems, trusted: vscode.workspace.isTrusted, schema: jsonSchemas[kind] });
   }
 
   private async onMessage(raw: unknown): Promise<void> {
@@ -90,7 +87,7 @@ export class ExperimentFormProvider implements vscode.WebviewViewProvider {
       const active = vscode.window.activeTextEditor?.document;
       const doc = this.doc ?? (active && isSpecFile(active) ? active : undefined);
       if (doc) this.load(doc);
-      else this.post({ type: 'load', file: null, kind: 'experiment', spec: NEW_EXPERIMENT('my-experiment'), problems: [], trusted: vscode.workspace.isTrusted });
+      else this.post({ type: 'load', file: null, kind: 'experiment', spec: NEW_EXPERIMENT('my-experiment'), problems: [], trusted: vscode.workspace.isTrusted, schema: jsonSchemas.experiment });
       return;
     }
     if (msg.type === 'edit') {

@@ -30,7 +30,16 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerResultsCommands(s),
     ...registerFileCommands(s),
     ...registerToolCommands(s),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('sparseAttention.maxConcurrentRuns')) s.queue.reschedule();
+    }),
+    s.onQueueChange(() => {
+      status.refresh();
+      s.tree.refresh();
+    }),
     { dispose: unsubscribe },
+    // The queue first: no waiting run may start in a slot that a stopping trainer frees.
+    { dispose: () => s.queue.stopAll() },
     { dispose: () => s.runner.stopAll() },
   );
   status.refresh();

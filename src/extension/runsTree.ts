@@ -1,19 +1,36 @@
 // "Experiments & Runs": the workspace's experiment and sweep files, each with its runs (from disk
 // and live from the store), status icons and live progress in the description.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunView } from '../protocol/panelMessages';
 import { readSummary } from '../trainer/runFiles';
-import { readSweepSummary } from '../trainer/sweepRunner';
+import { readSweepEvents, readSweepSummary } from '../trainer/sweepRunner';
 import { diskRunStatus, diskSweepStatus, parseRunId, runBelongsTo } from './diskState';
 import type { RunStore } from './runStore';
+import { type CellTally, type VariantGroup, cellKey, cellTallies, describeCell, groupSweepRuns, variantOrder } from './sweepRunGroups';
+
+/** A run waiting in the editor's queue (it has no run id until its trainer starts). */
+export interface QueuedRun {
+  queueId: string;
+  file: string;
+}
+
+/** Where a group node sits in a sweep's runs: a variant, a T under it, or an m under that. */
+interface GroupPath {
+  variant: string;
+  T?: number;
+  m?: number;
+}
 
 export type Node =
   | { kind: 'experiment'; file: vscode.Uri; name: string }
   | { kind: 'sweep'; file: vscode.Uri; name: string }
-  | { kind: 'run'; runId: string; runDir: string }
-  | { kind: 'sweepRun'; sweepDir: string; name: string };
+  /** `cell`: a run of a sweep's cell (its folder is under the sweep; it cannot be re-run or cancelled alone). */
+  | { kind: 'run'; runId: string; runDir: string; cell?: { seed: number } }
+  | { kind: 'queued'; queueId: string; file: string; position: number }
+  | { kind: 'sweepRun'; sweepDir: string; name: string }
+  | { kind: 'sweepGroup'; sweepDir: string; path: GroupPath; label: string; description?: string };
 
 const STATUS_ICON: Record<RunView['status'], [string, string?]> = {
   running: ['sync~spin'],
@@ -25,7 +42,7 @@ const STATUS_ICON: Record<RunView['status'], [string, string?]> = {
   interrupted: ['debug-disconnect', 'list.warningForeground'],
 };
 
-/** Context values the menus in package.json match: what can be stopped, deleted, resumed. */
+/** Context values the menus in package.json match: what can be stopped, cancelled, deleted, resumed. */
 const contextState = (status: string) => (status === 'running' ? 'running' : status === 'failed' ? 'failed' : status === 'interrupted' ? 'interrupted' : 'done');
 
 function specName(file: vscode.Uri): string {
@@ -40,11 +57,14 @@ function specName(file: vscode.Uri): string {
 
 export class RunsTree implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  private readonly eventsCache = new Map<string, { stamp: string; order: string[]; tallies: Map<string, CellTally> }>();
   readonly onDidChangeTreeData = this.changed.event;
 
   constructor(
     private readonly store: RunStore,
     private readonly dirs: () => { runs: string; sweeps: string } | undefined,
+    /** The editor's waiting runs, oldest first. */
+    private readonly queued: () => QueuedRun[] = () => [],
   ) {}
 
   refresh(): void {
@@ -69,16 +89,94 @@ export class RunsTree implements vscode.TreeDataProvider<Node> {
         .filter((r) => (r.experimentFile ? path.resolve(r.experimentFile) === path.resolve(node.file.fsPath) : parseRunId(r.runId)?.name === node.name))
         .map((r) => r.runId);
       const ids = [...new Set([...onDisk, ...live])];
-      return ids.sort().reverse().map((runId) => ({ kind: 'run', runId, runDir: path.join(dirs.runs, runId) }));
+      // Waiting runs first (they are the newest), numbered by their place in the whole queue.
+      const waiting: Node[] = this.queued()
+        .map((q, i) => ({ kind: 'queued' as const, queueId: q.queueId, file: q.file, position: i + 1 }))
+        .filter((q) => path.resolve(q.file) === path.resolve(node.file.fsPath));
+      return [...waiting, ...ids.sort().reverse().map((runId): Node => ({ kind: 'run', runId, runDir: path.join(dirs.runs, runId) }))];
     }
     if (node.kind === 'sweep') {
       const sweepDir = path.join(dirs.sweeps, node.name);
-      return existsSync(sweepDir) || this.store.sweep(sweepDir) ? [{ kind: 'sweepRun', sweepDir, name: node.name }] : [];
+      if (!existsSync(sweepDir) && !this.store.sweep(sweepDir)) return [];
+      return [{ kind: 'sweepRun', sweepDir, name: node.name }, ...this.sweepGroups(sweepDir)];
     }
+    if (node.kind === 'sweepGroup') return this.sweepGroups(node.sweepDir, node.path);
     return [];
   }
 
+  /**
+   * The level below `at` in a sweep's runs (read from its runs folder, so finished and live cells
+   * alike): variants when there are several, then "T = …", then "m = …" with the cell's verdict, then
+   * the cell's runs by seed.
+   */
+  private sweepGroups(sweepDir: string, at?: GroupPath): Node[] {
+    const runsDir = path.join(sweepDir, 'runs');
+    if (!existsSync(runsDir)) return [];
+    const groups: VariantGroup[] = groupSweepRuns(readdirSync(runsDir), this.sweepEvents(sweepDir).order);
+    const group = (p: GroupPath, label: string, description?: string): Node => ({ kind: 'sweepGroup', sweepDir, path: p, label, description });
+    const runsOf = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
+    if (!at) {
+      if (groups.length > 1) return groups.map((g) => group({ variant: g.variant }, g.variant, runsOf(g.lengths.reduce((n, t) => n + t.sizes.reduce((k, s) => k + s.runs.length, 0), 0))));
+      at = groups.length ? { variant: groups[0].variant } : undefined;
+      if (!at) return [];
+    }
+    const variant = groups.find((g) => g.variant === at!.variant);
+    if (!variant) return [];
+    if (at.T === undefined) {
+      return variant.lengths.map((t) => group({ variant: variant.variant, T: t.T }, `T = ${t.T}`, `${t.sizes.length} size${t.sizes.length === 1 ? '' : 's'}`));
+    }
+    const length = variant.lengths.find((t) => t.T === at!.T);
+    if (!length) return [];
+    if (at.m === undefined) {
+      const { tallies } = this.sweepEvents(sweepDir);
+      return length.sizes.map((s) => group({ ...at!, m: s.m }, `m = ${s.m}`, describeCell(tallies.get(cellKey(variant.variant, length.T, s.m)), s.runs.length)));
+    }
+    const size = length.sizes.find((s) => s.m === at!.m);
+    return (size?.runs ?? []).map((r): Node => ({ kind: 'run', runId: r.runId, runDir: path.join(runsDir, r.runId), cell: { seed: r.seed } }));
+  }
+
+  /**
+   * A sweep's variant order and cell verdicts, re-read only when its events.jsonl changed: the tree
+   * redraws a few times a second while a sweep runs.
+   */
+  private sweepEvents(sweepDir: string): { order: string[]; tallies: Map<string, CellTally> } {
+    let stamp = '';
+    try {
+      const st = statSync(path.join(sweepDir, 'events.jsonl'));
+      stamp = `${st.mtimeMs}:${st.size}`;
+    } catch {
+      // no events yet
+    }
+    const cached = this.eventsCache.get(sweepDir);
+    if (cached && cached.stamp === stamp) return cached;
+    const events = stamp ? readSweepEvents(sweepDir) : [];
+    const fresh = { stamp, order: variantOrder(events), tallies: cellTallies(events) };
+    this.eventsCache.set(sweepDir, fresh);
+    return fresh;
+  }
+
+  private sweepAlive(sweepDir: string): boolean {
+    const live = this.store.sweep(sweepDir);
+    return live ? live.status === 'running' : diskSweepStatus(sweepDir) === 'running';
+  }
+
   getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'queued') {
+      const item = new vscode.TreeItem(`queued #${node.position}`, vscode.TreeItemCollapsibleState.None);
+      item.iconPath = new vscode.ThemeIcon('clock');
+      item.description = 'waiting for a free slot';
+      item.tooltip = `${node.file}\nStarts when a run ends (setting: Sparse Attention › Max Concurrent Runs).`;
+      item.contextValue = 'run-queued';
+      return item;
+    }
+    if (node.kind === 'sweepGroup') {
+      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `sweepGroup:${node.sweepDir}:${node.path.variant}:${node.path.T ?? ''}:${node.path.m ?? ''}`;
+      item.iconPath = new vscode.ThemeIcon(node.path.m !== undefined ? 'symbol-number' : node.path.T !== undefined ? 'symbol-ruler' : 'symbol-class');
+      item.description = node.description;
+      item.contextValue = 'sweepGroup';
+      return item;
+    }
     if (node.kind === 'experiment' || node.kind === 'sweep') {
       const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Expanded);
       item.resourceUri = node.file;
@@ -91,8 +189,11 @@ export class RunsTree implements vscode.TreeDataProvider<Node> {
     if (node.kind === 'run') {
       const live = this.store.run(node.runId);
       const summary = live?.summary ?? readSummary(node.runDir);
-      const status: RunView['status'] = live?.status ?? summary?.status ?? (diskRunStatus(node.runDir) === 'running' ? 'running' : 'interrupted');
-      const item = new vscode.TreeItem(node.runId.replace(/^.*?-s(\d+)-/, 'seed $1 · '), vscode.TreeItemCollapsibleState.None);
+      // A cell run with no summary is still training while its sweep is (pool workers may share one process).
+      const alive = diskRunStatus(node.runDir) === 'running' || (node.cell !== undefined && this.sweepAlive(path.dirname(path.dirname(node.runDir))));
+      const status: RunView['status'] = live?.status ?? summary?.status ?? (alive ? 'running' : 'interrupted');
+      const label = node.cell ? `seed ${node.cell.seed}` : node.runId.replace(/^.*?-s(\d+)-/, 'seed $1 · ');
+      const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
       const [icon, colour] = STATUS_ICON[status];
       item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
       const last = live?.metrics.at(-1);
@@ -103,7 +204,8 @@ export class RunsTree implements vscode.TreeDataProvider<Node> {
           ? `step ${last?.step ?? 0} · test ${acc?.toFixed(3) ?? '–'} · attn ${last?.attentionOnRelevant?.toFixed(2) ?? '–'}`
           : `${status}${interrupted} · test ${acc?.toFixed(3) ?? '–'}${summary ? ` · ${summary.backend}` : ''}`;
       item.tooltip = `${node.runId}\n${node.runDir}${live?.failure ? `\n${live.failure}` : ''}`;
-      item.contextValue = `run-${contextState(status)}`;
+      // A sweep's cell run belongs to its sweep: opened and revealed, not re-run, cancelled or deleted alone.
+      item.contextValue = node.cell ? `cellRun-${contextState(status)}` : `run-${contextState(status)}`;
       item.command = { command: 'sparseAttention.openResults', title: 'Open Results', arguments: [node] };
       return item;
     }

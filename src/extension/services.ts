@@ -6,9 +6,16 @@ import type { BackendChoice } from '../core/backend';
 import { ExperimentFormProvider } from './experimentForm';
 import { nativeModulesDir } from './nativeBackend';
 import { ResultsPanel } from './resultsPanel';
+import { type QueueJob, RunQueue, concurrencyLimit } from './runQueue';
 import { RunsTree } from './runsTree';
 import { RunStore } from './runStore';
-import { TrainerRunner, findNodeOnPath } from './trainerRunner';
+import { type TrainerHandle, TrainerRunner, findNodeOnPath } from './trainerRunner';
+
+/** A run started from the editor, waiting for (or holding) one of the queue's slots. */
+export interface RunJob extends QueueJob<TrainerHandle> {
+  /** The experiment file: the tree shows a waiting run under it. */
+  file: string;
+}
 
 export interface DataDirs {
   runs: string;
@@ -21,6 +28,10 @@ export interface Services {
   log: (line: string) => void;
   store: RunStore;
   runner: TrainerRunner;
+  /** Runs started from the editor wait here for a slot (`sparseAttention.maxConcurrentRuns`). */
+  queue: RunQueue<TrainerHandle, RunJob>;
+  /** Fires when a run is queued, started, ended or cancelled. */
+  onQueueChange: vscode.Event<void>;
   tree: RunsTree;
   form: ExperimentFormProvider;
   config: () => vscode.WorkspaceConfiguration;
@@ -56,6 +67,16 @@ export function createServices(context: vscode.ExtensionContext): Services {
     store,
     log,
   );
+  const queueChanged = new vscode.EventEmitter<void>();
+  context.subscriptions.push(queueChanged);
+  const queue = new RunQueue<TrainerHandle, RunJob>(
+    () => concurrencyLimit(config().get<number | null>('maxConcurrentRuns')),
+    () => queueChanged.fire(),
+    (job, err) => {
+      log(`could not start ${job.file}: ${(err as Error).stack ?? err}`);
+      void vscode.window.showErrorMessage(`Sparse Attention: could not start ${path.basename(job.file)}: ${(err as Error).message}`, 'Open Log').then((c) => c && output.show());
+    },
+  );
   const command = (id: string, fn: (...args: any[]) => unknown) =>
     vscode.commands.registerCommand(`sparseAttention.${id}`, async (...args: unknown[]) => {
       try {
@@ -71,7 +92,9 @@ export function createServices(context: vscode.ExtensionContext): Services {
     log,
     store,
     runner,
-    tree: new RunsTree(store, dataDirs),
+    queue,
+    onQueueChange: queueChanged.event,
+    tree: new RunsTree(store, dataDirs, () => queue.queued().map((e) => ({ queueId: e.id, file: e.job.file }))),
     form: new ExperimentFormProvider(context.extensionUri, log),
     config,
     workspaceDir,

@@ -84,6 +84,8 @@ export const HostToForm = z.discriminatedUnion('type', [
     spec: z.record(z.string(), z.unknown()),
     problems: z.array(z.string()),
     trusted: z.boolean(),
+    /** The file kind's JSON Schema (as zod emits it for the editor): the form draws a control per field from it. */
+    schema: z.record(z.string(), z.unknown()),
   }),
   z.object({ type: z.literal('problems'), problems: z.array(z.string()) }),
 ]);

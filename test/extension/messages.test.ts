@@ -12,6 +12,7 @@ describe('message contract', () => {
     assert.ok(HostToPanel.safeParse({ type: 'snapshot', runs: [], sweeps: [] }).success);
     assert.ok(FormToHost.safeParse({ type: 'edit', spec: { version: 1 } }).success);
     assert.ok(HostToForm.safeParse({ type: 'problems', problems: ['task.s: bad'] }).success);
+    assert.ok(HostToForm.safeParse({ type: 'load', file: null, kind: 'experiment', spec: {}, problems: [], trusted: true, schema: { type: 'object' } }).success);
     assert.ok(TrainerCommand.safeParse({ type: 'stop' }).success);
     assert.ok(PanelToHost.safeParse({ type: 'open-cell', sweepId: '/w/.sparse-attention/sweeps/tiny', variant: 'transformer', T: 8, m: 16 }).success);
     assert.ok(HostToPanel.safeParse({ type: 'cell-runs', sweepId: '/w/s', variant: 'transformer', T: 8, m: 16, runs: [] }).success);
@@ -23,6 +24,7 @@ describe('message contract', () => {
     ['metrics without a step', RunEvent, { type: 'metrics', loss: 0.1 }],
     ['sweep event of unknown type', SweepEvent, { type: 'cell-exploded' }],
     ['form edit without a spec', FormToHost, { type: 'edit' }],
+    ['form load without the schema to draw', HostToForm, { type: 'load', file: null, kind: 'experiment', spec: {}, problems: [], trusted: true }],
     ['trainer command that is not stop', TrainerCommand, { type: 'kill' }],
     ['not an object', PanelToHost, 'ready'],
     ['open-cell without a sweep', PanelToHost, { type: 'open-cell', variant: 'transformer', T: 8, m: 16 }],

@@ -243,6 +243,13 @@ describe('selection and slider', () => {
     assert.equal(pickSelection(emptyModel(), 'run:a'), undefined);
   });
 
+  it('keeps the runs table while there are two runs to compare, like the picker', () => {
+    assert.equal(pickSelection(model, 'table'), 'table');
+    const one = emptyModel();
+    applyMessage(one, { type: 'snapshot', runs: [{ runId: 'a', label: 'A', status: 'succeeded', metrics: [], attention: [] }], sweeps: [] });
+    assert.equal(pickSelection(one, 'table'), 'run:a');
+  });
+
   it('maps slider choices to snapshots, following the newest unless the user moved away', () => {
     const steps = [0, 100, 200, 400];
     assert.equal(snapshotIndex(steps, 'latest'), 3);
@@ -259,9 +266,18 @@ describe('selection and slider', () => {
       lastFocus: 'a',
       sliders: { a: 'latest', b: { step: 5 } },
       hiddenRuns: ['a'],
+      table: { filter: '', selected: [] },
+      curveMode: 'runs',
     });
-    assert.deepEqual(readUiState('garbage'), { sliders: {}, hiddenRuns: [] });
+    assert.deepEqual(readUiState('garbage'), { sliders: {}, hiddenRuns: [], table: { filter: '', selected: [] }, curveMode: 'runs' });
     assert.equal(readUiState({ selected: 'file:/etc' }).selected, undefined);
+    // The runs table's sort, filter and ticks, and the curve mode, survive; malformed parts are dropped.
+    const table = readUiState({ selected: 'table', curveMode: 'bands', table: { sort: { key: 'testAccuracy', direction: 'desc' }, filter: 'lr', selected: ['a', 1] } });
+    assert.equal(table.selected, 'table');
+    assert.equal(table.curveMode, 'bands');
+    assert.deepEqual(table.table, { sort: { key: 'testAccuracy', direction: 'desc' }, filter: 'lr', selected: ['a'] });
+    assert.deepEqual(readUiState({ curveMode: 'other', table: { sort: { key: 'x', direction: 'up' } } }).table, { filter: '', selected: [] });
+    assert.equal(readUiState({ curveMode: 'other' }).curveMode, 'runs');
   });
 });
 

@@ -1,8 +1,10 @@
-// The authoring form: renders the fields of the file being edited, validates on every keystroke
-// through the host (the CLI's schema), and offers Save / Run / Run Sweep.
+// The authoring form: draws a control for every field of the file's JSON Schema (sent by the host),
+// validates on every edit through the host (the CLI's schema), and offers Save / Run / Run Sweep.
+import '../results/zodConfig';
 import { FormToHost, HostToForm } from '../../src/protocol/panelMessages';
-import { EXPERIMENT_FIELDS, type Field, SWEEP_FIELDS, formatValue, getPath, parseValue, setPath } from './fields';
-import { type Control, button, dropdown, textField } from './toolkit';
+import { type Rendered, renderFields } from './renderFields';
+import { type JsonSchema, formFields } from './schemaFields';
+import { button } from './toolkit';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void };
 const vscode = acquireVsCodeApi();
@@ -10,10 +12,17 @@ const send = (m: FormToHost) => vscode.postMessage(m);
 
 let spec: Record<string, unknown> = {};
 let kind: 'experiment' | 'sweep' = 'experiment';
-const controls = new Map<string, { field: Field; control: Control; error: HTMLElement }>();
+let file: string | null = null;
+let trusted = false;
+let schema: JsonSchema = {};
+let hostProblems: string[] = [];
+/** Problems the webview found itself (text that is not JSON), by path; kept until that control is fixed. */
+const localProblems = new Map<string, string>();
+const controls = new Map<string, Rendered>();
+const branchChoice = new Map<string, number>();
 const root = document.getElementById('form')!;
 
-function render(file: string | null, trusted: boolean): void {
+function render(): void {
   root.replaceChildren();
   controls.clear();
   const header = document.createElement('p');
@@ -23,27 +32,24 @@ function render(file: string | null, trusted: boolean): void {
   general.id = 'problems';
   general.setAttribute('aria-live', 'polite');
   root.append(header, general);
-  for (const { section, fields } of kind === 'sweep' ? SWEEP_FIELDS : EXPERIMENT_FIELDS) {
-    const fs = document.createElement('fieldset');
-    const legend = document.createElement('legend');
-    legend.textContent = section;
-    fs.append(legend);
-    for (const field of fields) {
-      const id = `f-${field.path.replace(/\./g, '-')}`;
-      const onInput = () => {
-        spec = setPath(spec, field.path, parseValue(field.type, control.value()));
-        send({ type: 'edit', spec });
-      };
-      const control = field.type === 'enum' ? dropdown(id, field.label, field.options!, onInput) : textField(id, field.label, onInput);
-      control.set(formatValue(getPath(spec, field.path)));
-      const error = document.createElement('div');
-      error.className = 'error';
-      error.setAttribute('role', 'alert');
-      fs.append(control.element, error);
-      controls.set(field.path, { field, control, error });
-    }
-    root.append(fs);
-  }
+  renderFields(formFields(schema), root, {
+    spec: () => spec,
+    edit: (next) => {
+      spec = next;
+      send({ type: 'edit', spec });
+    },
+    localProblem: (path, problem) => {
+      if (problem) localProblems.set(path, problem);
+      else localProblems.delete(path);
+      showProblems();
+    },
+    rerender: () => {
+      render();
+      showProblems();
+    },
+    controls,
+    branchChoice,
+  });
   const actions = document.createElement('div');
   actions.className = 'actions';
   actions.append(button('Save', () => send({ type: 'save' }), 'secondary'));
@@ -56,14 +62,23 @@ function render(file: string | null, trusted: boolean): void {
   root.append(actions);
 }
 
-function showProblems(problems: string[]): void {
+/** The control a problem's path belongs to: itself, or the nearest enclosing one (`compareWith.0.model.heads` → `compareWith`). */
+function controlFor(path: string): Rendered | undefined {
+  for (let p = path; p; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '') {
+    const c = controls.get(p);
+    if (c) return c;
+  }
+  return undefined;
+}
+
+function showProblems(): void {
   for (const { error } of controls.values()) error.textContent = '';
   const general = document.getElementById('problems')!;
   general.replaceChildren();
-  for (const p of problems) {
-    const path = p.slice(0, p.indexOf(':'));
-    const target = controls.get(path) ?? controls.get(path.replace(/\.\d+$/, ''));
-    if (target) target.error.textContent = p.slice(p.indexOf(':') + 1).trim();
+  for (const p of [...localProblems.values(), ...hostProblems]) {
+    const colon = p.indexOf(':');
+    const target = colon > 0 ? controlFor(p.slice(0, colon)) : undefined;
+    if (target) target.error.textContent = [target.error.textContent, p.slice(colon + 1).trim()].filter(Boolean).join('; ');
     else {
       const li = document.createElement('li');
       li.textContent = p;
@@ -80,13 +95,16 @@ window.addEventListener('message', (event) => {
   }
   const msg = parsed.data;
   if (msg.type === 'load') {
-    spec = msg.spec;
-    kind = msg.kind;
-    render(msg.file, msg.trusted);
-    showProblems(msg.problems);
+    ({ spec, kind, file, trusted } = msg);
+    schema = msg.schema as JsonSchema;
+    hostProblems = msg.problems;
+    localProblems.clear();
+    branchChoice.clear();
+    render();
   } else {
-    showProblems(msg.problems);
+    hostProblems = msg.problems;
   }
+  showProblems();
 });
 
 send({ type: 'ready' });

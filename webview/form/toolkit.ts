@@ -1,42 +1,111 @@
 // The only module that knows about @vscode/webview-ui-toolkit: swap the component library here.
-import { provideVSCodeDesignSystem, vsCodeButton, vsCodeDropdown, vsCodeOption, vsCodeTextField } from '@vscode/webview-ui-toolkit';
+import {
+  provideVSCodeDesignSystem,
+  vsCodeButton,
+  vsCodeCheckbox,
+  vsCodeDropdown,
+  vsCodeOption,
+  vsCodeTextArea,
+  vsCodeTextField,
+} from '@vscode/webview-ui-toolkit';
 
-provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOption(), vsCodeTextField());
+provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDropdown(), vsCodeOption(), vsCodeTextArea(), vsCodeTextField());
 
 export interface Control {
   element: HTMLElement;
-  /** Current value as typed (string). */
+  /** Current value as typed (string), or a checkbox's "true" / "false". */
   value(): string;
   set(v: string): void;
+  /** Text the browser could not read as a number (a number field then reports an empty value). */
+  badInput?(): boolean;
 }
 
-export function textField(id: string, label: string, onInput: () => void): Control {
-  const el = document.createElement('vscode-text-field') as HTMLElement & { value: string };
-  el.id = id;
-  el.textContent = label;
-  el.setAttribute('aria-label', label);
-  el.addEventListener('input', onInput);
-  return { element: el, value: () => el.value, set: (v) => (el.value = v) };
+export interface ControlOptions {
+  id: string;
+  label: string;
+  /** id of the element holding the help text, for screen readers. */
+  describedBy?: string;
+  placeholder?: string;
+  onChange: () => void;
 }
 
-export function dropdown(id: string, label: string, options: string[], onInput: () => void): Control {
+type Field = HTMLElement & { value: string; placeholder: string; control?: HTMLInputElement };
+
+/** A text field; `number` makes its input numeric, with the schema's bounds (min/max are forwarded once it renders). */
+export function textField(o: ControlOptions, number?: { min?: number; max?: number; integer: boolean }): Control {
+  const el = document.createElement('vscode-text-field') as Field;
+  el.id = o.id;
+  el.textContent = o.label;
+  el.setAttribute('aria-label', o.label);
+  if (o.describedBy) el.setAttribute('aria-describedby', o.describedBy);
+  if (o.placeholder) el.setAttribute('placeholder', o.placeholder);
+  if (number) {
+    el.setAttribute('type', 'number');
+    // The toolkit forwards `type` to its inner <input> but not min/max/step: set them there once it exists.
+    queueMicrotask(() => {
+      const input = el.control;
+      if (!input) return;
+      input.step = number.integer ? '1' : 'any';
+      if (number.min !== undefined) input.min = String(number.min);
+      if (number.max !== undefined) input.max = String(number.max);
+    });
+  }
+  el.addEventListener('input', o.onChange);
+  return { element: el, value: () => el.value, set: (v) => (el.value = v), badInput: () => el.control?.validity.badInput === true };
+}
+
+/** A multi-line JSON editor; read on change (leaving the field), not on every keystroke of half-typed JSON. */
+export function textArea(o: ControlOptions): Control {
+  const el = document.createElement('vscode-text-area') as Field & { rows: number };
+  el.id = o.id;
+  el.textContent = o.label;
+  el.setAttribute('aria-label', o.label);
+  if (o.describedBy) el.setAttribute('aria-describedby', o.describedBy);
+  if (o.placeholder) el.setAttribute('placeholder', o.placeholder);
+  el.setAttribute('resize', 'vertical');
+  // Grows with its content (up to a screenful) so a short value does not look like a big empty box.
+  const fit = () => (el.rows = Math.min(12, Math.max(1, (el.value ?? '').split('\n').length)));
+  el.addEventListener('input', fit);
+  el.addEventListener('change', o.onChange);
+  return {
+    element: el,
+    value: () => el.value,
+    set: (v) => {
+      el.value = v;
+      fit();
+    },
+  };
+}
+
+export function dropdown(o: ControlOptions, options: string[]): Control {
   const wrap = document.createElement('div');
   wrap.className = 'dropdown-field';
   const lab = document.createElement('label');
-  lab.htmlFor = id;
-  lab.textContent = label;
+  lab.htmlFor = o.id;
+  lab.textContent = o.label;
   const el = document.createElement('vscode-dropdown') as HTMLElement & { value: string };
-  el.id = id;
-  el.setAttribute('aria-label', label);
-  for (const o of options) {
-    const opt = document.createElement('vscode-option') as HTMLElement & { value: string };
-    opt.setAttribute('value', o);
-    opt.textContent = o;
-    el.appendChild(opt);
+  el.id = o.id;
+  el.setAttribute('aria-label', o.label);
+  if (o.describedBy) el.setAttribute('aria-describedby', o.describedBy);
+  for (const opt of options) {
+    const option = document.createElement('vscode-option') as HTMLElement & { value: string };
+    option.setAttribute('value', opt);
+    option.textContent = opt === '' ? '(not set)' : opt;
+    el.appendChild(option);
   }
-  el.addEventListener('change', onInput);
+  el.addEventListener('change', o.onChange);
   wrap.append(lab, el);
   return { element: wrap, value: () => el.value, set: (v) => (el.value = v) };
+}
+
+export function checkbox(o: ControlOptions): Control {
+  const el = document.createElement('vscode-checkbox') as HTMLElement & { checked: boolean };
+  el.id = o.id;
+  el.textContent = o.label;
+  el.setAttribute('aria-label', o.label);
+  if (o.describedBy) el.setAttribute('aria-describedby', o.describedBy);
+  el.addEventListener('change', o.onChange);
+  return { element: el, value: () => String(el.checked), set: (v) => (el.checked = v === 'true') };
 }
 
 export function button(label: string, onClick: () => void, appearance: 'primary' | 'secondary' = 'primary'): HTMLElement {

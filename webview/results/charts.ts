@@ -1,9 +1,10 @@
 // The one place Chart.js is configured: only the pieces the panel uses are registered (a smaller
 // bundle), and the defaults follow the editor theme.
-import { Chart, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, ScatterController, Tooltip } from 'chart.js';
+import { Chart, Filler, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, ScatterController, Tooltip } from 'chart.js';
 import type { Theme } from './theme';
 
-Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend);
+// Filler: the 95 % bands of the mean ± 95 % curves.
+Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Legend, Filler);
 
 /** Sets the colours and font new charts pick up; charts are rebuilt on a theme change. */
 export function applyChartTheme(theme: Theme): void {

@@ -84,6 +84,16 @@ export class CurveCharts {
     }
   }
 
+  /** Draws the given datasets instead of one per run (the mean ± 95 % mode, bandCurves.ts). */
+  showDatasets(datasetsFor: (key: CurveKey) => ChartDataset<'line', Point[]>[]): void {
+    for (const spec of CURVES) {
+      const chart = this.charts.get(spec.key);
+      if (!chart) continue;
+      chart.data.datasets = datasetsFor(spec.key);
+      chart.update('none');
+    }
+  }
+
   canvas(key: CurveKey): HTMLCanvasElement {
     return this.canvases.get(key)!;
   }

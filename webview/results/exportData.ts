@@ -1,18 +1,10 @@
 // The data behind each chart as CSV and JSON, for the Export buttons. Pure, so the formats are tested
 // in Node; the host only writes `content` to the file the user picks.
 import type { AttentionEvent, MetricsEvent } from '../../src/protocol/runEvents';
+import { type CsvCell as Cell, toCsv } from '../../src/protocol/csv';
 import type { RunModel, SweepModel } from './state';
 
-type Cell = string | number | boolean | null | undefined;
-
-/** RFC 4180: fields with a comma, quote or newline are quoted, quotes doubled. */
-export function toCsv(header: string[], rows: Cell[][]): string {
-  const field = (v: Cell) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [header, ...rows].map((r) => r.map(field).join(',')).join('\n') + '\n';
-}
+export { toCsv };
 
 /** A file name stem from a label: letters, digits, dot, dash and underscore only. */
 export const fileStem = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'results';

@@ -5,6 +5,8 @@ import './zodConfig';
 import type { HostToPanel, PanelToHost } from '../../src/protocol/panelMessages';
 import type { AttentionEvent } from '../../src/protocol/runEvents';
 import { CellView } from './cellView';
+import { runsTable, runsTableCsv } from '../../src/protocol/runsTable';
+import { bandDatasets, buildCurveModeToggle } from './bandCurves';
 import { applyChartTheme } from './charts';
 import { CURVES, CurveCharts } from './curves';
 import { installDebugHook } from './debug';
@@ -18,6 +20,7 @@ import { RenderScheduler, browserClock } from './renderScheduler';
 import { SampleComplexityChart } from './sampleComplexityChart';
 import { type ViewKey, pickSelection, readUiState, sliderChoiceAt, snapshotIndex } from './selection';
 import { type Change, type RunModel, type SweepModel, applyMessage, emptyModel } from './state';
+import { buildRunsTableDom, nextSort, renderRunsTable, shownRows } from './runsTableView';
 import { renderSweepTables } from './sweepTables';
 import { onThemeChange, readTheme } from './theme';
 import { type CardId, buildDom } from './ui';
@@ -33,8 +36,8 @@ declare function acquireVsCodeApi(): VsCodeApi;
 /** Charts redraw at most this often however fast events arrive (the host throttles too). */
 const RENDER_INTERVAL_MS = 250;
 
-type Part = 'list' | 'run' | 'curves' | 'attention' | 'sweep' | 'norms' | 'cell';
-const ALL_PARTS: Part[] = ['list', 'run', 'curves', 'attention', 'sweep', 'norms', 'cell'];
+type Part = 'list' | 'run' | 'curves' | 'attention' | 'sweep' | 'table' | 'norms' | 'cell';
+const ALL_PARTS: Part[] = ['list', 'run', 'curves', 'attention', 'sweep', 'table', 'norms', 'cell'];
 
 const vscode = acquireVsCodeApi();
 const send = (m: PanelToHost) => vscode.postMessage(m);
@@ -52,6 +55,25 @@ const cellView = new CellView(closeCell);
 dom.app.append(cellView.section);
 const norms = new NormsView(() => scheduler.request(['norms'], true));
 dom.attention.figure.previousElementSibling!.before(norms.section);
+const tableDom = buildRunsTableDom({
+  sort: (key) => updateTable({ sort: nextSort(ui.table.sort, key) }),
+  filter: (text) => updateTable({ filter: text }),
+  toggleRow: (runId, ticked) => updateTable({ selected: ticked ? [...new Set([...ui.table.selected, runId])] : ui.table.selected.filter((x) => x !== runId) }),
+  toggleAll: (ticked) => {
+    const shown = shownRows(runsTable(model.runs), ui.table).map((r) => r.runId);
+    updateTable({ selected: ticked ? [...new Set([...ui.table.selected, ...shown])] : ui.table.selected.filter((x) => !shown.includes(x)) });
+  },
+  compare: compareSelected,
+  exportCsv: exportRunsTable,
+});
+tableDom.section.hidden = true;
+dom.app.append(tableDom.section);
+const curveMode = buildCurveModeToggle((mode) => {
+  ui.curveMode = mode;
+  saveUi();
+  scheduler.request(['curves'], true);
+});
+dom.legend.before(curveMode.root);
 curves.build(theme);
 mstar.build(theme);
 cellView.build(theme);
@@ -80,6 +102,7 @@ function partsFor(change: Change): Part[] {
   if (change.kind === 'sweep') return change.added ? ['list', 'sweep'] : ['sweep', 'list'];
   const selected = ui.selected === `run:${change.runId}`;
   const parts: Part[] = change.added ? ['list', 'curves'] : [];
+  if (ui.selected === 'table') parts.push('table');
   if (change.part === 'metrics') parts.push('curves', ...(selected ? (['run', 'norms'] as Part[]) : []));
   if (change.part === 'info') parts.push('list', 'run');
   if (change.part === 'attention' && selected) parts.push('attention');
@@ -122,11 +145,13 @@ function render(parts: Set<Part>): void {
     const cell = shownCell();
     if (parts.has('list')) {
       renderPicker(dom.picker, dom.pickerWrap, model, ui.selected);
-      dom.empty.hidden = !!(run || sweep);
+      const table = ui.selected === 'table';
+      dom.empty.hidden = !!(run || sweep || table);
       dom.runView.hidden = !run;
       dom.sweepView.hidden = !sweep || !!cell;
       cellView.section.hidden = !cell;
-      dom.title.textContent = run ? run.label : cell ? `${sweep!.name} — ${cell.variant}, T = ${cell.T}, m = ${cell.m}` : sweep ? `${sweep.name} — m*(T)` : 'Sparse Attention Results';
+      tableDom.section.hidden = !table;
+      dom.title.textContent = run ? run.label : cell ? `${sweep!.name} — ${cell.variant}, T = ${cell.T}, m = ${cell.m}` : sweep ? `${sweep.name} — m*(T)` : table ? 'Runs table' : 'Sparse Attention Results';
       dom.status.textContent = run?.status ?? sweep?.status ?? '';
       dom.status.className = `status-badge status-${run?.status ?? sweep?.status ?? 'none'}`;
       dom.status.hidden = !(run || sweep);
@@ -136,13 +161,18 @@ function render(parts: Set<Part>): void {
       if (parts.has('curves')) {
         const hidden = new Set(ui.hiddenRuns);
         const index = colourIndex();
-        curves.update(model.runs, new Map([...index].map(([id, i]) => [id, theme.series[i]])), hidden, run.runId);
+        curveMode.render(ui.curveMode);
+        if (ui.curveMode === 'bands') {
+          const shown = model.runs.filter((r) => !hidden.has(r.runId));
+          curves.showDatasets((key) => bandDatasets(shown, key, theme.series));
+        } else curves.update(model.runs, new Map([...index].map(([id, i]) => [id, theme.series[i]])), hidden, run.runId);
         renderLegend(dom.legend, model.runs, index, hidden, toggleRun);
       }
       if (parts.has('attention')) renderAttention(run);
       if (parts.has('norms')) norms.update(run.metrics);
     }
     if (cell && parts.has('cell')) cellView.update(cell, sweep, theme);
+    if (ui.selected === 'table' && parts.has('table')) renderRunsTable(tableDom, runsTable(model.runs), ui.table);
     if (sweep && parts.has('sweep')) {
       renderSweepFacts(dom.sweepFacts, sweep);
       mstar.update(sweep.variants, theme.series);
@@ -229,6 +259,27 @@ function select(key: ViewKey | undefined): void {
   ui.selected = key;
   saveUi();
   scheduler.request(ALL_PARTS, true);
+}
+
+function updateTable(change: Partial<typeof ui.table>): void {
+  ui.table = { ...ui.table, ...change };
+  saveUi();
+  scheduler.request(['table'], true);
+}
+
+/** Shows the ticked runs (and only those) on the learning curves, in the table's order. */
+function compareSelected(): void {
+  const ticked = new Set(ui.table.selected);
+  const order = shownRows(runsTable(model.runs), { ...ui.table, filter: '' }).filter((r) => ticked.has(r.runId));
+  if (!order.length) return;
+  ui.hiddenRuns = model.runs.filter((r) => !ticked.has(r.runId)).map((r) => r.runId);
+  select(`run:${order[0].runId}`);
+}
+
+function exportRunsTable(): void {
+  scheduler.flush();
+  const table = runsTable(model.runs);
+  send(exportMessage('csv', 'runs-table', runsTableCsv(table.columns, shownRows(table, ui.table))));
 }
 
 function toggleRun(runId: string): void {

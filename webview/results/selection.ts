@@ -1,9 +1,11 @@
 // The user's choices (which run or sweep is shown, where each step slider sits, which runs are hidden
 // on the curves). These are the only thing kept with vscode.setState: the data itself comes from the
 // host's snapshot every time the panel is shown. Pure.
+import type { SortOrder } from '../../src/protocol/runsTable';
 import type { PanelModel } from './state';
 
-export type ViewKey = `run:${string}` | `sweep:${string}`;
+/** `table`: the runs table (every run the panel holds, one row each). */
+export type ViewKey = `run:${string}` | `sweep:${string}` | 'table';
 /** A slider either follows the newest snapshot or stays on one step. */
 export type SliderChoice = 'latest' | { step: number };
 
@@ -13,13 +15,24 @@ export interface UiState {
   lastFocus?: string;
   sliders: Record<string, SliderChoice>;
   hiddenRuns: string[];
+  /** The runs table's sort, filter and ticked rows. */
+  table: RunsTableUi;
+  /** The learning curves: every run, or per experiment the mean with its 95 % band across seeds. */
+  curveMode: CurveMode;
   /** The sweep cell drilled into, asked for again when the panel is shown anew. */
   cell?: { sweepId: string; variant: string; T: number; m: number };
 }
 
-export const emptyUiState = (): UiState => ({ sliders: {}, hiddenRuns: [] });
+export interface RunsTableUi {
+  sort?: SortOrder;
+  filter: string;
+  selected: string[];
+}
+export type CurveMode = 'runs' | 'bands';
 
-const isViewKey = (v: unknown): v is ViewKey => typeof v === 'string' && /^(run|sweep):./.test(v);
+export const emptyUiState = (): UiState => ({ sliders: {}, hiddenRuns: [], table: { filter: '', selected: [] }, curveMode: 'runs' });
+
+const isViewKey = (v: unknown): v is ViewKey => v === 'table' || (typeof v === 'string' && /^(run|sweep):./.test(v));
 
 /** Reads what vscode.getState() returned; anything unexpected (an older version's state) is dropped. */
 export function readUiState(raw: unknown): UiState {
@@ -39,11 +52,25 @@ export function readUiState(raw: unknown): UiState {
     state.cell = { sweepId: c.sweepId, variant: c.variant, T: c.T as number, m: c.m as number };
   }
   if (Array.isArray(r.hiddenRuns)) state.hiddenRuns = r.hiddenRuns.filter((x): x is string => typeof x === 'string');
+  state.table = readTableUi(r.table);
+  if (r.curveMode === 'bands') state.curveMode = 'bands';
   return state;
+}
+
+function readTableUi(raw: unknown): RunsTableUi {
+  const t: RunsTableUi = { filter: '', selected: [] };
+  if (!raw || typeof raw !== 'object') return t;
+  const r = raw as Record<string, unknown>;
+  const sort = r.sort as Record<string, unknown> | undefined;
+  if (sort && typeof sort.key === 'string' && (sort.direction === 'asc' || sort.direction === 'desc')) t.sort = { key: sort.key, direction: sort.direction };
+  if (typeof r.filter === 'string') t.filter = r.filter;
+  if (Array.isArray(r.selected)) t.selected = r.selected.filter((x): x is string => typeof x === 'string');
+  return t;
 }
 
 export function keyExists(model: PanelModel, key: ViewKey | undefined): key is ViewKey {
   if (!key) return false;
+  if (key === 'table') return model.runs.length >= 2; // as the picker offers it
   if (key.startsWith('run:')) return model.runs.some((r) => `run:${r.runId}` === key);
   return model.sweeps.some((s) => `sweep:${s.sweepId}` === key);
 }

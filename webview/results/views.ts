@@ -9,7 +9,9 @@ import { type PanelModel, type RunModel, type SweepModel, latestMetrics } from '
 export function renderPicker(picker: HTMLSelectElement, wrap: HTMLElement, model: PanelModel, selected: ViewKey | undefined): void {
   const runs = model.runs.map((r) => ({ value: `run:${r.runId}`, text: `${r.label} — ${r.status}` }));
   const sweeps = model.sweeps.map((s) => ({ value: `sweep:${s.sweepId}`, text: `${s.name} (sweep) — ${s.status}` }));
-  const signature = JSON.stringify([runs, sweeps]);
+  // The runs table compares runs: offered once there are two.
+  const overview = model.runs.length >= 2 ? [{ value: 'table', text: 'Runs table' }] : [];
+  const signature = JSON.stringify([runs, sweeps, overview]);
   if (picker.dataset.signature !== signature) {
     picker.dataset.signature = signature;
     const group = (label: string, items: { value: string; text: string }[]) => {
@@ -22,11 +24,11 @@ export function renderPicker(picker: HTMLSelectElement, wrap: HTMLElement, model
       }
       return g;
     };
-    picker.replaceChildren(...(runs.length ? [group('Runs', runs)] : []), ...(sweeps.length ? [group('Sweeps', sweeps)] : []));
+    picker.replaceChildren(...(overview.length ? [group('Overview', overview)] : []), ...(runs.length ? [group('Runs', runs)] : []), ...(sweeps.length ? [group('Sweeps', sweeps)] : []));
   }
   if (selected) picker.value = selected;
   // One thing to show needs no picker.
-  wrap.hidden = runs.length + sweeps.length < 2;
+  wrap.hidden = runs.length + sweeps.length + overview.length < 2;
 }
 
 const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);

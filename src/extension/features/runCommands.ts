@@ -1,4 +1,5 @@
-// Runs: Run Experiment, Run Again, Stop, Delete, Reveal, Compare Runs.
+// Runs: Run Experiment (through the queue), Run Again, Cancel Run (one run), Stop (all), Delete,
+// Reveal, Compare Runs.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -15,13 +16,36 @@ export function registerRunCommands(s: Services, refreshStatus: () => void): vsc
     const file = await pickSpecFile(arg, 'experiment');
     const dirs = s.dataDirs();
     if (!file || !dirs || !validateOrReport(s, file, 'experiment')) return;
-    const handle = s.runner.startRun(file.fsPath, dirs.runs);
-    track(s, handle, `Training ${path.basename(file.fsPath)}`, () => {
-      const run = handle.id ? s.store.run(handle.id) : undefined;
-      const m = run?.metrics.at(-1);
-      if (run?.summary) return `${run.summary.status}, test accuracy ${run.summary.testAccuracy?.toFixed(3)} (${run.summary.backend})`;
-      return m ? `step ${m.step}, test accuracy ${m.testAccuracy.toFixed(3)}, attention on relevant ${m.attentionOnRelevant?.toFixed(2) ?? '–'}` : 'starting…';
-    }, refreshStatus);
+    const title = `Training ${path.basename(file.fsPath)}`;
+    // The progress notification belongs to a started trainer: it appears when the run leaves the queue.
+    const start = () => {
+      const handle = s.runner.startRun(file.fsPath, dirs.runs);
+      track(s, handle, title, () => {
+        const run = handle.id ? s.store.run(handle.id) : undefined;
+        const m = run?.metrics.at(-1);
+        if (run?.summary) return `${run.summary.status}, test accuracy ${run.summary.testAccuracy?.toFixed(3)} (${run.summary.backend})`;
+        return m ? `step ${m.step}, test accuracy ${m.testAccuracy.toFixed(3)}, attention on relevant ${m.attentionOnRelevant?.toFixed(2) ?? '–'}` : 'starting…';
+      }, refreshStatus);
+      return handle;
+    };
+    const id = s.queue.enqueue({ file: file.fsPath, start });
+    const place = s.queue.position(id);
+    if (place !== undefined) vscode.window.setStatusBarMessage(`$(clock) ${title}: queued (#${place}); it starts when a running run ends`, 5000);
+  };
+
+  /** One run, queued or running, stopped without touching the others. */
+  const cancelRun = (node?: Node) => {
+    if (node?.kind === 'queued') {
+      if (!s.queue.cancel(node.queueId)) void vscode.window.showInformationMessage('That run has already left the queue.');
+      return;
+    }
+    if (node?.kind !== 'run') return;
+    const entry = s.queue.running().find((e) => e.handle?.id === node.runId);
+    if (entry) return void s.queue.cancel(entry.id);
+    // A run the queue does not hold (e.g. started before a window reload): stop its trainer directly.
+    const handle = s.runner.active().find((h) => h.kind === 'run' && h.id === node.runId);
+    if (handle) handle.stop();
+    else void vscode.window.showInformationMessage(`${node.runId} is not running.`);
   };
 
   const dirOf = (node?: Node) => (node?.kind === 'run' ? node.runDir : node?.kind === 'sweepRun' ? node.sweepDir : undefined);
@@ -36,8 +60,11 @@ export function registerRunCommands(s: Services, refreshStatus: () => void): vsc
       const file = recorded && existsSync(recorded) ? recorded : path.join(node.runDir, 'experiment.json');
       await runExperiment(vscode.Uri.file(file));
     }),
+    s.command('cancelRun', cancelRun),
     s.command('stop', () => {
-      if (!s.runner.active().length) void vscode.window.showInformationMessage('Nothing is running.');
+      if (!s.runner.active().length && !s.queue.queued().length) void vscode.window.showInformationMessage('Nothing is running.');
+      // Waiting runs first, so no queued run takes the slot a stopped one frees.
+      s.queue.stopAll();
       s.runner.stopAll();
     }),
     s.command('revealRun', (node?: Node) => {

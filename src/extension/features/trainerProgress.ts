@@ -9,10 +9,12 @@ export function statusBar(s: Services): { item: vscode.StatusBarItem; refresh: (
   item.command = 'sparseAttention.openResults';
   const refresh = () => {
     const n = s.runner.active().length;
-    void vscode.commands.executeCommand('setContext', 'sparseAttention.running', n > 0);
-    item.text = `$(beaker) ${n} running`;
+    const waiting = s.queue.queued().length;
+    // Stop (all) applies while anything runs or waits.
+    void vscode.commands.executeCommand('setContext', 'sparseAttention.running', n + waiting > 0);
+    item.text = `$(beaker) ${n} running${waiting ? ` · ${waiting} queued` : ''}`;
     item.tooltip = 'Sparse Attention: open results';
-    if (n > 0) item.show();
+    if (n + waiting > 0) item.show();
     else item.hide();
   };
   return { item, refresh };
