@@ -4,9 +4,9 @@
 import './zodConfig';
 import type { HostToPanel, PanelToHost } from '../../src/protocol/panelMessages';
 import type { AttentionEvent } from '../../src/protocol/runEvents';
-import { CellView } from './cellView';
 import { runsTable, runsTableCsv } from '../../src/protocol/runsTable';
 import { bandDatasets, buildCurveModeToggle } from './bandCurves';
+import { CellView } from './cellView';
 import { applyChartTheme } from './charts';
 import { CURVES, CurveCharts } from './curves';
 import { installDebugHook } from './debug';
