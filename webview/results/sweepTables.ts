@@ -98,7 +98,7 @@ function successTable(sweep: SweepModel, v: VariantResult, open?: OpenCell): HTM
   return el(
     'table',
     { className: 'cells' },
-    el('caption', {}, `Seeds that succeeded, per context length T and training-set size m, with 95 % Wilson intervals (${v.label})`),
+    el('caption', {}, `Seeds that succeeded, per context length T and training-set size m, with 95 % Wilson intervals (${v.label})${open ? '. Click a cell (or focus it and press Enter) to open its runs.' : ''}`),
     el('thead', {}, head),
     el('tbody', {}, ...rows),
   );
