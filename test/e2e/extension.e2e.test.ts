@@ -34,7 +34,10 @@ const EXPERIMENT = {
   seed: 1,
 };
 
-/** About eight runs of 80 steps (~9 s on 2 cores): three context lengths, each with an m*, so the fits exist. */
+/**
+ * About sixteen runs of 80 steps (~20 s on 2 cores): three context lengths, each with an m*, so the fits
+ * exist, for 1 and 2 heads (`vary`): two m*(T) curves overlaid.
+ */
 const SWEEP = {
   version: 1,
   kind: 'sweep',
@@ -51,6 +54,7 @@ const SWEEP = {
   search: 'bisect',
   seeds: 1,
   successRate: 0.5,
+  vary: { 'model.heads': [1, 2] },
 };
 
 const percent = (v: number) => `${(v * 100).toFixed(1)}%`;
@@ -193,6 +197,20 @@ describe('Sparse Attention Lab in a real VS Code (code-server + Chromium)', () =
         const fits = await results.locator('.sweep-view table.fits').first().innerText();
         process.stderr.write(`[e2e] m*(T) canvas inked pixels: ${mstarInk}; verdict: ${verdict}\n`);
         for (const model of ['a + b·ln T', 'a + b·T', 'a·T^c']) assert.ok(fits.includes(model), `the fits table lists ${model}: ${fits}`);
+        // vary over two head counts: one block and one m*(T) curve per value, each through its found m*.
+        const summary = JSON.parse(readFileSync(sweepSummary, 'utf8')) as { label: string; points: { T: number; status: string }[]; compare: { label: string; points: { T: number; status: string }[] }[] };
+        const variants = [summary, ...summary.compare];
+        assert.deepEqual(variants.map((v) => v.label), ['heads-1', 'heads-2']);
+        const blocks = await results.locator('.sweep-view .variant').allInnerTexts();
+        assert.equal(blocks.length, 2, 'one block per head count');
+        for (const v of variants) {
+          const found = v.points.filter((p) => p.status === 'found').map((p) => p.T);
+          assert.ok(found.length >= 2, `${v.label}: m* found at ${found.length} T only`);
+          for (const T of found) {
+            const point = await results.evaluate(([label, t]) => (window as unknown as { __panelDebug: { mstarPoint(v: string, T: number): unknown } }).__panelDebug.mstarPoint(label, t), [v.label, T] as const);
+            assert.ok(point, `the m*(T) chart has no point of ${v.label} at T = ${T}`);
+          }
+        }
         assert.match(fits, /best/, 'the best fit is marked');
         assert.doesNotMatch(verdict, /No verdict yet|Waiting/, 'a verdict is shown');
       });
