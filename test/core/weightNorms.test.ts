@@ -102,9 +102,15 @@ describe('weight norms (WASM backend)', () => {
 
     const bounded = spec(2, { maxNorm });
     const single: MetricsEvent[] = [];
-    await train(bounded, makeDataset(bounded), { onMetrics: (e) => single.push(e) });
-    const members = [2, 5].map((seed) => ({ spec: spec(seed, { maxNorm }), metrics: [] as MetricsEvent[] }));
-    await trainEnsemble(members.map((m) => ({ spec: m.spec, data: makeDataset(m.spec), hooks: { onMetrics: (e: MetricsEvent) => m.metrics.push(e) } })));
+    const singleLosses: number[] = [];
+    await train(bounded, makeDataset(bounded), { onMetrics: (e) => single.push(e), onStep: (_, l) => singleLosses.push(l) });
+    const members = [2, 5].map((seed) => ({ spec: spec(seed, { maxNorm }), metrics: [] as MetricsEvent[], losses: [] as number[] }));
+    await trainEnsemble(
+      members.map((m) => ({ spec: m.spec, data: makeDataset(m.spec), hooks: { onMetrics: (e: MetricsEvent) => m.metrics.push(e), onStep: (_: number, l: number) => m.losses.push(l) } })),
+    );
+    // The ensemble projects each member on its own: member 0 trains as its single run does.
+    assert.equal(members[0].losses.length, singleLosses.length);
+    members[0].losses.forEach((l, i) => assert.ok(Math.abs(l - singleLosses[i]) <= 1e-4 * Math.abs(singleLosses[i]), `step ${i + 1}: ensemble ${l} vs single ${singleLosses[i]}`));
     for (const [who, events] of [['single run', single], ['ensemble member 0', members[0].metrics], ['ensemble member 1', members[1].metrics]] as const) {
       assert.equal(events.length, 21);
       for (const m of events) {
