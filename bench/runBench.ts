@@ -20,6 +20,7 @@ import { type ProfileResult, profileStep } from './profile';
 import { type QueueOverhead, measureQueueOverhead } from './queueOverhead';
 import { BEFORE_ISSUE_11, beforeIssueCli } from './beforeWorktree';
 import { type EnsembleScalingRow, measureEnsemble } from './ensembleScaling';
+import { type NormCostRow, measureNormCost } from './normCost';
 import { CLI, type SweepTiming, bundleProblem, quickSweepFile, timeSweep } from './sweepWallTime';
 import { type Skipped, type TorchGridResult, type TorchStep, measureTorchGrid, torchStepMs } from './torchGrid';
 import { f1, f2, sci, table } from './table';
@@ -188,6 +189,7 @@ function report(r: {
   transposed: MatMulTiming[];
   profiles: ProfileResult[];
   memory: MemoryResult;
+  normCost: NormCostRow[];
   ensembles: Awaited<ReturnType<typeof ensembleSection>>;
   sweeps: SweepSection | null;
   torch: Awaited<ReturnType<typeof torchSection>> | null;
@@ -242,6 +244,13 @@ function report(r: {
   );
   out.push(
     `RSS growth after warm-up ${f2(m.rss.growthPct)}% (limit ${RSS_GROWTH_LIMIT_PCT}%), tensors ${m.numTensors.min === m.numTensors.max ? 'constant' : `vary ${m.numTensors.min}–${m.numTensors.max}`}: ${m.flat ? 'FLAT' : 'NOT FLAT'}`,
+  );
+  h('The paper\'s quantities (wasm): weight norms per evaluation, norm-ball projection per step (model.maxNorm)');
+  out.push(
+    table(
+      ['dModel', 'heads', 'mlpRatio', 'norms ms / evaluation', 'projection ms / step'],
+      r.normCost.map((n) => [n.dModel, n.heads, n.mlpRatio, f2(n.normsMsPerEvaluation), f2(n.projectionMsPerStep)]),
+    ),
   );
   h('Sweep wall time');
   if (!r.sweeps) out.push('skipped (--skip-sweeps)');
@@ -349,6 +358,8 @@ async function main(): Promise<void> {
   const memory = await measureMemory(memSteps, quick ? 20 : 100, (s) => {
     if (s % (memSteps / 4) === 0) log(`  memory: step ${s}/${memSteps}`);
   });
+  log('weight norms and the norm-ball projection (wasm)');
+  const normCost = measureNormCost(quick ? 3 : 20);
   const ensembles = await ensembleSection();
   const sweeps = args['skip-sweeps'] ? null : await sweepSection();
   const torch = args['skip-sweeps'] ? null : await torchSection(sweeps?.file ?? args['sweep-file']!);
@@ -356,7 +367,7 @@ async function main(): Promise<void> {
   const panel = await measurePanelRender([256, 1024]);
   const acceptance = acceptanceOf(throughput.pairs, throughput.rows, sweeps, torch);
 
-  const results = { backends, throughput, ceilings, transposed, profiles, memory, ensembles, sweeps, torch, panel, acceptance };
+  const results = { backends, throughput, ceilings, transposed, profiles, memory, normCost, ensembles, sweeps, torch, panel, acceptance };
   const text = report(results);
   process.stdout.write(text + '\n');
 

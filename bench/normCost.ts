@@ -1,0 +1,35 @@
+// What the paper's quantities cost (issue 14): the weight norms computed at every evaluation
+// (weightNorms.ts) and the projection onto the norm ball after every step with model.maxNorm
+// (normProjection.ts), per model size, on the backend in use.
+import * as tf from '@tensorflow/tfjs-core';
+import { initParams } from '../src/core/model';
+import { projectAttentionNorms } from '../src/core/normProjection';
+import { rngFor } from '../src/core/seededRandom';
+import type { ModelConfig } from '../src/core/model';
+import { weightNorms } from '../src/core/weightNorms';
+
+export interface NormCostRow {
+  dModel: number;
+  heads: number;
+  mlpRatio: number;
+  normsMsPerEvaluation: number;
+  projectionMsPerStep: number;
+}
+
+export function measureNormCost(repeats: number): NormCostRow[] {
+  const sizes: [number, number, number][] = [[64, 4, 1], [64, 16, 4], [256, 8, 4]];
+  return sizes.map(([dModel, heads, mlpRatio]) => {
+    const cfg: ModelConfig = { arch: 'transformer', layers: 1, heads, dModel, mlpRatio, init: 'fan-in', T: 40 };
+    const params = initParams(cfg, rngFor(0, 'init'));
+    const time = (f: () => void) => {
+      f(); // warm-up
+      const t = performance.now();
+      for (let i = 0; i < repeats; i++) f();
+      return (performance.now() - t) / repeats;
+    };
+    const normsMsPerEvaluation = time(() => weightNorms(params, cfg));
+    const projectionMsPerStep = time(() => projectAttentionNorms(params, cfg, 0.5));
+    tf.dispose(Object.values(params));
+    return { dModel, heads, mlpRatio, normsMsPerEvaluation, projectionMsPerStep };
+  });
+}
