@@ -10,7 +10,7 @@ import { CellView } from './cellView';
 import { applyChartTheme } from './charts';
 import { CURVES, CurveCharts } from './curves';
 import { installDebugHook } from './debug';
-import { type CurveKey, attentionCsv, attentionJson, cellsCsv, curveCsv, curveJson, fileStem, mStarCsv, sweepJson } from './exportData';
+import { type CurveKey, attentionCsv, attentionJson, bandCsv, bandJson, cellsCsv, curveCsv, curveJson, fileStem, mStarCsv, sweepJson } from './exportData';
 import { type ExportFormat, canvasPng, chartSvg, exportMessage } from './exporting';
 import { type HeatmapRender, drawHeatmaps } from './heatmap';
 import { hitTest } from './heatmapLayout';
@@ -360,8 +360,12 @@ function onExport(card: CardId, format: ExportFormat): void {
     const key: CurveKey = card;
     const shown = model.runs.filter((r) => !ui.hiddenRuns.includes(r.runId));
     const title = CURVES.find((c) => c.key === key)!.title;
-    name = `${fileStem(shown.length === 1 ? shown[0].label : run?.label ?? 'runs')}-${key}`;
-    content = format === 'csv' ? curveCsv(shown, key) : format === 'json' ? curveJson(shown, key) : image(dom.curves.get(key)!.canvas, title);
+    // In "Mean ± 95 %" mode the data is what is drawn: each group's mean and band, not the runs.
+    const bands = ui.curveMode === 'bands';
+    name = `${fileStem(shown.length === 1 ? shown[0].label : run?.label ?? 'runs')}-${key}${bands ? '-bands' : ''}`;
+    if (format === 'csv') content = bands ? bandCsv(shown, key) : curveCsv(shown, key);
+    else if (format === 'json') content = bands ? bandJson(shown, key) : curveJson(shown, key);
+    else content = image(dom.curves.get(key)!.canvas, title);
   }
   if (content === null) return report('warn', `nothing to export as ${format.toUpperCase()}: no chart is drawn for ${card}`);
   send(exportMessage(format, name, content));
