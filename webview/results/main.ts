@@ -18,7 +18,7 @@ import { parseHostMessage } from './messages';
 import { NormsView } from './normsView';
 import { RenderScheduler, browserClock } from './renderScheduler';
 import { SampleComplexityChart } from './sampleComplexityChart';
-import { type ViewKey, pickSelection, readUiState, sliderChoiceAt, snapshotIndex } from './selection';
+import { type ViewKey, pickSelection, readUiState, sliderChoiceAt, snapshotIndex, withTableRuns } from './selection';
 import { type Change, type RunModel, type SweepModel, applyMessage, emptyModel } from './state';
 import { buildRunsTableDom, nextSort, renderRunsTable, shownRows } from './runsTableView';
 import { renderSweepTables } from './sweepTables';
@@ -42,8 +42,11 @@ const ALL_PARTS: Part[] = ['list', 'run', 'curves', 'attention', 'sweep', 'table
 const vscode = acquireVsCodeApi();
 const send = (m: PanelToHost) => vscode.postMessage(m);
 const model = emptyModel();
-const ui = readUiState(vscode.getState());
-const saveUi = () => vscode.setState(ui);
+let ui = readUiState(vscode.getState());
+const saveUi = () => {
+  ui = withTableRuns(ui, model);
+  vscode.setState(ui);
+};
 
 let theme = readTheme();
 applyChartTheme(theme);
@@ -125,7 +128,9 @@ function receive(raw: unknown): void {
   const focus = change.kind === 'snapshot' && model.focus !== ui.lastFocus ? model.focus : undefined;
   if (focus) ui.lastFocus = focus;
   ui.selected = pickSelection(model, ui.selected, focus);
-  if (focus) saveUi();
+  // The table's runs are saved for a window reload: keep them current as runs arrive.
+  const runsChanged = change.kind === 'snapshot' || (change.kind === 'run' && change.added);
+  if (focus || (runsChanged && ui.selected === 'table')) saveUi();
   if (ui.selected !== before) {
     saveUi();
     scheduler.request(ALL_PARTS, true);
