@@ -119,8 +119,9 @@ describe('reading runs and sweeps back from disk', () => {
     runFolder(runs, b, { lines: 5 });
     const store = new RunStore();
     const problems: string[] = [];
+    const report = (p: string) => void problems.push(p);
     const shown = shownBefore({ selected: 'table', tableRuns: [a, 'deleted-since', b] });
-    assert.equal(restoreShown(store, shown, runs, (p) => problems.push(p)), undefined);
+    assert.equal(restoreShown(store, shown, runs, report), undefined);
     assert.deepEqual(
       store.allRuns().map((r) => [r.runId, r.status]),
       [
@@ -130,7 +131,7 @@ describe('reading runs and sweeps back from disk', () => {
     );
     assert.deepEqual(problems, []);
     // A run or a sweep is focused, as before.
-    assert.equal(restoreShown(new RunStore(), shownBefore({ selected: `run:${a}` }), runs, (p) => problems.push(p)), a);
-    assert.equal(restoreShown(new RunStore(), shownBefore({ selected: 'table', tableRuns: [a] }), undefined, (p) => problems.push(p)), undefined, 'no runs folder: nothing to read');
+    assert.equal(restoreShown(new RunStore(), shownBefore({ selected: `run:${a}` }), runs, report), a);
+    assert.equal(restoreShown(new RunStore(), shownBefore({ selected: 'table', tableRuns: [a] }), undefined, report), undefined, 'no runs folder: nothing to read');
   });
 });
