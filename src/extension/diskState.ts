@@ -85,12 +85,54 @@ export function folderOf(changed: string, dirs: { runs: string; sweeps: string }
   return undefined;
 }
 
-/** What the results panel showed, from the state its page saved (`selected`: "run:<id>" or "sweep:<folder>"). */
-export function shownBefore(state: unknown): { kind: 'run' | 'sweep'; id: string } | undefined {
-  const selected = (state as { selected?: unknown } | undefined)?.selected;
+/** What the results panel showed: a run, a sweep (with any cell drilled into), or the runs table and its runs. */
+export type ShownView = { kind: 'run'; id: string } | { kind: 'sweep'; id: string } | { kind: 'table'; runIds: string[] };
+
+/** A restored runs table reads back at most this many runs (each is a replay of its folder). */
+export const MAX_RESTORED_TABLE_RUNS = 200;
+
+/** A run id as the page saved it names a folder directly under the runs folder, nothing else. */
+const isRunFolderName = (x: unknown): x is string => typeof x === 'string' && x !== '' && x !== '.' && x !== '..' && !/[\\/]/.test(x);
+
+/**
+ * What the results panel showed, from the state its page saved (selection.ts): `selected` is
+ * "run:<id>", "sweep:<folder>" or "table"; with the table, `tableRuns` lists the runs it held. A
+ * sweep's drilled-into cell needs nothing here: the page asks for it again once the sweep is back.
+ */
+export function shownBefore(state: unknown): ShownView | undefined {
+  const saved = state as { selected?: unknown; tableRuns?: unknown } | undefined;
+  const selected = saved?.selected;
+  if (selected === 'table') {
+    const ids = Array.isArray(saved?.tableRuns) ? saved.tableRuns.filter(isRunFolderName) : [];
+    return { kind: 'table', runIds: [...new Set(ids)].slice(0, MAX_RESTORED_TABLE_RUNS) };
+  }
   if (typeof selected !== 'string') return undefined;
   const m = /^(run|sweep):(.+)$/.exec(selected);
-  return m ? { kind: m[1] as 'run' | 'sweep', id: m[2] } : undefined;
+  if (!m) return undefined;
+  if (m[1] === 'run' && !isRunFolderName(m[2])) return undefined;
+  return { kind: m[1] as 'run' | 'sweep', id: m[2] };
+}
+
+/**
+ * Reads back into the (empty, after a reload) store what the panel showed, and returns the run or
+ * sweep the panel should focus. The table has no focus: the page keeps its own choice ("table") once
+ * its runs are back. A table's run whose folder is gone (deleted since) is skipped; one that cannot
+ * be read is reported through `problem` and the others still load.
+ */
+export function restoreShown(store: RunStore, shown: ShownView | undefined, runsDir: string | undefined, problem: (message: string) => void): string | undefined {
+  if (shown?.kind === 'sweep') return loadSweep(store, shown.id);
+  if (!shown || !runsDir) return undefined;
+  if (shown.kind === 'run') return loadRun(store, path.join(runsDir, shown.id));
+  for (const id of shown.runIds) {
+    const dir = path.join(runsDir, id);
+    if (!existsSync(dir)) continue;
+    try {
+      loadRun(store, dir);
+    } catch (err) {
+      problem(`could not restore run ${id}: ${(err as Error).message}`);
+    }
+  }
+  return undefined;
 }
 
 /** Each run or sweep folder under `root` with its mtime (changes when a file is added or replaced). */

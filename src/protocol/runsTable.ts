@@ -69,6 +69,17 @@ function metricValues(run: RunView): Record<string, CellValue> {
 }
 
 /**
+ * The dotted paths whose value (missing counts as a value) is not the same in every one of these
+ * flattened specs, in the order the specs list them (task before model before training, as
+ * written). The one "which settings differ" rule: the table's columns and the seed bands' group
+ * labels (seedGroups.ts) both use it.
+ */
+export function differingPaths(specs: readonly Record<string, CellValue>[]): string[] {
+  const paths = [...new Set(specs.flatMap((s) => Object.keys(s)))];
+  return paths.filter((p) => new Set(specs.map((s) => JSON.stringify(s[p] ?? null))).size > 1);
+}
+
+/**
  * The table of these runs. A parameter is a column when its value (missing counts as a value) is not
  * the same in every run whose spec is known; a run still waiting for its `started` event has no
  * spec yet and neither adds nor hides columns.
@@ -76,9 +87,7 @@ function metricValues(run: RunView): Record<string, CellValue> {
 export function runsTable(runs: RunView[]): RunsTable {
   const specs = runs.map((r) => (r.started ? flattenSpec(r.started.spec) : undefined));
   const known = specs.filter((s): s is Record<string, CellValue> => s !== undefined);
-  // Paths in the order the specs list them (task before model before training, as written).
-  const paths = [...new Set(known.flatMap((s) => Object.keys(s)))];
-  const differing = paths.filter((p) => new Set(known.map((s) => JSON.stringify(s[p] ?? null))).size > 1);
+  const differing = differingPaths(known);
   const params: RunsColumn[] = differing.map((p) => ({
     key: p,
     label: p,

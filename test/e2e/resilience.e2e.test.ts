@@ -2,7 +2,7 @@
 // Chromium): the form's Save with no file open goes through the save dialog and keeps the form's
 // values; a run started from the CLI in a terminal appears in the tree within 2 s; a trainer killed
 // with SIGKILL shows as interrupted and can be deleted; after Reload Window the results panel shows
-// the same run again.
+// the same run again, and a panel on the runs table comes back on it with the same runs.
 // Run: node --import tsx --test test/e2e/resilience.e2e.test.ts   (needs `npm run build` first)
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -51,7 +51,7 @@ describe('Sparse Attention Lab keeps its state (code-server + Chromium)', () => 
   const runsDir = path.join(workspace, '.sparse-attention', 'runs');
   let cli: ChildProcess | undefined;
 
-  it('saves the form through the dialog, shows CLI runs live, marks a killed run interrupted, restores the panel after a reload', { timeout: 8 * 60_000 }, () =>
+  it('saves the form through the dialog, shows CLI runs live, marks a killed run interrupted, restores the panel (a run, the runs table) after a reload', { timeout: 8 * 60_000 }, () =>
     suite.guard('resilience-failure', async () => {
       const vsix = await phase('package VSIX', () => packageVsix(REPO_ROOT, path.join(tmp, 'sparse-attention-lab.vsix')));
       await suite.installVsix(vsix);
@@ -146,6 +146,33 @@ describe('Sparse Attention Lab keeps its state (code-server + Chromium)', () => 
           return dt?.nextElementSibling?.textContent?.trim() ?? null;
         });
         assert.equal(shown, `${(acc * 100).toFixed(1)}%`);
+      });
+
+      // 5. The runs table survives a reload too: the page saved the runs it listed, the host reads them back.
+      await phase('reload restores the runs table', async () => {
+        const cliRun = runsOf(runsDir).find((id) => id.startsWith('from-cli-s1-'))!;
+        let panel = await waitFor(
+          async () => {
+            await runRow(page, cliRun).click();
+            const frame = await findFrameWith(page, '#view-picker', 5_000).catch(() => undefined);
+            return frame && (await waitFor(async () => (await pickerValue(frame)) === `run:${cliRun}`, 5_000, 'the CLI run').then(() => true, () => false)) ? frame : undefined;
+          },
+          45_000,
+          'the panel showing the CLI run as well',
+        );
+        await panel.selectOption('#view-picker', 'table');
+        await panel.locator('#runs-table tbody tr').nth(1).waitFor({ timeout: 10_000 });
+        const rowsBefore = await panel.$$eval('#runs-table tbody tr', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.runId ?? '').sort());
+        assert.ok(rowsBefore.includes(cliRun) && rowsBefore.length >= 2, `the table lists the panel's runs: ${rowsBefore.join(', ')}`);
+        await runCommand(page, 'Developer: Reload Window');
+        await page.waitForTimeout(2_000);
+        panel = await findFrameWith(page, '#view-picker', 90_000);
+        await waitFor(async () => (await pickerValue(panel)) === 'table', 30_000, 'the runs table after the reload').catch(async (err) => {
+          throw new Error(`${(err as Error).message}; the panel shows "${await pickerValue(panel)}"`);
+        });
+        await panel.locator('#runs-table tbody tr').nth(rowsBefore.length - 1).waitFor({ timeout: 10_000 });
+        const rowsAfter = await panel.$$eval('#runs-table tbody tr', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.runId ?? '').sort());
+        assert.deepEqual(rowsAfter, rowsBefore);
       });
     }).finally(() => cli?.kill()),
   );

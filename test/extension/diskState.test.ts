@@ -4,7 +4,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } f
 import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { diskRunStatus, folderOf, loadRun, loadSweep, parseRunId, runBelongsTo, runLabel, shownBefore } from '../../src/extension/diskState';
+import { MAX_RESTORED_TABLE_RUNS, diskRunStatus, folderOf, loadRun, loadSweep, parseRunId, restoreShown, runBelongsTo, runLabel, shownBefore } from '../../src/extension/diskState';
 import { RunStore } from '../../src/extension/runStore';
 import { RunEvent } from '../../src/protocol/runEvents';
 import { readJsonLines } from '../../src/trainer/runFiles';
@@ -98,5 +98,40 @@ describe('reading runs and sweeps back from disk', () => {
     assert.deepEqual(shownBefore({ selected: 'sweep:/w/.sa/sweeps/s', sliders: {} }), { kind: 'sweep', id: '/w/.sa/sweeps/s' });
     assert.deepEqual(shownBefore({ selected: 'run:r1' }), { kind: 'run', id: 'r1' });
     assert.equal(shownBefore(undefined), undefined);
+  });
+
+  it('reads back a runs table with the runs it listed, and refuses run ids that are not folder names', () => {
+    assert.deepEqual(shownBefore({ selected: 'table', tableRuns: ['r1', 'r2', 'r1', 7, '../etc', 'a/b', '..', ''] }), { kind: 'table', runIds: ['r1', 'r2'] });
+    assert.deepEqual(shownBefore({ selected: 'table' }), { kind: 'table', runIds: [] }, 'a table saved before its runs were: nothing to load');
+    const many = Array.from({ length: MAX_RESTORED_TABLE_RUNS + 5 }, (_, i) => `r${i}`);
+    assert.equal((shownBefore({ selected: 'table', tableRuns: many }) as { runIds: string[] }).runIds.length, MAX_RESTORED_TABLE_RUNS);
+    // A drilled-into cell comes back with its sweep (the page asks for the cell again).
+    assert.deepEqual(shownBefore({ selected: 'sweep:/w/.sa/sweeps/s', cell: { sweepId: '/w/.sa/sweeps/s', variant: 'v', T: 8, m: 16 } }), { kind: 'sweep', id: '/w/.sa/sweeps/s' });
+    assert.equal(shownBefore({ selected: 'run:../../etc' }), undefined);
+    assert.equal(shownBefore({ selected: 'tables' }), undefined);
+  });
+
+  it('restores a runs table: every run it listed that is still on disk, no focus', () => {
+    const runs = tmp();
+    const a = 'parity-s0-20261128T120000Z-aaaa';
+    const b = 'parity-s1-20261128T120000Z-bbbb';
+    runFolder(runs, a, { lines: 100, summary: true });
+    runFolder(runs, b, { lines: 5 });
+    const store = new RunStore();
+    const problems: string[] = [];
+    const report = (p: string) => void problems.push(p);
+    const shown = shownBefore({ selected: 'table', tableRuns: [a, 'deleted-since', b] });
+    assert.equal(restoreShown(store, shown, runs, report), undefined);
+    assert.deepEqual(
+      store.allRuns().map((r) => [r.runId, r.status]),
+      [
+        [a, 'succeeded'],
+        [b, 'interrupted'],
+      ],
+    );
+    assert.deepEqual(problems, []);
+    // A run or a sweep is focused, as before.
+    assert.equal(restoreShown(new RunStore(), shownBefore({ selected: `run:${a}` }), runs, report), a);
+    assert.equal(restoreShown(new RunStore(), shownBefore({ selected: 'table', tableRuns: [a] }), undefined, report), undefined, 'no runs folder: nothing to read');
   });
 });

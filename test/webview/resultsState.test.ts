@@ -9,7 +9,7 @@ import { attentionCsv, cellsCsv, curveCsv, fileStem, mStarCsv, toCsv } from '../
 import { hitTest, layoutHeatmaps, poolToPixels, pooledIndex } from '../../webview/results/heatmapLayout';
 import { parseHostMessage } from '../../webview/results/messages';
 import { RenderScheduler, type SchedulerClock } from '../../webview/results/renderScheduler';
-import { pickSelection, readUiState, sliderChoiceAt, snapshotIndex } from '../../webview/results/selection';
+import { pickSelection, readUiState, sliderChoiceAt, snapshotIndex, withTableRuns } from '../../webview/results/selection';
 import { applyMessage, digest, emptyModel } from '../../webview/results/state';
 import { RUN_LABEL, runEventMessages, runEvents, runId, runSnapshot, sweepEventMessages, sweepEvents, sweepSnapshot } from './fixtures';
 
@@ -278,6 +278,19 @@ describe('selection and slider', () => {
     assert.deepEqual(table.table, { sort: { key: 'testAccuracy', direction: 'desc' }, filter: 'lr', selected: ['a'] });
     assert.deepEqual(readUiState({ curveMode: 'other', table: { sort: { key: 'x', direction: 'up' } } }).table, { filter: '', selected: [] });
     assert.equal(readUiState({ curveMode: 'other' }).curveMode, 'runs');
+  });
+
+  it('saves the runs the table lists while it is shown, so a window reload can read them back', () => {
+    const model = emptyModel();
+    model.runs = ['a', 'b'].map((runId) => ({ runId, label: runId, status: 'succeeded' as const, metrics: [], attention: [] }));
+    const table = readUiState({ selected: 'table' });
+    assert.deepEqual(withTableRuns(table, model).tableRuns, ['a', 'b']);
+    // Between a reload and the first snapshot the panel holds no runs: keep the saved list.
+    const reloaded = readUiState({ selected: 'table', tableRuns: ['a', 'b', 3] });
+    assert.deepEqual(reloaded.tableRuns, ['a', 'b']);
+    assert.deepEqual(withTableRuns(reloaded, emptyModel()).tableRuns, ['a', 'b']);
+    // Another view: no list (nothing to restore but that view).
+    assert.equal('tableRuns' in withTableRuns({ ...reloaded, selected: 'run:a' }, model), false);
   });
 });
 

@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { PanelToHost } from '../../src/protocol/panelMessages';
 import { runsTable, runsTableCsv, sortRows } from '../../src/protocol/runsTable';
 import { DARK_THEME, buildPanelBundle, launchChromium, openPanel } from './panelPage';
+import { bandCsv } from '../../webview/results/exportData';
 import { STUDY, studyRuns } from './runsFixtures';
 
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
@@ -148,6 +149,47 @@ describe('runs table in Chromium', { timeout: 120_000 }, () => {
       assert.ok(tinted > 5000, `a filled band is drawn (${tinted} px)`);
       const state = (await page.evaluate(() => window.__states.at(-1))) as { curveMode: string };
       assert.equal(state.curveMode, 'bands', 'the choice is kept with setState');
+      assert.deepEqual(panel.problems, []);
+    } finally {
+      await panel.close();
+    }
+  });
+
+  it('splits the bands by settings (one colour per learning rate) and exports each group\u2019s mean and band', { timeout: 30_000 }, async () => {
+    const panel = await openPanel(browser, bundle, { initialState: { selected: 'run:run-a', curveMode: 'bands' } });
+    try {
+      const { page } = panel;
+      // STUDY: two seeds at learning rate 0.001, one at 0.003: two groups, not one band over both.
+      const runs = studyRuns();
+      await panel.post({ type: 'snapshot', runs, sweeps: [], focus: 'run-a' });
+      await page.evaluate(() => window.__panelDebug.flush());
+      assert.equal(await page.getAttribute('.curve-mode button[data-mode="bands"]', 'aria-pressed'), 'true');
+      assert.ok((await countColour(page, 'testAccuracy-canvas', BLUE)) > 100, 'the first group is drawn');
+      assert.ok((await countColour(page, 'testAccuracy-canvas', ORANGE)) > 100, 'the second group (another learning rate) has its own colour');
+      const before = (await panel.sent()).length;
+      await page.click('.card-testAccuracy .export button[title$="as CSV"]');
+      await page.waitForFunction((n) => window.__sent.length > n, before);
+      const [exported] = (await panel.sent()).slice(before).map((m) => PanelToHost.parse(m));
+      assert.deepEqual(exported, { type: 'export', format: 'csv', name: 'parity-T16-seed-0-testAccuracy-bands', content: bandCsv(runs, 'testAccuracy') });
+      assert.match((exported as { content: string }).content, /^group,metric,step,mean,lower,upper,n\nparity-T16 · training\.learningRate = 0\.001,testAccuracy,0,/);
+      assert.deepEqual(panel.problems, []);
+    } finally {
+      await panel.close();
+    }
+  });
+
+  it('comes back on the runs table after a reload: the page saved the runs the table listed', { timeout: 30_000 }, async () => {
+    // The state a reloaded webview gets back, as the table view saved it.
+    const panel = await openPanel(browser, bundle, { initialState: { selected: 'table', tableRuns: ['run-a', 'run-b', 'run-c'] } });
+    try {
+      const { page } = panel;
+      await panel.post({ type: 'snapshot', runs: studyRuns(), sweeps: [] });
+      await page.waitForSelector('#runs-table tbody tr');
+      assert.equal(await page.textContent('h1'), 'Runs table');
+      assert.deepEqual(await rowIds(page), ['run-a', 'run-b', 'run-c']);
+      const state = (await page.evaluate(() => window.__states.at(-1))) as { selected: string; tableRuns: string[] };
+      assert.equal(state.selected, 'table');
+      assert.deepEqual(state.tableRuns, ['run-a', 'run-b', 'run-c'], 'the list stays current for the next reload');
       assert.deepEqual(panel.problems, []);
     } finally {
       await panel.close();

@@ -1,8 +1,9 @@
-// The learning curves' "mean ± 95 %" mode: the runs shown are grouped by experiment, and each group
-// is drawn as its mean curve with the 95 % band across its seeds (src/core/seedBands.ts computes
-// both; this file only turns them into Chart.js datasets), plus the toggle between the two modes.
+// The learning curves' "mean ± 95 %" mode: the runs shown are grouped by experiment settings (name
+// and every setting but the seed), and each group is drawn as its mean curve with the 95 % band
+// across its seeds (src/protocol/seedGroups.ts groups and computes both; this file only turns them
+// into Chart.js datasets), plus the toggle between the two modes.
 import type { ChartDataset } from 'chart.js';
-import { groupRuns, meanBand } from '../../src/core/seedBands';
+import { settingsBands } from '../../src/protocol/seedGroups';
 import { el } from './dom';
 import type { CurveKey } from './exportData';
 import type { CurveMode } from './selection';
@@ -11,22 +12,16 @@ import { withAlpha } from './theme';
 
 type Point = { x: number; y: number | null };
 
-/** The experiment a run belongs to: the name in its spec, else the file it was started from, else its label. */
-export function experimentOf(run: RunModel): string {
-  const name = (run.started?.spec as { name?: unknown } | undefined)?.name;
-  return typeof name === 'string' && name ? name : (run.experimentFile ?? run.label);
-}
-
 /**
- * Per experiment, three datasets: the band's lower edge (invisible), its upper edge filled down to
- * the lower one, and the mean line on top. Where fewer than 2 runs have a value the band has a gap
+ * Per group of runs (one experiment's settings, several seeds), three datasets: the band's lower
+ * edge (invisible), its upper edge filled down to the lower one, and the mean line on top. Where fewer than 2 runs have a value the band has a gap
  * (null) and only the mean is drawn.
  */
 export function bandDatasets(runs: RunModel[], key: CurveKey, series: string[]): ChartDataset<'line', Point[]>[] {
-  return groupRuns(runs, experimentOf).flatMap((group, i) => {
+  return settingsBands(runs, key).flatMap((group, i) => {
     const colour = series[i % series.length];
-    const band = meanBand(group.runs.map((r) => r.metrics.map((m) => ({ step: m.step, value: m[key] }))));
-    const label = `${group.key} (${group.runs.length} run${group.runs.length === 1 ? '' : 's'})`;
+    const band = group.band;
+    const label = `${group.label} (${group.runs.length} run${group.runs.length === 1 ? '' : 's'})`;
     const edge = (which: 'low' | 'high'): ChartDataset<'line', Point[]> => ({
       label: `${label}: 95 % ${which === 'low' ? 'lower' : 'upper'} bound`,
       data: band.map((p) => ({ x: p.step, y: p[which] })),
@@ -69,7 +64,7 @@ export function buildCurveModeToggle(onChange: (mode: CurveMode) => void): { roo
   };
   const buttons = [
     make('runs', 'Every run', 'Draw every run shown as its own curve'),
-    make('bands', 'Mean ± 95 %', 'Group the runs shown by experiment; draw each group\u2019s mean with its 95 % t-interval across seeds'),
+    make('bands', 'Mean ± 95 %', 'Group the runs shown by experiment and settings (all but the seed); draw each group\u2019s mean with its 95 % t-interval across seeds'),
   ];
   // In the bands mode a colour is an experiment, not a run: say so, since the run legend stays.
   const note = el('span', { className: 'muted curve-mode-note' });
@@ -81,7 +76,7 @@ export function buildCurveModeToggle(onChange: (mode: CurveMode) => void): { roo
     render(mode) {
       for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.mode === mode));
       note.textContent =
-        mode === 'bands' ? 'One colour per experiment (runs shown below, grouped by name): the line is their mean, the shade the 95 % t-interval of the mean where ≥ 2 runs have a value.' : '';
+        mode === 'bands' ? 'One colour per experiment setting (the runs shown, grouped by name and every setting but the seed): the line is their mean, the shade the 95 % t-interval of the mean where ≥ 2 runs have a value.' : '';
     },
   };
 }

@@ -2,6 +2,7 @@
 // in Node; the host only writes `content` to the file the user picks.
 import type { AttentionEvent, MetricsEvent } from '../../src/protocol/runEvents';
 import { type CsvCell as Cell, toCsv } from '../../src/protocol/csv';
+import { type CurveMetric, settingsBands } from '../../src/protocol/seedGroups';
 import type { RunModel, SweepModel } from './state';
 
 export { toCsv };
@@ -9,7 +10,7 @@ export { toCsv };
 /** A file name stem from a label: letters, digits, dot, dash and underscore only. */
 export const fileStem = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'results';
 
-export type CurveKey = 'loss' | 'trainAccuracy' | 'testAccuracy' | 'attentionOnRelevant';
+export type CurveKey = CurveMetric;
 
 export const curveValue = (m: MetricsEvent, key: CurveKey): number | null => m[key];
 
@@ -22,6 +23,29 @@ export function curveCsv(runs: RunModel[], key: CurveKey): string {
 export function curveJson(runs: RunModel[], key: CurveKey): string {
   return JSON.stringify(
     runs.map((r) => ({ runId: r.runId, label: r.label, points: r.metrics.map((m) => ({ step: m.step, [key]: curveValue(m, key) })) })),
+    null,
+    2,
+  );
+}
+
+/**
+ * The curves as drawn in "Mean ± 95 %" mode: one row per group and evaluation step with the mean,
+ * the band's bounds (empty where fewer than 2 runs have a value) and how many runs it averages.
+ * `group` is the group's label as the chart shows it (name, then the settings that differ).
+ */
+export function bandCsv(runs: RunModel[], key: CurveKey): string {
+  const rows = settingsBands(runs, key).flatMap((g) => g.band.map((p): Cell[] => [g.label, key, p.step, p.mean, p.low, p.high, p.n]));
+  return toCsv(['group', 'metric', 'step', 'mean', 'lower', 'upper', 'n'], rows);
+}
+
+export function bandJson(runs: RunModel[], key: CurveKey): string {
+  return JSON.stringify(
+    settingsBands(runs, key).map((g) => ({
+      group: g.label,
+      metric: key,
+      runIds: g.runs.map((r) => r.runId),
+      points: g.band.map((p) => ({ step: p.step, mean: p.mean, lower: p.low, upper: p.high, n: p.n })),
+    })),
     null,
     2,
   );

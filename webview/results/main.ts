@@ -10,7 +10,7 @@ import { CellView } from './cellView';
 import { applyChartTheme } from './charts';
 import { CURVES, CurveCharts } from './curves';
 import { installDebugHook } from './debug';
-import { type CurveKey, attentionCsv, attentionJson, cellsCsv, curveCsv, curveJson, fileStem, mStarCsv, sweepJson } from './exportData';
+import { type CurveKey, attentionCsv, attentionJson, bandCsv, bandJson, cellsCsv, curveCsv, curveJson, fileStem, mStarCsv, sweepJson } from './exportData';
 import { type ExportFormat, canvasPng, chartSvg, exportMessage } from './exporting';
 import { type HeatmapRender, drawHeatmaps } from './heatmap';
 import { hitTest } from './heatmapLayout';
@@ -18,7 +18,7 @@ import { parseHostMessage } from './messages';
 import { NormsView } from './normsView';
 import { RenderScheduler, browserClock } from './renderScheduler';
 import { SampleComplexityChart } from './sampleComplexityChart';
-import { type ViewKey, pickSelection, readUiState, sliderChoiceAt, snapshotIndex } from './selection';
+import { type ViewKey, pickSelection, readUiState, sliderChoiceAt, snapshotIndex, withTableRuns } from './selection';
 import { type Change, type RunModel, type SweepModel, applyMessage, emptyModel } from './state';
 import { buildRunsTableDom, nextSort, renderRunsTable, shownRows } from './runsTableView';
 import { renderSweepTables } from './sweepTables';
@@ -42,8 +42,11 @@ const ALL_PARTS: Part[] = ['list', 'run', 'curves', 'attention', 'sweep', 'table
 const vscode = acquireVsCodeApi();
 const send = (m: PanelToHost) => vscode.postMessage(m);
 const model = emptyModel();
-const ui = readUiState(vscode.getState());
-const saveUi = () => vscode.setState(ui);
+let ui = readUiState(vscode.getState());
+const saveUi = () => {
+  ui = withTableRuns(ui, model);
+  vscode.setState(ui);
+};
 
 let theme = readTheme();
 applyChartTheme(theme);
@@ -125,7 +128,9 @@ function receive(raw: unknown): void {
   const focus = change.kind === 'snapshot' && model.focus !== ui.lastFocus ? model.focus : undefined;
   if (focus) ui.lastFocus = focus;
   ui.selected = pickSelection(model, ui.selected, focus);
-  if (focus) saveUi();
+  // The table's runs are saved for a window reload: keep them current as runs arrive.
+  const runsChanged = change.kind === 'snapshot' || (change.kind === 'run' && change.added);
+  if (focus || (runsChanged && ui.selected === 'table')) saveUi();
   if (ui.selected !== before) {
     saveUi();
     scheduler.request(ALL_PARTS, true);
@@ -360,8 +365,12 @@ function onExport(card: CardId, format: ExportFormat): void {
     const key: CurveKey = card;
     const shown = model.runs.filter((r) => !ui.hiddenRuns.includes(r.runId));
     const title = CURVES.find((c) => c.key === key)!.title;
-    name = `${fileStem(shown.length === 1 ? shown[0].label : run?.label ?? 'runs')}-${key}`;
-    content = format === 'csv' ? curveCsv(shown, key) : format === 'json' ? curveJson(shown, key) : image(dom.curves.get(key)!.canvas, title);
+    // In "Mean ± 95 %" mode the data is what is drawn: each group's mean and band, not the runs.
+    const bands = ui.curveMode === 'bands';
+    name = `${fileStem(shown.length === 1 ? shown[0].label : run?.label ?? 'runs')}-${key}${bands ? '-bands' : ''}`;
+    if (format === 'csv') content = bands ? bandCsv(shown, key) : curveCsv(shown, key);
+    else if (format === 'json') content = bands ? bandJson(shown, key) : curveJson(shown, key);
+    else content = image(dom.curves.get(key)!.canvas, title);
   }
   if (content === null) return report('warn', `nothing to export as ${format.toUpperCase()}: no chart is drawn for ${card}`);
   send(exportMessage(format, name, content));

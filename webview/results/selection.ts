@@ -21,6 +21,11 @@ export interface UiState {
   curveMode: CurveMode;
   /** The sweep cell drilled into, asked for again when the panel is shown anew. */
   cell?: { sweepId: string; variant: string; T: number; m: number };
+  /**
+   * While the runs table is shown: the runs it lists. After a window reload the host's store starts
+   * empty; it reads this (diskState.shownBefore) to load those runs back, so the table returns.
+   */
+  tableRuns?: string[];
 }
 
 export interface RunsTableUi {
@@ -51,6 +56,7 @@ export function readUiState(raw: unknown): UiState {
   if (c && typeof c.sweepId === 'string' && typeof c.variant === 'string' && Number.isInteger(c.T) && Number.isInteger(c.m)) {
     state.cell = { sweepId: c.sweepId, variant: c.variant, T: c.T as number, m: c.m as number };
   }
+  if (Array.isArray(r.tableRuns)) state.tableRuns = r.tableRuns.filter((x): x is string => typeof x === 'string');
   if (Array.isArray(r.hiddenRuns)) state.hiddenRuns = r.hiddenRuns.filter((x): x is string => typeof x === 'string');
   state.table = readTableUi(r.table);
   if (r.curveMode === 'bands') state.curveMode = 'bands';
@@ -66,6 +72,16 @@ function readTableUi(raw: unknown): RunsTableUi {
   if (typeof r.filter === 'string') t.filter = r.filter;
   if (Array.isArray(r.selected)) t.selected = r.selected.filter((x): x is string => typeof x === 'string');
   return t;
+}
+
+/**
+ * The state to save: with the table shown, the runs it lists now (kept as they were while the panel
+ * holds none yet, i.e. between a reload and its first snapshot); with another view, none.
+ */
+export function withTableRuns(ui: UiState, model: PanelModel): UiState {
+  const { tableRuns, ...rest } = ui;
+  if (ui.selected !== 'table') return rest;
+  return { ...rest, tableRuns: model.runs.length ? model.runs.map((r) => r.runId) : tableRuns };
 }
 
 export function keyExists(model: PanelModel, key: ViewKey | undefined): key is ViewKey {

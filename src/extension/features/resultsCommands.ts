@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { buildReport } from '../../trainer/htmlReport';
-import { loadRun, loadSweep, shownBefore } from '../diskState';
+import { loadRun, loadSweep, restoreShown, shownBefore } from '../diskState';
 import { RESULTS_VIEW_TYPE, ResultsPanel } from '../resultsPanel';
 import type { Node } from '../runsTree';
 import type { Services } from '../services';
@@ -44,13 +44,12 @@ export function registerResultsCommands(s: Services): vscode.Disposable[] {
       // page asks for its first snapshot.
       deserializeWebviewPanel: async (panel, state) => {
         const shown = shownBefore(state);
-        const dirs = s.dataDirs();
+        const report = (message: string) => s.log(`results panel: ${message}`);
         let focus: string | undefined;
         try {
-          if (shown?.kind === 'run' && dirs) focus = loadRun(s.store, path.join(dirs.runs, shown.id));
-          if (shown?.kind === 'sweep') focus = loadSweep(s.store, shown.id);
+          focus = restoreShown(s.store, shown, s.dataDirs()?.runs, report);
         } catch (err) {
-          s.log(`results panel: could not restore ${shown?.id}: ${(err as Error).message}`);
+          report(`could not restore ${shown?.kind === 'table' ? 'the runs table' : shown?.id}: ${(err as Error).message}`);
         }
         ResultsPanel.revive(panel, s.context.extensionUri, s.store, s.log, focus);
       },
