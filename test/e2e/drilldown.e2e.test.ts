@@ -153,8 +153,10 @@ describe('drill-down and norms in a real VS Code (code-server + Chromium)', () =
         );
         const mRow = page.locator('.monaco-list-row', { hasText: /m = \d+/ }).first();
         await mRow.waitFor({ timeout: 20_000 });
+        // The row's text runs its label and description together ("m = 161/2 passed"): m from the label.
         const label = (await mRow.textContent()) ?? '';
-        const m = Number(/m = (\d+)/.exec(label)?.[1]);
+        const m = Number(/^m = (\d+)$/.exec(((await mRow.locator('.label-name').textContent()) ?? '').trim())?.[1]);
+        assert.ok(m > 0, `a cell row labelled "m = …" (${label})`);
         assert.match(label, /passed|no verdict/, 'the cell row shows its verdict');
         await mRow.click();
         const frame = await findFrameWith(page, '.cell-view:not([hidden]) .cell-runs tbody tr', 30_000);
