@@ -110,12 +110,14 @@ describe('Sparse Attention Lab queues runs (code-server + Chromium)', () => {
       });
 
       await phase('cancel the queued run from the tree', async () => {
-        // The row's inline "Cancel Run" button, clicked once while the first run trains: the tree
-        // redraws only the training run's row, so the click on the queued row is not lost.
+        // The row's inline "Cancel Run" button, clicked once while the first run trains, the button
+        // held down 250 ms as a person's click is: a redraw of the row in between (the whole tree was
+        // redrawn every ~300 ms) would replace the button and lose the click. The tree now redraws
+        // only the training run's row, so the queued row's button stays put.
         const queuedRows = page.locator('.monaco-list-row', { hasText: 'queued #' });
         const r = queuedRows.first();
         await r.hover();
-        await r.locator('.action-label[aria-label="Cancel Run"]').click({ timeout: 10_000 });
+        await r.locator('.action-label[aria-label="Cancel Run"]').click({ timeout: 10_000, delay: 250 });
         await waitFor(async () => (await queuedRows.count()) === 0, 10_000, 'the queued row gone after one click on Cancel Run');
         assert.equal(existsSync(path.join(runsDir, firstId, 'summary.json')), false, 'the first run still trains after the cancel');
       });
