@@ -9,16 +9,22 @@ import { registerSweepCommands } from './features/sweepCommands';
 import { registerToolCommands } from './features/toolCommands';
 import { statusBar } from './features/trainerProgress';
 import { createServices } from './services';
+import { noTreeChanges, noteStoreChange } from './treeRefresh';
 
 export function activate(context: vscode.ExtensionContext): void {
   const s = createServices(context);
   const status = statusBar(s);
-  // Tree refreshes are cheap but not free: at most a few per second during training.
+  // Tree refreshes are cheap but not free: at most a few per second during training, and only of
+  // the rows that changed (a full redraw swallows clicks on the other rows' inline buttons).
   let treeTimer: ReturnType<typeof setTimeout> | undefined;
-  const unsubscribe = s.store.onChange(() => {
+  let treeChanges = noTreeChanges();
+  const unsubscribe = s.store.onChange((change) => {
+    noteStoreChange(treeChanges, change);
     treeTimer ??= setTimeout(() => {
       treeTimer = undefined;
-      s.tree.refresh();
+      const changes = treeChanges;
+      treeChanges = noTreeChanges();
+      s.tree.refreshChanged(changes);
     }, 300);
   });
   context.subscriptions.push(
@@ -35,9 +41,10 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     s.onQueueChange(() => {
       status.refresh();
-      s.tree.refresh();
+      s.tree.queueChanged();
     }),
     { dispose: unsubscribe },
+    { dispose: () => treeTimer && clearTimeout(treeTimer) },
     // The queue first: no waiting run may start in a slot that a stopping trainer frees.
     { dispose: () => s.queue.stopAll() },
     { dispose: () => s.runner.stopAll() },

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { type HostToPanel, PanelToHost } from '../protocol/panelMessages';
+import { type HostToPanel, PanelToHost, type SweepCellRef } from '../protocol/panelMessages';
 import { readCellRuns } from './cellRuns';
 import { resultsHtml } from './resultsHtml';
 import type { RunStore } from './runStore';
@@ -21,6 +21,8 @@ export class ResultsPanel {
   private ready = false;
   private focus: string | undefined;
   private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A cell to show (`show-cell`) once the page is ready and has its snapshot. */
+  private pendingCell: SweepCellRef | undefined;
 
   static createOrShow(extensionUri: vscode.Uri, store: RunStore, log: (s: string) => void, focus?: string): ResultsPanel {
     if (ResultsPanel.current) {
@@ -32,6 +34,18 @@ export class ResultsPanel {
     const panel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, 'Sparse Attention Results', vscode.ViewColumn.Beside, ResultsPanel.options(extensionUri));
     ResultsPanel.current = new ResultsPanel(panel, extensionUri, store, log, focus);
     return ResultsPanel.current;
+  }
+
+  /**
+   * Drill-down from outside the panel (a sweep cell in the tree): opens or reveals the panel on the
+   * sweep and has it open the cell. The sweep must be in the store (its id is its folder).
+   */
+  static showCell(extensionUri: vscode.Uri, store: RunStore, log: (s: string) => void, cell: SweepCellRef): ResultsPanel {
+    const panel = ResultsPanel.createOrShow(extensionUri, store, log, cell.sweepId);
+    panel.pendingCell = cell;
+    // A panel that is ready now gets it at once; a new or hidden one after the snapshot its `ready` asks for.
+    panel.sendPendingCell();
+    return panel;
   }
 
   /** Called by the serializer after a window reload, once the store holds what the panel showed. */
@@ -100,6 +114,15 @@ export class ResultsPanel {
   private sendSnapshot(): void {
     if (!this.ready) return;
     const msg: HostToPanel = { type: 'snapshot', runs: this.store.allRuns(), sweeps: this.store.allSweeps(), focus: this.focus };
+    void this.panel.webview.postMessage(msg);
+    this.sendPendingCell();
+  }
+
+  /** After a snapshot (the page needs the sweep before it can show one of its cells). */
+  private sendPendingCell(): void {
+    if (!this.ready || !this.pendingCell) return;
+    const msg: HostToPanel = { type: 'show-cell', ...this.pendingCell };
+    this.pendingCell = undefined;
     void this.panel.webview.postMessage(msg);
   }
 

@@ -9,6 +9,8 @@ import { readSweepEvents, readSweepSummary } from '../trainer/sweepRunner';
 import { diskRunStatus, diskSweepStatus, parseRunId, runBelongsTo } from './diskState';
 import type { RunStore } from './runStore';
 import { type CellTally, type VariantGroup, cellKey, cellTallies, describeCell, groupSweepRuns, variantOrder } from './sweepRunGroups';
+import { NodeCache } from './treeNodeCache';
+import { type IndexedNode, type TreeChanges, nodesToRefresh } from './treeRefresh';
 
 /** A run waiting in the editor's queue (it has no run id until its trainer starts). */
 export interface QueuedRun {
@@ -31,6 +33,23 @@ export type Node =
   | { kind: 'queued'; queueId: string; file: string; position: number }
   | { kind: 'sweepRun'; sweepDir: string; name: string }
   | { kind: 'sweepGroup'; sweepDir: string; path: GroupPath; label: string; description?: string };
+
+/** A node's key among its siblings; a node's id is its parent's id, `›`, then this. */
+function localKey(node: Node): string {
+  switch (node.kind) {
+    case 'experiment':
+    case 'sweep':
+      return `${node.kind}:${node.file.fsPath}`;
+    case 'run':
+      return `run:${node.runDir}`;
+    case 'queued':
+      return `queued:${node.queueId}`;
+    case 'sweepRun':
+      return 'sweepRun';
+    case 'sweepGroup':
+      return `group:${node.path.variant}:${node.path.T ?? ''}:${node.path.m ?? ''}`;
+  }
+}
 
 const STATUS_ICON: Record<RunView['status'], [string, string?]> = {
   running: ['sync~spin'],
@@ -56,8 +75,14 @@ function specName(file: vscode.Uri): string {
 }
 
 export class RunsTree implements vscode.TreeDataProvider<Node> {
-  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  private readonly changed = new vscode.EventEmitter<Node | Node[] | undefined>();
   private readonly eventsCache = new Map<string, { stamp: string; order: string[]; tallies: Map<string, CellTally> }>();
+  /** Every node handed out, by id, so a refresh can name the very object VS Code holds. */
+  private readonly nodes = new NodeCache<Node>();
+  /** The experiment files that had waiting runs at the last queue change. */
+  private queuedFiles = new Set<string>();
+  /** Each sweep's cells as last refreshed (see sweepShapeChanged). */
+  private readonly sweepShapes = new Map<string, string>();
   readonly onDidChangeTreeData = this.changed.event;
 
   constructor(
@@ -67,11 +92,63 @@ export class RunsTree implements vscode.TreeDataProvider<Node> {
     private readonly queued: () => QueuedRun[] = () => [],
   ) {}
 
+  /** Redraws the whole tree: for a change of the set of experiment and sweep files (or a user's Refresh). */
   refresh(): void {
+    this.nodes.clear();
     this.changed.fire(undefined);
   }
 
+  /** Redraws only the rows the changes touch (see treeRefresh.ts), so clicks on other rows are not lost. */
+  refreshChanged(changes: TreeChanges): void {
+    // A sweep whose cells look the same as last time redraws only its progress row.
+    for (const [dir, structural] of changes.sweeps) if (structural && !this.sweepShapeChanged(dir)) changes.sweeps.set(dir, false);
+    const keys = nodesToRefresh(changes, this.indexedNodes(), (runId) => this.store.run(runId)?.experimentFile);
+    const nodes = keys.map((k) => this.nodes.get(k)).filter((n): n is Node => n !== undefined);
+    if (nodes.length) this.changed.fire(nodes);
+  }
+
+  /** The queue changed: the experiments whose waiting runs differ (before or after) re-list their children. */
+  queueChanged(): void {
+    const now = new Set(this.queued().map((q) => path.resolve(q.file)));
+    const experimentFiles = new Set([...this.queuedFiles, ...now]);
+    this.queuedFiles = now;
+    this.refreshChanged({ runs: new Set(), sweeps: new Map(), experimentFiles });
+  }
+
+  /**
+   * Whether what a sweep's subtree shows (its cell folders, verdicts, alive or not) differs from the
+   * last time this was asked: its events file changes on every run's progress, its cells far less often.
+   */
+  private sweepShapeChanged(sweepDir: string): boolean {
+    const runsDir = path.join(sweepDir, 'runs');
+    const folders = existsSync(runsDir) ? readdirSync(runsDir).sort().join('/') : '';
+    const tallies = [...this.sweepEvents(sweepDir).tallies].map(([k, t]) => `${k}=${t.successes}/${t.trials}${t.status}`).join('/');
+    const shape = `${folders}|${tallies}|${this.sweepAlive(sweepDir)}`;
+    const changed = this.sweepShapes.get(sweepDir) !== shape;
+    this.sweepShapes.set(sweepDir, shape);
+    return changed;
+  }
+
+  private indexedNodes(): IndexedNode[] {
+    const sweeps = this.dirs()?.sweeps;
+    return this.nodes.entries().map(([key, n]): IndexedNode => {
+      if (n.kind === 'experiment') return { key, kind: 'experiment', file: n.file.fsPath };
+      if (n.kind === 'run') return { key, kind: 'run', runId: n.runId };
+      if (n.kind === 'sweepRun') return { key, kind: 'sweepRun', sweepDir: n.sweepDir };
+      if (n.kind === 'sweep' && sweeps) return { key, kind: 'sweep', sweepDir: path.join(sweeps, n.name) };
+      return { key, kind: 'other' };
+    });
+  }
+
   async getChildren(node?: Node): Promise<Node[]> {
+    const parent = node ? this.nodes.keyOf(node) : undefined;
+    return (await this.listChildren(node)).map((child) => {
+      const key = parent === undefined ? localKey(child) : `${parent}\u203a${localKey(child)}`;
+      return this.nodes.intern(key, child);
+    });
+  }
+
+  private async listChildren(node?: Node): Promise<Node[]> {
     if (!node) {
       const files = await vscode.workspace.findFiles('**/*.{experiment,sweep}.json', '**/{node_modules,.sparse-attention}/**', 500);
       files.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
@@ -163,6 +240,7 @@ export class RunsTree implements vscode.TreeDataProvider<Node> {
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'queued') {
       const item = new vscode.TreeItem(`queued #${node.position}`, vscode.TreeItemCollapsibleState.None);
+      item.id = this.nodes.keyOf(node);
       item.iconPath = new vscode.ThemeIcon('clock');
       item.description = 'waiting for a free slot';
       item.tooltip = `${node.file}\nStarts when a run ends (setting: Sparse Attention › Max Concurrent Runs).`;
@@ -171,14 +249,21 @@ export class RunsTree implements vscode.TreeDataProvider<Node> {
     }
     if (node.kind === 'sweepGroup') {
       const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Collapsed);
-      item.id = `sweepGroup:${node.sweepDir}:${node.path.variant}:${node.path.T ?? ''}:${node.path.m ?? ''}`;
+      item.id = this.nodes.keyOf(node);
       item.iconPath = new vscode.ThemeIcon(node.path.m !== undefined ? 'symbol-number' : node.path.T !== undefined ? 'symbol-ruler' : 'symbol-class');
       item.description = node.description;
       item.contextValue = 'sweepGroup';
+      // A cell (m under T) opens its runs in the results panel, as a click in its success table does;
+      // the twistie still expands it to its seeds.
+      if (node.path.T !== undefined && node.path.m !== undefined) {
+        item.command = { command: 'sparseAttention.openCell', title: 'Open Sweep Cell', arguments: [node] };
+        item.tooltip = `${node.path.variant}, T = ${node.path.T}, m = ${node.path.m}: click to see this cell's runs in the results panel`;
+      }
       return item;
     }
     if (node.kind === 'experiment' || node.kind === 'sweep') {
       const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = this.nodes.keyOf(node);
       item.resourceUri = node.file;
       item.iconPath = new vscode.ThemeIcon(node.kind === 'sweep' ? 'graph-line' : 'beaker');
       item.contextValue = node.kind;
@@ -194,6 +279,7 @@ export class RunsTree implements vscode.TreeDataProvider<Node> {
       const status: RunView['status'] = live?.status ?? summary?.status ?? (alive ? 'running' : 'interrupted');
       const label = node.cell ? `seed ${node.cell.seed}` : node.runId.replace(/^.*?-s(\d+)-/, 'seed $1 · ');
       const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+      item.id = this.nodes.keyOf(node);
       const [icon, colour] = STATUS_ICON[status];
       item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
       const last = live?.metrics.at(-1);
@@ -213,6 +299,7 @@ export class RunsTree implements vscode.TreeDataProvider<Node> {
     const summary = live?.summary ?? readSweepSummary(node.sweepDir);
     const status = live?.status ?? summary?.status ?? (diskSweepStatus(node.sweepDir) === 'running' ? 'running' : 'interrupted');
     const item = new vscode.TreeItem('m*(T) results', vscode.TreeItemCollapsibleState.None);
+    item.id = this.nodes.keyOf(node);
     const icon = { running: 'sync~spin', completed: 'graph', incomplete: 'warning', interrupted: 'debug-disconnect' }[status as string] ?? 'circle-slash';
     item.iconPath = new vscode.ThemeIcon(icon);
     item.description =

@@ -51,6 +51,11 @@ export const HostToPanel = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sweep-event'), sweepId: z.string(), event: SweepEvent }),
   /** The runs of one sweep cell, read from its run folders, answering `open-cell` (drill-down). */
   SweepCellRef.extend({ type: z.literal('cell-runs'), runs: z.array(RunView) }),
+  /**
+   * Drill-down started outside the panel (a sweep cell clicked in the tree): the panel shows the
+   * sweep, opens the cell view and asks for the cell with `open-cell`, as if the cell had been clicked.
+   */
+  SweepCellRef.extend({ type: z.literal('show-cell') }),
 ]);
 
 export const PanelToHost = z.discriminatedUnion('type', [

@@ -1,6 +1,7 @@
 // Drill-down and the norms chart in a real VS Code (code-server + Chromium, the VSIX installed): a
 // tiny experiment shows its weight norms per head; a tiny sweep's success-table cell, clicked, shows
-// that cell's runs, exactly the run folders the sweep wrote for it.
+// that cell's runs, exactly the run folders the sweep wrote for it; so does a cell row of the sweep in
+// the tree ("m = … · k/n passed" under "T = …"), whatever the panel showed before.
 // Run: node --import tsx --test test/e2e/drilldown.e2e.test.ts   (needs `npm run build` first)
 // Screenshots (norms.png, drilldown-cell.png) and code-server's log go to test-artifacts/.
 import assert from 'node:assert/strict';
@@ -130,6 +131,43 @@ describe('drill-down and norms in a real VS Code (code-server + Chromium)', () =
         // Back to the sweep.
         await results.click('button.back');
         await results.locator('.sweep-view').waitFor({ state: 'visible', timeout: 10_000 });
+      });
+
+      // The same drill-down from the tree: a cell row ("m = … · k/n passed" under "T = 8") clicked
+      // while the panel shows the single run opens that cell's runs.
+      await phase('open a cell from the tree', async () => {
+        const runOption = await results.evaluate(() => Array.from(document.querySelectorAll<HTMLOptionElement>('#view-picker option')).find((o) => o.value.startsWith('run:'))?.value);
+        assert.ok(runOption, 'the run is in the panel’s picker');
+        await results.selectOption('#view-picker', runOption);
+        await results.locator('.sweep-view').waitFor({ state: 'hidden', timeout: 10_000 });
+        const tRow = page.locator('.monaco-list-row', { hasText: 'T = 8' }).first();
+        await tRow.waitFor({ timeout: 30_000 });
+        await waitFor(
+          async () => {
+            if ((await tRow.getAttribute('aria-expanded')) === 'true') return true;
+            await tRow.locator('.monaco-tl-twistie').click();
+            return (await tRow.getAttribute('aria-expanded')) === 'true';
+          },
+          20_000,
+          '"T = 8" expanded',
+        );
+        const mRow = page.locator('.monaco-list-row', { hasText: /m = \d+/ }).first();
+        await mRow.waitFor({ timeout: 20_000 });
+        // The row's text runs its label and description together ("m = 161/2 passed"): m from the label.
+        const label = (await mRow.textContent()) ?? '';
+        const m = Number(/^m = (\d+)$/.exec(((await mRow.locator('.label-name').textContent()) ?? '').trim())?.[1]);
+        assert.ok(m > 0, `a cell row labelled "m = …" (${label})`);
+        assert.match(label, /passed|no verdict/, 'the cell row shows its verdict');
+        await mRow.click();
+        const frame = await findFrameWith(page, '.cell-view:not([hidden]) .cell-runs tbody tr', 30_000);
+        await waitFor(async () => new RegExp(`T = 8, m = ${m}\\b`).test((await frame.textContent('h1')) ?? ''), 20_000, `the panel titled with T = 8, m = ${m}`);
+        const shown = await frame.$$eval('.cell-runs tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset.runId ?? ''));
+        const onDisk = readdirSync(path.join(sweepDir, 'runs')).filter((name) => new RegExp(`^transformer-T8-m${m}-seed\\d+$`).test(name)).sort();
+        process.stderr.write(`[e2e] tree cell T=8 m=${m} (${label.trim()}): shown ${shown.join(', ')}; on disk ${onDisk.join(', ')}\n`);
+        assert.equal(onDisk.length, SWEEP.seeds, 'one run folder per seed');
+        assert.deepEqual([...shown].sort(), onDisk, 'the panel lists exactly the tree cell’s run folders');
+        await assertNoErrorToast(page, 'opening a cell from the tree');
+        await screenshot(page, 'drilldown-tree-cell');
       });
       await assertNoErrorToast(page, 'finishing');
     }));

@@ -16,6 +16,7 @@ describe('message contract', () => {
     assert.ok(TrainerCommand.safeParse({ type: 'stop' }).success);
     assert.ok(PanelToHost.safeParse({ type: 'open-cell', sweepId: '/w/.sparse-attention/sweeps/tiny', variant: 'transformer', T: 8, m: 16 }).success);
     assert.ok(HostToPanel.safeParse({ type: 'cell-runs', sweepId: '/w/s', variant: 'transformer', T: 8, m: 16, runs: [] }).success);
+    assert.ok(HostToPanel.safeParse({ type: 'show-cell', sweepId: '/w/s', variant: 'transformer', T: 8, m: 16 }).success);
   });
   const bad: [string, { safeParse(v: unknown): { success: boolean } }, unknown][] = [
     ['unknown panel message type', PanelToHost, { type: 'delete-everything' }],
@@ -31,6 +32,9 @@ describe('message contract', () => {
     ['open-cell with a fractional m', PanelToHost, { type: 'open-cell', sweepId: 's', variant: 'transformer', T: 8, m: 1.5 }],
     ['open-cell with a string T', PanelToHost, { type: 'open-cell', sweepId: 's', variant: 'transformer', T: '8', m: 16 }],
     ['open-cell with an empty variant', PanelToHost, { type: 'open-cell', sweepId: 's', variant: '', T: 8, m: 16 }],
+    ['show-cell without m', HostToPanel, { type: 'show-cell', sweepId: 's', variant: 'transformer', T: 8 }],
+    ['show-cell with a zero T', HostToPanel, { type: 'show-cell', sweepId: 's', variant: 'transformer', T: 0, m: 16 }],
+    ['show-cell with an empty sweep id', HostToPanel, { type: 'show-cell', sweepId: '', variant: 'transformer', T: 8, m: 16 }],
     ['cell-runs whose runs are not run views', HostToPanel, { type: 'cell-runs', sweepId: 's', variant: 'v', T: 8, m: 16, runs: [{ runId: 'x' }] }],
   ];
   for (const [name, schema, value] of bad) it(`rejects ${name}`, () => assert.equal(schema.safeParse(value).success, false));

@@ -163,6 +163,44 @@ describe('results panel: drill-down and weight norms', { timeout: 120_000 }, () 
     }
   });
 
+  it('opens the cell the host names with show-cell (a cell clicked in the tree), from whatever view was shown', { timeout: 30_000 }, async () => {
+    const panel = await openPanel(browser, bundle);
+    try {
+      const { page } = panel;
+      const run = runSnapshot(runEvents(), runEvents().length);
+      const sweep = sweepSnapshot();
+      if (run.type !== 'snapshot' || sweep.type !== 'snapshot') throw new Error('fixtures are snapshots');
+      // A run is shown, as when the user last looked at a single run.
+      await panel.post({ ...run, sweeps: sweep.sweeps });
+      assert.match((await page.evaluate(() => window.__panelDebug.selected())) ?? '', /^run:/);
+      const cell = { sweepId: SWEEP_ID, variant: 'transformer', T: 10, m: 16 };
+      await panel.post({ type: 'show-cell', ...cell });
+      assert.deepEqual(await lastSent(page), { type: 'open-cell', ...cell }, 'the panel asks for the cell as if it had been clicked');
+      assert.equal(await page.evaluate(() => window.__panelDebug.selected()), `sweep:${SWEEP_ID}`, 'its sweep is shown');
+      const runs = readCellRuns(sweepDir, 'transformer', 10, 16, false);
+      await panel.post({ type: 'cell-runs', ...cell, runs });
+      assert.equal(await page.isVisible('.cell-view'), true);
+      assert.equal(await page.textContent('h1'), 'and-sweep — transformer, T = 10, m = 16');
+      assert.equal(await page.$$eval('.cell-runs tbody tr', (rows) => rows.length), runs.length);
+
+      // A cell of a sweep the panel does not hold: a warning to the host's log, the view unchanged.
+      await panel.post({ type: 'show-cell', ...cell, sweepId: 'not-a-sweep' });
+      const warned = await lastSent(page);
+      assert.equal(warned.type, 'log');
+      assert.match(warned.type === 'log' ? warned.message : '', /not-a-sweep/);
+      assert.equal(await page.isVisible('.cell-view'), true);
+      // A malformed show-cell (no m) is refused by the contract before it touches the view.
+      await panel.post({ type: 'show-cell', sweepId: SWEEP_ID, variant: 'transformer', T: 10 });
+      const refused = await lastSent(page);
+      assert.match(refused.type === 'log' ? refused.message : '', /show-cell/);
+      assert.equal(await page.isVisible('.cell-view'), true);
+      assert.deepEqual(await panel.violations(), []);
+      assert.deepEqual(panel.problems, []);
+    } finally {
+      await panel.close();
+    }
+  });
+
   it('asks for the open cell again when the panel is shown anew and when the cell finishes', { timeout: 30_000 }, async () => {
     const open = { sweepId: SWEEP_ID, variant: 'transformer', T: 10, m: 16 };
     // The state the page saved before it was hidden: the sweep shown, a cell open.

@@ -2,7 +2,7 @@
 // everything from the `snapshot` it gets back, then applies run/sweep events as they come. Every
 // message is validated first; redraws are coalesced to a few per second.
 import './zodConfig';
-import type { HostToPanel, PanelToHost } from '../../src/protocol/panelMessages';
+import type { HostToPanel, PanelToHost, SweepCellRef } from '../../src/protocol/panelMessages';
 import type { AttentionEvent } from '../../src/protocol/runEvents';
 import { runsTable, runsTableCsv } from '../../src/protocol/runsTable';
 import { bandDatasets, buildCurveModeToggle } from './bandCurves';
@@ -121,9 +121,10 @@ function receive(raw: unknown): void {
   const msg = parsed.message;
   // A late answer for a cell the user has left since (Back, another view) is not shown.
   if (msg.type === 'cell-runs' && !(ui.cell && ui.cell.sweepId === msg.sweepId && ui.cell.variant === msg.variant && ui.cell.T === msg.T && ui.cell.m === msg.m)) return;
+  const before = ui.selected;
   const change = applyMessage(model, msg);
   refreshCell(msg);
-  const before = ui.selected;
+  if (msg.type === 'show-cell') showCell(msg);
   // A focus is obeyed once; the host repeats it in every snapshot it re-sends.
   const focus = change.kind === 'snapshot' && model.focus !== ui.lastFocus ? model.focus : undefined;
   if (focus) ui.lastFocus = focus;
@@ -235,6 +236,18 @@ function openCell(variant: string, T: number, m: number): void {
   const sweep = selectedSweep();
   if (!sweep) return;
   ui.cell = { sweepId: sweep.sweepId, variant, T, m };
+  saveUi();
+  send({ type: 'open-cell', ...ui.cell });
+}
+
+/** The host asks for a cell (clicked in the tree): its sweep is shown and the cell opened as if clicked. */
+function showCell(ref: SweepCellRef): void {
+  if (!model.sweeps.some((s) => s.sweepId === ref.sweepId)) {
+    report('warn', `asked to show a cell of a sweep the panel does not hold: ${ref.sweepId.slice(0, 200)}`);
+    return;
+  }
+  ui.selected = `sweep:${ref.sweepId}`;
+  ui.cell = { sweepId: ref.sweepId, variant: ref.variant, T: ref.T, m: ref.m };
   saveUi();
   send({ type: 'open-cell', ...ui.cell });
 }

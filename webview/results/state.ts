@@ -53,6 +53,11 @@ export function applyMessage(model: PanelModel, msg: HostToPanel): Change {
     case 'cell-runs':
       model.cell = { ...msg, runs: msg.runs.map(cloneRun) };
       return { kind: 'cell' };
+    case 'show-cell':
+      // The runs come with the `cell-runs` the panel asks for next; until then no cell is drawn.
+      // A cell of a sweep the panel does not hold is refused (by the page) and changes nothing.
+      if (model.sweeps.some((s) => s.sweepId === msg.sweepId)) model.cell = undefined;
+      return { kind: 'cell' };
   }
 }
 

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { folderMtimes, folderOf, loadRun, loadSweep } from '../diskState';
 import type { Services } from '../services';
 import { NEW_EXPERIMENT, NEW_SWEEP } from '../templates';
+import { noTreeChanges } from '../treeRefresh';
 
 export function registerFileCommands(s: Services): vscode.Disposable[] {
   const newFile = async (kind: 'experiment' | 'sweep') => {
@@ -39,8 +40,19 @@ export function registerFileCommands(s: Services): vscode.Disposable[] {
       const shown = kind === 'run' ? s.store.run(id) : s.store.sweep(id);
       if (!owned && shown && existsSync(dir)) (kind === 'run' ? loadRun : loadSweep)(s.store, dir);
     }
+    // Only the rows of the folders that changed (a full redraw a few times a second, while a run
+    // writes its events, swallowed clicks on the tree's inline buttons); a folder that is gone
+    // leaves its experiment or sweep, which a full refresh re-lists.
+    const changes = noTreeChanges();
+    let gone = false;
+    for (const [dir, kind] of pending) {
+      gone ||= !existsSync(dir);
+      if (kind === 'run') changes.runs.add(path.basename(dir));
+      else changes.sweeps.set(dir, true);
+    }
     pending.clear();
-    s.tree.refresh();
+    if (gone) s.tree.refresh();
+    else s.tree.refreshChanged(changes);
   };
   const onDisk = (uri: vscode.Uri) => {
     const dirs = s.dataDirs();

@@ -38,6 +38,12 @@ export function registerResultsCommands(s: Services): vscode.Disposable[] {
 
   return [
     s.command('openResults', (node?: Node) => s.openResults(load(node))),
+    // A sweep cell ("m = 40 · 2/3 passed") clicked in the tree: the panel's drill-down into its runs.
+    s.command('openCell', (node?: Node) => {
+      if (node?.kind !== 'sweepGroup' || node.path.T === undefined || node.path.m === undefined) return;
+      if (s.store.sweep(node.sweepDir)?.status !== 'running') loadSweep(s.store, node.sweepDir);
+      ResultsPanel.showCell(s.context.extensionUri, s.store, s.log, { sweepId: node.sweepDir, variant: node.path.variant, T: node.path.T, m: node.path.m });
+    }),
     s.command('exportResults', exportResults),
     vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, {
       // After a reload the store is empty: fill it from disk with what the panel showed, before the

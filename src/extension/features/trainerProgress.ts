@@ -31,7 +31,14 @@ export function track(s: Services, handle: TrainerHandle, title: string, describ
     const exit = await handle.done;
     unsubscribe();
     onEnd();
-    s.tree.refresh();
+    // The trainer's row (or its sweep) shows how it ended; the rest of the tree is untouched.
+    if (handle.id) {
+      s.tree.refreshChanged({
+        runs: new Set(handle.kind === 'run' ? [handle.id] : []),
+        sweeps: new Map(handle.kind === 'sweep' ? [[handle.id, true]] : []),
+        experimentFiles: new Set([handle.file]),
+      });
+    }
     if (exit.code === 0 || exit.code === 130) {
       const msg = describe();
       if (exit.code === 0) void vscode.window.showInformationMessage(`${title}: ${msg ?? 'finished'}`, 'Open Results').then((c) => c && s.openResults(handle.id));
