@@ -475,3 +475,9 @@ export async function reportFailure(wb: Workbench | undefined, server: CodeServe
   }
   if (server) log(`code-server log (${server.logFile}), tail:\n${server.output().slice(-3000)}`);
 }
+
+/** Fails at once, with the editor's own words, when the extension reports an error. */
+export async function assertNoErrorToast(page: Page, doing: string): Promise<void> {
+  const errors = await page.locator('.notifications-toasts .notification-list-item:has(.codicon-error) .notification-list-item-message').allInnerTexts();
+  if (errors.length) throw new Error(`the extension showed an error while ${doing}: ${errors.join(' | ')}`);
+}

@@ -9,43 +9,15 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { REPO_ROOT, canvasInkedPixels, clearNotifications, clickActivityBar, findFrameWith, packageVsix, runCommand, screenshot, waitFor } from './codeServer';
+import { REPO_ROOT, assertNoErrorToast, canvasInkedPixels, clearNotifications, clickActivityBar, findFrameWith, packageVsix, runCommand, screenshot, waitFor } from './codeServer';
+import { tinyExperiment, tinySweep } from './tinySpecs';
 import { e2eSuite } from './e2eSuite';
 
 /** One tiny run with 2 heads (~2 s): noisy labels keep it from stopping early, so its norms chart has 24 evaluations. */
-const EXPERIMENT = {
-  version: 1,
-  name: 'tiny-norms',
-  task: { kind: 'and', T: 12, s: 3, noise: 0.1 },
-  data: { trainSize: 24, testSize: 512 },
-  model: { arch: 'transformer', layers: 1, heads: 2, dModel: 16, mlpRatio: 2 },
-  training: { learningRate: 0.003, batchSize: 32, maxSteps: 240, evalEvery: 10, targetAccuracy: 1 },
-  seed: 1,
-};
+const EXPERIMENT = tinyExperiment('tiny-norms');
 
 /** The e2e suite's tiny sweep, two seeds per cell so a cell holds more than one run. */
-const SWEEP = {
-  version: 1,
-  kind: 'sweep',
-  name: 'tiny-drill',
-  base: {
-    task: { kind: 'and', s: 2 },
-    data: { testSize: 128 },
-    model: { arch: 'transformer', layers: 1, heads: 2, dModel: 16, mlpRatio: 1 },
-    training: { learningRate: 0.01, batchSize: 'full', maxSteps: 80, evalEvery: 20, targetAccuracy: 0.95 },
-    seed: 0,
-  },
-  contextLengths: [4, 8],
-  trainSizes: [16, 64, 256],
-  search: 'bisect',
-  seeds: 2,
-  successRate: 0.5,
-};
-
-async function assertNoErrorToast(page: Page, doing: string): Promise<void> {
-  const errors = await page.locator('.notifications-toasts .notification-list-item:has(.codicon-error) .notification-list-item-message').allInnerTexts();
-  if (errors.length) throw new Error(`the extension showed an error while ${doing}: ${errors.join(' | ')}`);
-}
+const SWEEP = tinySweep('tiny-drill', { contextLengths: [4, 8], trainSizes: [16, 64, 256], seeds: 2 });
 
 describe('drill-down and norms in a real VS Code (code-server + Chromium)', () => {
   const suite = e2eSuite('sa-drill-');

@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import {
   REPO_ROOT,
+  assertNoErrorToast,
   canvasInkedPixels,
   canvasInkedPixelsAll,
   clearNotifications,
@@ -21,49 +22,19 @@ import {
   screenshot,
   waitFor,
 } from './codeServer';
+import { tinyExperiment, tinySweep } from './tinySpecs';
 import { e2eSuite } from './e2eSuite';
 
 /** Overfits 24 samples of a noisy AND: ends below 100% test accuracy (85.5% on WASM), in ~2 s. */
-const EXPERIMENT = {
-  version: 1,
-  name: 'tiny-and',
-  task: { kind: 'and', T: 12, s: 3, noise: 0.1 },
-  data: { trainSize: 24, testSize: 512 },
-  model: { arch: 'transformer', layers: 1, heads: 2, dModel: 16, mlpRatio: 2 },
-  training: { learningRate: 0.003, batchSize: 32, maxSteps: 240, evalEvery: 10, targetAccuracy: 1 },
-  seed: 1,
-};
+const EXPERIMENT = tinyExperiment('tiny-and');
 
 /**
  * About sixteen runs of 80 steps (~20 s on 2 cores): three context lengths, each with an m*, so the fits
  * exist, for 1 and 2 heads (`vary`): two m*(T) curves overlaid.
  */
-const SWEEP = {
-  version: 1,
-  kind: 'sweep',
-  name: 'tiny',
-  base: {
-    task: { kind: 'and', s: 2 },
-    data: { testSize: 128 },
-    model: { arch: 'transformer', layers: 1, heads: 2, dModel: 16, mlpRatio: 1 },
-    training: { learningRate: 0.01, batchSize: 'full', maxSteps: 80, evalEvery: 20, targetAccuracy: 0.95 },
-    seed: 0,
-  },
-  contextLengths: [4, 8, 12],
-  trainSizes: [8, 16, 32, 64, 128, 256],
-  search: 'bisect',
-  seeds: 1,
-  successRate: 0.5,
-  vary: { 'model.heads': [1, 2] },
-};
+const SWEEP = tinySweep('tiny', { contextLengths: [4, 8, 12], trainSizes: [8, 16, 32, 64, 128, 256], vary: { 'model.heads': [1, 2] } });
 
 const percent = (v: number) => `${(v * 100).toFixed(1)}%`;
-
-/** Fails at once, with the editor's own words, when the extension reports an error. */
-async function assertNoErrorToast(page: Page, doing: string): Promise<void> {
-  const errors = await page.locator('.notifications-toasts .notification-list-item:has(.codicon-error) .notification-list-item-message').allInnerTexts();
-  if (errors.length) throw new Error(`the extension showed an error while ${doing}: ${errors.join(' | ')}`);
-}
 
 /** A screenshot for the artifacts (and the README): errors checked first, then the toasts cleared off the product. */
 async function productShot(page: Page, name: string): Promise<void> {

@@ -10,18 +10,11 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT, clickActivityBar, packageVsix, runCommand, screenshot, waitFor } from './codeServer';
+import { tinyExperiment } from './tinySpecs';
 import { e2eSuite } from './e2eSuite';
 
 /** A noisy AND never reaches 100 % test accuracy, so a run trains all of `maxSteps`. */
-const experiment = (name: string, maxSteps: number) => ({
-  version: 1,
-  name,
-  task: { kind: 'and', T: 12, s: 3, noise: 0.1 },
-  data: { trainSize: 24, testSize: 256 },
-  model: { arch: 'transformer', layers: 1, heads: 2, dModel: 16, mlpRatio: 2 },
-  training: { learningRate: 0.003, batchSize: 32, maxSteps, evalEvery: 20, targetAccuracy: 1 },
-  seed: 1,
-});
+const experiment = (name: string, maxSteps: number) => tinyExperiment(name, { maxSteps, evalEvery: 20 }, 256);
 
 /** Four runs of 40 steps: two T, two m, one seed. */
 const SWEEP = {

@@ -9,19 +9,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { REPO_ROOT, clearNotifications, clickActivityBar, findFrameWith, packageVsix, runCommand, screenshot, waitFor } from './codeServer';
+import { REPO_ROOT, assertNoErrorToast, clearNotifications, clickActivityBar, findFrameWith, packageVsix, runCommand, screenshot, waitFor } from './codeServer';
+import { tinyExperiment } from './tinySpecs';
 import { e2eSuite } from './e2eSuite';
 
 /** A noisy AND on 24 samples, ~1-2 s per run; the learning rate moves where it ends. */
-const experiment = (learningRate: number) => ({
-  version: 1,
-  name: 'tiny-and',
-  task: { kind: 'and', T: 12, s: 3, noise: 0.1 },
-  data: { trainSize: 24, testSize: 256 },
-  model: { arch: 'transformer', layers: 1, heads: 2, dModel: 16, mlpRatio: 2 },
-  training: { learningRate, batchSize: 32, maxSteps: 120, evalEvery: 20, targetAccuracy: 1 },
-  seed: 1,
-});
+const experiment = (learningRate: number) => tinyExperiment('tiny-and', { learningRate, maxSteps: 120, evalEvery: 20 }, 256);
 const LEARNING_RATES = [0.003, 0.0003, 0.01];
 
 interface Summary {
@@ -31,11 +24,6 @@ interface Summary {
 }
 
 const percent = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`);
-
-async function assertNoErrorToast(page: Page, doing: string): Promise<void> {
-  const errors = await page.locator('.notifications-toasts .notification-list-item:has(.codicon-error) .notification-list-item-message').allInnerTexts();
-  if (errors.length) throw new Error(`the extension showed an error while ${doing}: ${errors.join(' | ')}`);
-}
 
 describe('the runs table in a real VS Code (code-server + Chromium)', () => {
   const suite = e2eSuite('sa-e2e-table-');

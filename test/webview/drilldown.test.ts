@@ -13,26 +13,10 @@ import { PanelToHost } from '../../src/protocol/panelMessages';
 import type { RunEvent } from '../../src/protocol/runEvents';
 import { SWEEP_ID, runEvents, runSnapshot, sweepSnapshot } from './fixtures';
 import { fakeNorms, runEventsWithNorms, tempSweepDir, writeCellRuns } from './drillFixtures';
-import { DARK_THEME, buildPanelBundle, launchChromium, openPanel } from './panelPage';
+import { DARK_THEME, buildPanelBundle, countColour, hex, launchChromium, openPanel } from './panelPage';
 
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
-const hex = (h: string) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
 const SERIES = ['blue', 'orange', 'green', 'purple'].map((c) => hex(DARK_THEME[`--vscode-charts-${c}`]));
-
-/** Opaque pixels near a colour on a canvas: how much of a series was drawn. */
-function ink(page: Page, selector: string, rgb: number[], tol = 60): Promise<number> {
-  return page.$eval(
-    selector,
-    (canvas, { rgb, tol }) => {
-      const c = canvas as HTMLCanvasElement;
-      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && Math.abs(d[i] - rgb[0]) + Math.abs(d[i + 1] - rgb[1]) + Math.abs(d[i + 2] - rgb[2]) < tol) n++;
-      return n;
-    },
-    { rgb, tol },
-  );
-}
 
 const lastSent = async (page: Page) => PanelToHost.parse((await page.evaluate(() => window.__sent)).at(-1));
 
@@ -62,8 +46,8 @@ describe('results panel: drill-down and weight norms', { timeout: 120_000 }, () 
       assert.equal(await page.isVisible('#norms-layer'), false, 'one layer: no layer selector');
       // One line per head, in the series colours, on both charts.
       for (const [i, colour] of SERIES.entries()) {
-        assert.ok((await ink(page, '#norms-canvas', colour)) > 100, `head ${i + 1} drawn on the norms chart`);
-        assert.ok((await ink(page, '#headCreation-canvas', colour)) > 100, `head ${i + 1} drawn on the per-head chart`);
+        assert.ok((await countColour(page, 'norms-canvas', colour)) > 100, `head ${i + 1} drawn on the norms chart`);
+        assert.ok((await countColour(page, 'headCreation-canvas', colour)) > 100, `head ${i + 1} drawn on the per-head chart`);
       }
       await page.locator('.norms-view').scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(ARTIFACTS, 'results-panel-norms.png'), fullPage: true });
@@ -72,8 +56,8 @@ describe('results panel: drill-down and weight norms', { timeout: 120_000 }, () 
       await page.selectOption('#norms-matrix', 'mlp');
       await page.waitForFunction(() => document.querySelector('#norms-title')?.textContent === 'Norms: ‖MLP‖ (spectral)');
       await page.evaluate(() => window.__panelDebug.flush());
-      assert.ok((await ink(page, '#norms-canvas', SERIES[1])) > 100);
-      assert.equal(await ink(page, '#norms-canvas', SERIES[2], 30), 0, 'no third line for the MLP');
+      assert.ok((await countColour(page, 'norms-canvas', SERIES[1])) > 100);
+      assert.equal(await countColour(page, 'norms-canvas', SERIES[2], 30), 0, 'no third line for the MLP');
       await page.check('#norms-frobenius');
       await page.waitForFunction(() => document.querySelector('#norms-title')?.textContent === 'Norms: ‖MLP‖ (frobenius)');
       await page.selectOption('#norms-matrix', 'v');
@@ -87,8 +71,8 @@ describe('results panel: drill-down and weight norms', { timeout: 120_000 }, () 
       await page.waitForFunction(() => document.querySelector('#norms-title')?.textContent === 'Norms: ‖W_V‖ (frobenius), layer 2');
       await page.evaluate(() => window.__panelDebug.flush());
       assert.equal(await page.textContent('#headCreation-title'), 'Variable creation per head, layer 2');
-      assert.ok((await ink(page, '#headCreation-canvas', SERIES[1])) > 100);
-      assert.equal(await ink(page, '#headCreation-canvas', SERIES[2], 30), 0, 'layer 2 has two heads');
+      assert.ok((await countColour(page, 'headCreation-canvas', SERIES[1])) > 100);
+      assert.equal(await countColour(page, 'headCreation-canvas', SERIES[2], 30), 0, 'layer 2 has two heads');
 
       // An old recording (no norms): the norms chart is gone with a note, the per-head chart stays.
       await panel.post(runSnapshot(runEvents(), runEvents().length));
@@ -142,7 +126,7 @@ describe('results panel: drill-down and weight norms', { timeout: 120_000 }, () 
       assert.equal(await page.textContent('.cell-summary'), 'transformer, T = 10, m = 16: 3 runs; 2 of 3 seeds succeeded (passed)');
       assert.deepEqual(await page.$$eval('.cell-runs tbody tr', (rows) => rows.map((r) => (r as HTMLElement).dataset.runId)), ids);
       // Curves overlaid, one colour per run; one heatmap per run, drawn.
-      for (const colour of SERIES.slice(0, 3)) assert.ok((await ink(page, '#cell-testAccuracy-canvas', colour)) > 100, `run in ${colour} drawn`);
+      for (const colour of SERIES.slice(0, 3)) assert.ok((await countColour(page, 'cell-testAccuracy-canvas', colour)) > 100, `run in ${colour} drawn`);
       const heatmaps = await page.$$eval('.cell-heatmap canvas', (cs) => cs.map((c) => (c as HTMLCanvasElement).width));
       assert.equal(heatmaps.length, 3);
       assert.ok(heatmaps.every((w) => w > 200), `heatmaps drawn at ${heatmaps.join(', ')} px`);

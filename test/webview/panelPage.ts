@@ -173,3 +173,20 @@ export async function openPanel(browser: Browser, bundle: { script: string; styl
     },
   };
 }
+
+/** A theme colour "#rrggbb" as [r, g, b]. */
+export const hex = (h: string): [number, number, number] => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)) as [number, number, number];
+
+/** Opaque pixels within `tol` (sum of channel differences) of a colour: how much of a series was drawn. */
+export function countColour(page: Page, canvasId: string, rgb: number[], tol = 60): Promise<number> {
+  return page.evaluate(
+    ({ id, rgb, tol }) => {
+      const canvas = document.getElementById(id) as HTMLCanvasElement;
+      const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && Math.abs(d[i] - rgb[0]) + Math.abs(d[i + 1] - rgb[1]) + Math.abs(d[i + 2] - rgb[2]) < tol) n++;
+      return n;
+    },
+    { id: canvasId, rgb, tol },
+  );
+}

@@ -8,28 +8,13 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { PanelToHost } from '../../src/protocol/panelMessages';
 import { runEventMessages, runEvents, runId, runSnapshot, sweepEventMessages, sweepSnapshot } from './fixtures';
-import { DARK_THEME, type PanelPage, buildPanelBundle, launchChromium, openPanel } from './panelPage';
+import { DARK_THEME, type PanelPage, buildPanelBundle, countColour, hex, launchChromium, openPanel } from './panelPage';
 
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
-const hex = (h: string): [number, number, number] => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)) as [number, number, number];
 const BLUE = hex(DARK_THEME['--vscode-charts-blue']);
 const ORANGE = hex(DARK_THEME['--vscode-charts-orange']);
 const RED = hex(DARK_THEME['--vscode-charts-red']);
 const BACKGROUND = hex(DARK_THEME['--vscode-editor-background']);
-
-/** Opaque pixels within `tol` (sum of channel differences) of a colour: how much of a series was drawn. */
-function countColour(page: Page, canvasId: string, rgb: number[], tol = 60): Promise<number> {
-  return page.evaluate(
-    ({ id, rgb, tol }) => {
-      const canvas = document.getElementById(id) as HTMLCanvasElement;
-      const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      let n = 0;
-      for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && Math.abs(d[i] - rgb[0]) + Math.abs(d[i + 1] - rgb[1]) + Math.abs(d[i + 2] - rgb[2]) < tol) n++;
-      return n;
-    },
-    { id: canvasId, rgb, tol },
-  );
-}
 
 /** Brightness of each input bit's cell in a head's [CLS] strip, read from the canvas pixels: distance from the background. */
 function stripIntensities(page: Page, layer: number, head: number, background: number[]): Promise<number[]> {

@@ -8,30 +8,16 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { PanelToHost } from '../../src/protocol/panelMessages';
 import { runsTable, runsTableCsv, sortRows } from '../../src/protocol/runsTable';
-import { DARK_THEME, buildPanelBundle, launchChromium, openPanel } from './panelPage';
+import { DARK_THEME, buildPanelBundle, countColour, hex, launchChromium, openPanel } from './panelPage';
 import { bandCsv } from '../../webview/results/exportData';
 import { STUDY, studyRuns } from './runsFixtures';
 
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
-const hex = (h: string) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
 const BLUE = hex(DARK_THEME['--vscode-charts-blue']);
 const ORANGE = hex(DARK_THEME['--vscode-charts-orange']);
 
 const rowIds = (page: Page) => page.$$eval('#runs-table tbody tr', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.runId ?? ''));
 const headers = (page: Page) => page.$$eval('#runs-table thead th[data-key]', (ths) => ths.map((th) => (th as HTMLElement).dataset.key ?? ''));
-
-function countColour(page: Page, canvasId: string, rgb: number[], tol = 40): Promise<number> {
-  return page.evaluate(
-    ({ id, rgb, tol }) => {
-      const canvas = document.getElementById(id) as HTMLCanvasElement;
-      const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      let n = 0;
-      for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && Math.abs(d[i] - rgb[0]) + Math.abs(d[i + 1] - rgb[1]) + Math.abs(d[i + 2] - rgb[2]) < tol) n++;
-      return n;
-    },
-    { id: canvasId, rgb, tol },
-  );
-}
 
 describe('runs table in Chromium', { timeout: 120_000 }, () => {
   let browser: Browser;
@@ -127,15 +113,15 @@ describe('runs table in Chromium', { timeout: 120_000 }, () => {
       const runs = studyRuns(STUDY.map((v) => ({ ...v, learningRate: 0.001 })));
       await panel.post({ type: 'snapshot', runs, sweeps: [], focus: 'run-a' });
       assert.equal(await page.getAttribute('.curve-mode button[data-mode="runs"]', 'aria-pressed'), 'true');
-      const orangeRuns = await countColour(page, 'testAccuracy-canvas', ORANGE);
+      const orangeRuns = await countColour(page, 'testAccuracy-canvas', ORANGE, 40);
       assert.ok(orangeRuns > 100, `every run: the second run's colour is drawn (${orangeRuns} px)`);
 
       await page.click('.curve-mode button[data-mode="bands"]');
       await page.waitForFunction(() => document.querySelector('.curve-mode button[data-mode="bands"]')?.getAttribute('aria-pressed') === 'true');
       await page.evaluate(() => window.__panelDebug.flush());
       await page.screenshot({ path: path.join(ARTIFACTS, 'results-panel-bands.png'), fullPage: true });
-      const orangeBands = await countColour(page, 'testAccuracy-canvas', ORANGE);
-      const blueBands = await countColour(page, 'testAccuracy-canvas', BLUE);
+      const orangeBands = await countColour(page, 'testAccuracy-canvas', ORANGE, 40);
+      const blueBands = await countColour(page, 'testAccuracy-canvas', BLUE, 40);
       assert.ok(orangeBands < 5, `one group: no second colour (${orangeBands} px)`);
       assert.ok(blueBands > 100, `the group's mean is drawn (${blueBands} px)`);
       // The band: the group's colour, translucent (the chart canvas itself is transparent), between the bounds.
@@ -164,8 +150,8 @@ describe('runs table in Chromium', { timeout: 120_000 }, () => {
       await panel.post({ type: 'snapshot', runs, sweeps: [], focus: 'run-a' });
       await page.evaluate(() => window.__panelDebug.flush());
       assert.equal(await page.getAttribute('.curve-mode button[data-mode="bands"]', 'aria-pressed'), 'true');
-      assert.ok((await countColour(page, 'testAccuracy-canvas', BLUE)) > 100, 'the first group is drawn');
-      assert.ok((await countColour(page, 'testAccuracy-canvas', ORANGE)) > 100, 'the second group (another learning rate) has its own colour');
+      assert.ok((await countColour(page, 'testAccuracy-canvas', BLUE, 40)) > 100, 'the first group is drawn');
+      assert.ok((await countColour(page, 'testAccuracy-canvas', ORANGE, 40)) > 100, 'the second group (another learning rate) has its own colour');
       const before = (await panel.sent()).length;
       await page.click('.card-testAccuracy .export button[title$="as CSV"]');
       await page.waitForFunction((n) => window.__sent.length > n, before);

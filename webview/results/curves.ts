@@ -26,10 +26,43 @@ export const CURVES: CurveSpec[] = [
   },
 ];
 
-type Point = { x: number; y: number | null };
+export type StepPoint = { x: number; y: number | null };
+
+/**
+ * A line chart over training steps: the options every such chart in the panel shares (learning curves,
+ * the norms and per-head charts). `bounded`: a share in [0, 1]; `legend`/`yTitle` where the chart has them.
+ */
+export function stepLineChart(canvas: HTMLCanvasElement, theme: Theme, opts: { bounded: boolean; legend?: boolean; yTitle?: string }): Chart<'line', StepPoint[]> {
+  return new Chart<'line', StepPoint[]>(canvas, {
+    type: 'line',
+    data: { datasets: [] },
+    options: {
+      animation: false,
+      parsing: false,
+      normalized: true,
+      spanGaps: true,
+      interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      plugins: {
+        legend: opts.legend ? { position: 'bottom', labels: { boxHeight: 8 } } : { display: false },
+        tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${formatValue(item.parsed.y)}` } },
+      },
+      scales: {
+        x: { type: 'linear', title: { display: true, text: 'step', color: theme.muted }, ticks: { maxTicksLimit: 6 }, grid: { color: theme.grid } },
+        y: {
+          type: 'linear',
+          min: 0,
+          max: opts.bounded ? 1 : undefined,
+          ...(opts.yTitle ? { title: { display: true, text: opts.yTitle, color: theme.muted } } : {}),
+          ticks: { maxTicksLimit: 6 },
+          grid: { color: theme.grid },
+        },
+      },
+    },
+  });
+}
 
 export class CurveCharts {
-  private charts = new Map<CurveKey, Chart<'line', Point[]>>();
+  private charts = new Map<CurveKey, Chart<'line', StepPoint[]>>();
 
   constructor(private readonly canvases: Map<CurveKey, HTMLCanvasElement>) {}
 
@@ -38,25 +71,7 @@ export class CurveCharts {
     this.destroy();
     for (const spec of CURVES) {
       const canvas = this.canvases.get(spec.key)!;
-      const chart = new Chart<'line', Point[]>(canvas, {
-        type: 'line',
-        data: { datasets: [] },
-        options: {
-          animation: false,
-          parsing: false,
-          normalized: true,
-          spanGaps: true,
-          interaction: { mode: 'nearest', axis: 'x', intersect: false },
-          plugins: {
-            legend: { display: false },
-            tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${formatValue(item.parsed.y)}` } },
-          },
-          scales: {
-            x: { type: 'linear', title: { display: true, text: 'step', color: theme.muted }, ticks: { maxTicksLimit: 6 }, grid: { color: theme.grid } },
-            y: { type: 'linear', min: 0, max: spec.bounded ? 1 : undefined, ticks: { maxTicksLimit: 6 }, grid: { color: theme.grid } },
-          },
-        },
-      });
+      const chart = stepLineChart(canvas, theme, { bounded: spec.bounded });
       this.charts.set(spec.key, chart);
     }
   }
@@ -65,7 +80,7 @@ export class CurveCharts {
     for (const spec of CURVES) {
       const chart = this.charts.get(spec.key);
       if (!chart) continue;
-      chart.data.datasets = runs.map((run): ChartDataset<'line', Point[]> => {
+      chart.data.datasets = runs.map((run): ChartDataset<'line', StepPoint[]> => {
         const selected = run.runId === selectedRunId;
         const colour = colours.get(run.runId) ?? '#888';
         return {
@@ -85,7 +100,7 @@ export class CurveCharts {
   }
 
   /** Draws the given datasets instead of one per run (the mean ± 95 % mode, bandCurves.ts). */
-  showDatasets(datasetsFor: (key: CurveKey) => ChartDataset<'line', Point[]>[]): void {
+  showDatasets(datasetsFor: (key: CurveKey) => ChartDataset<'line', StepPoint[]>[]): void {
     for (const spec of CURVES) {
       const chart = this.charts.get(spec.key);
       if (!chart) continue;

@@ -5,12 +5,11 @@
 import type { ChartDataset } from 'chart.js';
 import type { MetricsEvent } from '../../src/protocol/runEvents';
 import { Chart } from './charts';
-import { formatValue } from './curves';
+import { type StepPoint, stepLineChart } from './curves';
 import { el } from './dom';
 import { NORM_MATRICES, type NormKind, type NormMatrix, type Series, hasHeadScores, hasNorms, headCreationSeries, layersOf, normSeries } from './normSeries';
 import type { Theme } from './theme';
 
-type Point = { x: number; y: number };
 
 function card(id: string, title: string, description: string): { figure: HTMLElement; heading: HTMLElement; canvas: HTMLCanvasElement } {
   const heading = el('h3', { id: `${id}-title` }, title);
@@ -38,8 +37,8 @@ export class NormsView {
   private readonly norms = card('norms', 'Weight norms', 'Per head, the norm of the chosen weight matrix after each evaluation; the theorem bounds sample complexity through these norms.');
   private readonly heads = card('headCreation', 'Variable creation per head', 'Share of each head\u2019s [CLS] attention on the relevant bits.');
   private readonly note = el('p', { className: 'muted' });
-  private normsChart: Chart<'line', Point[]> | null = null;
-  private headsChart: Chart<'line', Point[]> | null = null;
+  private normsChart: Chart<'line', StepPoint[]> | null = null;
+  private headsChart: Chart<'line', StepPoint[]> | null = null;
   private theme: Theme | null = null;
 
   /** `onChange` asks for a redraw when a control changes. */
@@ -66,27 +65,8 @@ export class NormsView {
   build(theme: Theme): void {
     this.destroy();
     this.theme = theme;
-    const make = (canvas: HTMLCanvasElement, bounded: boolean, yTitle: string) =>
-      new Chart<'line', Point[]>(canvas, {
-        type: 'line',
-        data: { datasets: [] },
-        options: {
-          animation: false,
-          parsing: false,
-          normalized: true,
-          interaction: { mode: 'nearest', axis: 'x', intersect: false },
-          plugins: {
-            legend: { position: 'bottom', labels: { boxHeight: 8 } },
-            tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${formatValue(item.parsed.y)}` } },
-          },
-          scales: {
-            x: { type: 'linear', title: { display: true, text: 'step', color: theme.muted }, ticks: { maxTicksLimit: 6 }, grid: { color: theme.grid } },
-            y: { type: 'linear', min: 0, max: bounded ? 1 : undefined, title: { display: true, text: yTitle, color: theme.muted }, ticks: { maxTicksLimit: 6 }, grid: { color: theme.grid } },
-          },
-        },
-      });
-    this.normsChart = make(this.norms.canvas, false, 'norm');
-    this.headsChart = make(this.heads.canvas, true, 'share on relevant bits');
+    this.normsChart = stepLineChart(this.norms.canvas, theme, { bounded: false, legend: true, yTitle: 'norm' });
+    this.headsChart = stepLineChart(this.heads.canvas, theme, { bounded: true, legend: true, yTitle: 'share on relevant bits' });
   }
 
   /** The current control choices. */
@@ -119,10 +99,10 @@ export class NormsView {
     if (heads) this.draw(this.headsChart, headCreationSeries(metrics, layer));
   }
 
-  private draw(chart: Chart<'line', Point[]> | null, series: Series[]): void {
+  private draw(chart: Chart<'line', StepPoint[]> | null, series: Series[]): void {
     if (!chart || !this.theme) return;
     const colours = this.theme.series;
-    chart.data.datasets = series.map((s, i): ChartDataset<'line', Point[]> => ({
+    chart.data.datasets = series.map((s, i): ChartDataset<'line', StepPoint[]> => ({
       label: s.label,
       data: s.points,
       borderColor: colours[i % colours.length],
