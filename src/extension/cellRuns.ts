@@ -3,22 +3,20 @@
 // with the same RunStore the panel's snapshots come from. No vscode import, so it is unit-tested directly.
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { type CellRunRef, parseCellRunId } from '../core/sweepSpec';
 import type { RunView } from '../protocol/panelMessages';
-import { readEvents, readSummary } from '../trainer/runFiles';
+import { replayRun } from './diskState';
 import { RunStore } from './runStore';
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** The cell's run folders, by seed. Exact match on the prefix, so `tiny` does not claim `tiny-2`'s runs. */
+/** The cell's run folders, by seed. Exact match on variant, T and m, so `tiny` does not claim `tiny-2`'s runs. */
 export function cellRunDirs(sweepDir: string, variant: string, T: number, m: number): string[] {
   const runsDir = path.join(sweepDir, 'runs');
   if (!existsSync(runsDir)) return [];
-  const pattern = new RegExp(`^${escapeRegExp(variant)}-T${T}-m${m}-seed(\\d+)$`);
   return readdirSync(runsDir)
-    .map((name) => ({ name, seed: pattern.exec(name)?.[1] }))
-    .filter((x): x is { name: string; seed: string } => x.seed !== undefined)
-    .sort((a, b) => Number(a.seed) - Number(b.seed))
-    .map((x) => path.join(runsDir, x.name));
+    .map(parseCellRunId)
+    .filter((r): r is CellRunRef => r !== undefined && r.variant === variant && r.T === T && r.m === m)
+    .sort((a, b) => a.seed - b.seed)
+    .map((r) => path.join(runsDir, r.runId));
 }
 
 /**
@@ -30,10 +28,7 @@ export function readCellRuns(sweepDir: string, variant: string, T: number, m: nu
   const store = new RunStore();
   for (const dir of cellRunDirs(sweepDir, variant, T, m)) {
     const runId = path.basename(dir);
-    const events = readEvents(dir);
-    for (const e of events) store.applyRunEvent(runId, runId, e);
-    const summary = readSummary(dir);
-    if (summary && !events.some((e) => e.type === 'finished')) store.applyRunEvent(runId, runId, { type: 'finished', summary });
+    replayRun(store, dir, runId, runId);
     if (!store.run(runId)) continue; // an empty folder: nothing to show yet
     if (!sweepRunning) store.markRunEnded(runId, 'interrupted', 'the sweep stopped before this run finished');
   }

@@ -44,6 +44,17 @@ export function diskSweepStatus(sweepDir: string): 'running' | 'interrupted' | '
 }
 
 /**
+ * A run folder's events into the store, and its summary when no `finished` event was read (a torn
+ * last line, or a folder whose events are not readable yet). Used for every run the host reads back.
+ */
+export function replayRun(store: RunStore, runDir: string, runId: string, label: string, experimentFile?: string): void {
+  const events = readEvents(runDir);
+  for (const e of events) store.applyRunEvent(runId, label, e, experimentFile);
+  const summary = events.some((e) => e.type === 'finished') ? undefined : readSummary(runDir);
+  if (summary) store.applyRunEvent(runId, label, { type: 'finished', summary }, experimentFile);
+}
+
+/**
  * Replays a run folder into the store (replacing what it held, so a folder that changed on disk is
  * shown as it now is) and marks it interrupted when its process is gone. Returns the run id.
  */
@@ -51,13 +62,7 @@ export function loadRun(store: RunStore, runDir: string): string {
   const runId = path.basename(runDir);
   const label = store.run(runId)?.label ?? runLabel(runId);
   store.forget(runId);
-  const file = readTrainerRecord(runDir)?.experimentFile;
-  for (const e of readEvents(runDir)) store.applyRunEvent(runId, label, e, file);
-  if (!store.run(runId)) {
-    // Nothing readable yet (a run that has just started, or an empty folder).
-    const summary = readSummary(runDir);
-    if (summary) store.applyRunEvent(runId, label, { type: 'finished', summary }, file);
-  }
+  replayRun(store, runDir, runId, label, readTrainerRecord(runDir)?.experimentFile);
   if (diskRunStatus(runDir) === 'interrupted') {
     const step = store.run(runId)?.metrics.at(-1)?.step ?? 0;
     store.markRunEnded(runId, 'interrupted', `the trainer stopped without finishing (last step reached: ${step}): killed, crashed, or the machine slept`);

@@ -3,23 +3,8 @@
 // `<variantLabel>-T<T>-m<m>-seed<N>` (src/core/sweepSpec.ts cellRunId). The pass tallies shown next to
 // each m are the sweep's own `cell-finished` verdicts (src/core/sweepBook), never recounted here.
 // No vscode import, so it is unit-tested directly.
+import { type CellRunRef, parseCellRunId } from '../core/sweepSpec';
 import type { SweepEvent } from '../protocol/sweepEvents';
-
-/** Parsed from the right: a variant label may itself contain "-T…" (labels are free text). */
-const CELL_RUN_ID = /^(.+)-T(\d+)-m(\d+)-seed(\d+)$/;
-
-export interface CellRunRef {
-  runId: string;
-  variant: string;
-  T: number;
-  m: number;
-  seed: number;
-}
-
-export function parseCellRunId(runId: string): CellRunRef | undefined {
-  const p = CELL_RUN_ID.exec(runId);
-  return p ? { runId, variant: p[1], T: Number(p[2]), m: Number(p[3]), seed: Number(p[4]) } : undefined;
-}
 
 export interface MGroup {
   m: number;

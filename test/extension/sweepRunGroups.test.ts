@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { SweepSchema, cellRunId, variantLabels } from '../../src/core/sweepSpec';
-import { cellKey, cellTallies, describeCell, groupSweepRuns, parseCellRunId, variantOrder } from '../../src/extension/sweepRunGroups';
+import { SweepSchema, cellRunId, parseCellRunId, variantLabels } from '../../src/core/sweepSpec';
+import { cellKey, cellTallies, describeCell, groupSweepRuns, variantOrder } from '../../src/extension/sweepRunGroups';
 import { SweepEvent } from '../../src/protocol/sweepEvents';
 
 const sweep = SweepSchema.parse({
