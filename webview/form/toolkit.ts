@@ -31,13 +31,19 @@ export interface ControlOptions {
 
 type Field = HTMLElement & { value: string; placeholder: string; control?: HTMLInputElement };
 
-/** A text field; `number` makes its input numeric, with the schema's bounds (min/max are forwarded once it renders). */
-export function textField(o: ControlOptions, number?: { min?: number; max?: number; integer: boolean }): Control {
-  const el = document.createElement('vscode-text-field') as Field;
+/** A toolkit element carrying the control's id, its label (as its text unless `text` is false) and its help for screen readers. */
+function labelled<T extends HTMLElement>(tag: string, o: ControlOptions, text = true): T {
+  const el = document.createElement(tag) as T;
   el.id = o.id;
-  el.textContent = o.label;
+  if (text) el.textContent = o.label;
   el.setAttribute('aria-label', o.label);
   if (o.describedBy) el.setAttribute('aria-describedby', o.describedBy);
+  return el;
+}
+
+/** A text field; `number` makes its input numeric, with the schema's bounds (min/max are forwarded once it renders). */
+export function textField(o: ControlOptions, number?: { min?: number; max?: number; integer: boolean }): Control {
+  const el = labelled<Field>('vscode-text-field', o);
   if (o.placeholder) el.setAttribute('placeholder', o.placeholder);
   if (number) {
     el.setAttribute('type', 'number');
@@ -56,11 +62,7 @@ export function textField(o: ControlOptions, number?: { min?: number; max?: numb
 
 /** A multi-line JSON editor; read on change (leaving the field), not on every keystroke of half-typed JSON. */
 export function textArea(o: ControlOptions): Control {
-  const el = document.createElement('vscode-text-area') as Field & { rows: number };
-  el.id = o.id;
-  el.textContent = o.label;
-  el.setAttribute('aria-label', o.label);
-  if (o.describedBy) el.setAttribute('aria-describedby', o.describedBy);
+  const el = labelled<Field & { rows: number }>('vscode-text-area', o);
   if (o.placeholder) el.setAttribute('placeholder', o.placeholder);
   el.setAttribute('resize', 'vertical');
   // Grows with its content (up to a screenful) so a short value does not look like a big empty box.
@@ -83,10 +85,7 @@ export function dropdown(o: ControlOptions, options: string[]): Control {
   const lab = document.createElement('label');
   lab.htmlFor = o.id;
   lab.textContent = o.label;
-  const el = document.createElement('vscode-dropdown') as HTMLElement & { value: string };
-  el.id = o.id;
-  el.setAttribute('aria-label', o.label);
-  if (o.describedBy) el.setAttribute('aria-describedby', o.describedBy);
+  const el = labelled<HTMLElement & { value: string }>('vscode-dropdown', o, false);
   for (const opt of options) {
     const option = document.createElement('vscode-option') as HTMLElement & { value: string };
     option.setAttribute('value', opt);
@@ -99,11 +98,7 @@ export function dropdown(o: ControlOptions, options: string[]): Control {
 }
 
 export function checkbox(o: ControlOptions): Control {
-  const el = document.createElement('vscode-checkbox') as HTMLElement & { checked: boolean };
-  el.id = o.id;
-  el.textContent = o.label;
-  el.setAttribute('aria-label', o.label);
-  if (o.describedBy) el.setAttribute('aria-describedby', o.describedBy);
+  const el = labelled<HTMLElement & { checked: boolean }>('vscode-checkbox', o);
   el.addEventListener('change', o.onChange);
   return { element: el, value: () => String(el.checked), set: (v) => (el.checked = v === 'true') };
 }
