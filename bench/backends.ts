@@ -1,7 +1,7 @@
 // Which TensorFlow.js backends this machine can run. Native ones (tfjs-node, -gpu) are optional
 // packages that are usually absent; the benchmark reports why each one is skipped.
 import * as tf from '@tensorflow/tfjs-core';
-import { type BackendName, selectBackend } from '../src/core/backend';
+import { type BackendName, selectBackend } from '../src/core/train/backend';
 
 export interface BackendAvailability {
   name: BackendName;

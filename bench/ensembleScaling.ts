@@ -3,10 +3,10 @@
 // member's onStep callbacks (set-up, warm-up and evaluations excluded). Steps/s is the ensemble's;
 // member-steps/s (K × steps/s) is what a sweep gains; GFLOP/s counts the work actually done.
 import { performance } from 'node:perf_hooks';
-import { makeDataset } from '../src/core/dataset';
-import { ensembleBytes, membersWithin, trainEnsemble } from '../src/core/ensembleTraining';
-import { type Experiment, ExperimentSchema } from '../src/core/experimentSpec';
-import { modelConfig } from '../src/core/training';
+import { makeDataset } from '../src/core/spec/dataset';
+import { ensembleBytes, membersWithin, trainEnsemble } from '../src/core/train/ensembleTraining';
+import { type Experiment, ExperimentSchema } from '../src/core/spec/experimentSpec';
+import { modelConfig } from '../src/core/train/training';
 import { tabulatedStepFlops } from './flops';
 
 export interface EnsembleScalingRow {

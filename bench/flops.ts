@@ -14,7 +14,7 @@
 //   training step ≈ 3 × forward.
 // The count is of the work each implementation actually performs, so the fast path gets credit only
 // for what it computes: compare implementations by steps/s, compare with the ceiling by GFLOP/s.
-import type { ModelConfig } from '../src/core/model';
+import type { ModelConfig } from '../src/core/model/model';
 
 export interface StepFlops {
   forward: number;

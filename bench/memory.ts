@@ -1,8 +1,8 @@
 // Memory over a long run: live tensors must stay constant (a leak of one tensor per step shows at
 // once) and RSS must level off after warm-up (the WASM heap grows to its working size, then stays).
 import * as tf from '@tensorflow/tfjs-core';
-import { makeDataset } from '../src/core/dataset';
-import { train } from '../src/core/training';
+import { makeDataset } from '../src/core/spec/dataset';
+import { train } from '../src/core/train/training';
 import { benchSpec } from './throughput';
 
 export interface MemorySample {

@@ -2,11 +2,11 @@
 // (weightNorms.ts) and the projection onto the norm ball after every step with model.maxNorm
 // (normProjection.ts), per model size, on the backend in use.
 import * as tf from '@tensorflow/tfjs-core';
-import { initParams } from '../src/core/model';
-import { projectAttentionNorms } from '../src/core/normProjection';
-import { rngFor } from '../src/core/seededRandom';
-import type { ModelConfig } from '../src/core/model';
-import { weightNorms } from '../src/core/weightNorms';
+import { initParams } from '../src/core/model/model';
+import { projectAttentionNorms } from '../src/core/model/normProjection';
+import { rngFor } from '../src/core/spec/seededRandom';
+import type { ModelConfig } from '../src/core/model/model';
+import { weightNorms } from '../src/core/model/weightNorms';
 
 export interface NormCostRow {
   dModel: number;

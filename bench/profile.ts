@@ -2,10 +2,10 @@
 // The step mirrors training.ts (forward, BCE, variableGrads, Adam) on one fixed minibatch.
 import { referenceForward } from './referenceModel';
 import * as tf from '@tensorflow/tfjs-core';
-import { makeDataset } from '../src/core/dataset';
-import { forward, initParams } from '../src/core/model';
-import { rngFor } from '../src/core/seededRandom';
-import { bceWithLogits, modelConfig } from '../src/core/training';
+import { makeDataset } from '../src/core/spec/dataset';
+import { forward, initParams } from '../src/core/model/model';
+import { rngFor } from '../src/core/spec/seededRandom';
+import { bceWithLogits, modelConfig } from '../src/core/train/training';
 import { benchSpec } from './throughput';
 
 export interface KernelShare {

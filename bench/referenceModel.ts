@@ -12,7 +12,7 @@
 // implementations compute identically (the embedding, LayerNorm): a faster one there speeds up this
 // baseline too, so it can never inflate the measured speed-up.
 import * as tf from '@tensorflow/tfjs-core';
-import { type ForwardFn, type ForwardResult, type ModelConfig, type Weights, embed, forward, layerNorm } from '../src/core/model';
+import { type ForwardFn, type ForwardResult, type ModelConfig, type Weights, embed, forward, layerNorm } from '../src/core/model/model';
 
 function gelu(x: tf.Tensor): tf.Tensor {
   const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));

@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { BackendName } from '../src/core/backend';
+import type { BackendName } from '../src/core/train/backend';
 import { detectBackends, useBackend } from './backends';
 import { type MatMulTiming, measureMatMulCeiling, measureTransposedMatMuls } from './ceiling';
 import { type MemoryResult, RSS_GROWTH_LIMIT_PCT, measureMemory } from './memory';

@@ -2,9 +2,9 @@
 // onStep callbacks so set-up, the step-0 evaluation and warm-up steps are excluded.
 import { referenceForward } from './referenceModel';
 import { performance } from 'node:perf_hooks';
-import { makeDataset } from '../src/core/dataset';
-import { type Experiment, ExperimentSchema } from '../src/core/experimentSpec';
-import { modelConfig, train } from '../src/core/training';
+import { makeDataset } from '../src/core/spec/dataset';
+import { type Experiment, ExperimentSchema } from '../src/core/spec/experimentSpec';
+import { modelConfig, train } from '../src/core/train/training';
 import { trainingStepFlops } from './flops';
 
 export interface ThroughputConfig {

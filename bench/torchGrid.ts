@@ -7,10 +7,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { makeDataset } from '../src/core/dataset';
-import { type Experiment, effectiveBatchSize } from '../src/core/experimentSpec';
-import { readSpecFile } from '../src/core/specProblems';
-import { type Sweep, SweepSchema, candidateSizes, cellExperiment } from '../src/core/sweepSpec';
+import { makeDataset } from '../src/core/spec/dataset';
+import { type Experiment, effectiveBatchSize } from '../src/core/spec/experimentSpec';
+import { readSpecFile } from '../src/core/spec/specProblems';
+import { type Sweep, SweepSchema, candidateSizes, cellExperiment } from '../src/core/spec/sweepSpec';
 
 const REPO_ROOT = path.join(__dirname, '..');
 const GRID_SCRIPT = path.join(__dirname, 'torch_grid.py');

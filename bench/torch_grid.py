@@ -1,8 +1,8 @@
 """A sweep's sample-complexity grid as a plain PyTorch loop over trials: the way an ML researcher
 would write it, as a reference point for the project's own sweep runner on the same machine.
 
-The model, initialisation scheme, optimiser, loss and data are the project's (src/core/model.ts,
-src/core/training.ts, src/core/dataset.ts); the data comes from bench/torchGrid.ts, which expands the
+The model, initialisation scheme, optimiser, loss and data are the project's (src/core/model/model.ts,
+src/core/train/training.ts, src/core/spec/dataset.ts); the data comes from bench/torchGrid.ts, which expands the
 sweep with the project's own code and writes every run's exact training and test sets to a JSON file.
 The weights are drawn from torch's RNG seeded with the run's seed, so they follow the same
 distribution as the project's but are not bit-identical to them.
@@ -49,7 +49,7 @@ class Block(nn.Module):
 
 
 class Transformer(nn.Module):
-    """src/core/model.ts: bit embeddings e0/e1 + learned positions, [CLS] at position 0, `layers`
+    """src/core/model/model.ts: bit embeddings e0/e1 + learned positions, [CLS] at position 0, `layers`
     blocks, final LayerNorm, one logit from the [CLS] state."""
 
     def __init__(self, T, d, heads, layers, mlp_ratio):

@@ -1,9 +1,9 @@
 // Drill-down: the runs behind one cell of a sweep, read back from their folders
-// (<sweepDir>/runs/<variant>-T<T>-m<m>-seed<N>, named by src/core/sweepSpec.ts cellRunId) and folded
+// (<sweepDir>/runs/<variant>-T<T>-m<m>-seed<N>, named by src/core/spec/sweepSpec.ts cellRunId) and folded
 // with the same RunStore the panel's snapshots come from. No vscode import, so it is unit-tested directly.
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { type CellRunRef, parseCellRunId } from '../core/sweepSpec';
+import { type CellRunRef, parseCellRunId } from '../core/spec/sweepSpec';
 import type { RunView } from '../protocol/panelMessages';
 import { replayRun } from './diskState';
 import { RunStore } from './runStore';

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { BackendChoice } from '../core/backend';
+import type { BackendChoice } from '../core/train/backend';
 
 export interface LaunchSettings {
   /** dist/cli.js of the extension. */

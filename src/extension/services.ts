@@ -2,11 +2,11 @@
 // trainer runner, the tree, the form, and a command wrapper that reports errors instead of losing them.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { BackendChoice } from '../core/backend';
+import type { BackendChoice } from '../core/train/backend';
 import { ExperimentFormProvider } from './experimentForm';
 import { nativeModulesDir } from './nativeBackend';
 import { ResultsPanel } from './resultsPanel';
-import { type QueueJob, RunQueue, concurrencyLimit } from './runQueue';
+import { type QueueJob, RunQueue, concurrencyLimit } from './runSlots';
 import { RunsTree } from './runsTree';
 import { RunStore } from './runStore';
 import { type TrainerHandle, TrainerRunner, findNodeOnPath } from './trainerRunner';

@@ -27,7 +27,7 @@ export const StartedEvent = z.object({
 export const MatrixNorm = z.object({ spectral: finite, frobenius: finite });
 
 /**
- * The norms the paper's capacity bound is stated in, per layer (src/core/weightNorms.ts computes them):
+ * The norms the paper's capacity bound is stated in, per layer (src/core/model/weightNorms.ts computes them):
  * per head W_Q·W_Kᵀ (d × d), W_V (d × d_head) and W_O (d_head × d, the head's rows of the output
  * projection); per layer the MLP's two matrices.
  */

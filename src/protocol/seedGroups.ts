@@ -8,7 +8,7 @@
 // settings (a control repeated under another name, a file copied before being edited) are the
 // user's statement that these are different experiments, and silently pooling them would hide that.
 // So runs of one file that differ only by `seed` form one group; anything else splits them.
-import { type BandPoint, groupRuns, meanBand } from '../core/seedBands';
+import { type BandPoint, groupRuns, meanBand } from './seedBands';
 import type { RunView } from './panelMessages';
 import { type CellValue, differingPaths, flattenSpec } from './runsTable';
 

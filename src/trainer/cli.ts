@@ -3,14 +3,14 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
-import { BACKEND_CHOICES, type BackendChoice } from '../core/backend';
-import { ExperimentSchema, experimentJsonSchema } from '../core/experimentSpec';
-import { readSpecFile } from '../core/specProblems';
+import { BACKEND_CHOICES, type BackendChoice } from '../core/train/backend';
+import { ExperimentSchema, experimentJsonSchema } from '../core/spec/experimentSpec';
+import { readSpecFile } from '../core/spec/specProblems';
 import { specKindOf, wrongKindProblem } from './specKind';
 import { type RunEvent, type RunSummary, TrainerCommand } from '../protocol/runEvents';
 import { DEFAULT_OUT } from './runFiles';
 import { InputError, runExperiment } from './runExperiment';
-import { SweepSchema, sweepJsonSchema } from '../core/sweepSpec';
+import { SweepSchema, sweepJsonSchema } from '../core/spec/sweepSpec';
 import { DEFAULT_SWEEP_OUT } from './sweepRunner';
 import { type EnsembleChoice, sweepCommand } from './sweepCommand';
 import { ensembleWorkerCommand } from './ensembleWorker';

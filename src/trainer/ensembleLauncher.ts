@@ -4,7 +4,7 @@
 // next ensemble gets a fresh worker.
 import { type ChildProcess, fork } from 'node:child_process';
 import * as path from 'node:path';
-import type { BackendChoice } from '../core/backend';
+import type { BackendChoice } from '../core/train/backend';
 import { EnsembleReport, type EnsembleCommand } from '../protocol/ensembleMessages';
 import type { EnsembleLaunch, RunResult } from './runPool';
 import { readSummary } from './runFiles';

@@ -2,8 +2,8 @@
 // ensembles from its parent over IPC, one at a time, trains them (runExperiment.ts runEnsemble) and
 // reports when each is done; the tfjs start-up is paid once per worker, not once per run. It exits
 // when its parent goes away, after closing the ensemble it was training (members end `cancelled`).
-import { type BackendChoice, selectBackend } from '../core/backend';
-import { ExperimentSchema } from '../core/experimentSpec';
+import { type BackendChoice, selectBackend } from '../core/train/backend';
+import { ExperimentSchema } from '../core/spec/experimentSpec';
 import { EnsembleCommand, type EnsembleReport } from '../protocol/ensembleMessages';
 import { onParentGone, toParent } from './parentChannel';
 import { runEnsemble } from './runExperiment';

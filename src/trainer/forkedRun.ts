@@ -3,7 +3,7 @@
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { BackendChoice } from '../core/backend';
+import type { BackendChoice } from '../core/train/backend';
 import { readSummary } from './runFiles';
 import type { RunLauncher } from './sweepRunner';
 

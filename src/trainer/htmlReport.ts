@@ -3,8 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { MODEL_NAMES, fitFormula } from '../core/fitCurve';
-import { mStarText } from '../core/sweepText';
+import { MODEL_NAMES, fitFormula } from '../core/sweep/fitCurve';
+import { mStarText } from '../core/sweep/sweepText';
 import type { AttentionEvent, MetricsEvent, StartedEvent } from '../protocol/runEvents';
 import { type SweepPoint, SweepSummary, type VariantResult, summaryVariants } from '../protocol/sweepEvents';
 import { readEvents, readSummary } from './runFiles';

@@ -3,11 +3,11 @@
 // both to the run's events.jsonl and to the caller (stdout, IPC, a sweep). Each member's
 // summary.json is written the moment it ends, so a kill keeps the members that had finished.
 import * as tf from '@tensorflow/tfjs-core';
-import { type BackendChoice, type BackendName, selectBackend } from '../core/backend';
-import { makeDataset } from '../core/dataset';
-import { trainEnsemble } from '../core/ensembleTraining';
-import { type Experiment, estimateTrainingMemoryBytes, formatBytes } from '../core/experimentSpec';
-import type { TrainResult } from '../core/training';
+import { type BackendChoice, type BackendName, selectBackend } from '../core/train/backend';
+import { makeDataset } from '../core/spec/dataset';
+import { trainEnsemble } from '../core/train/ensembleTraining';
+import { type Experiment, estimateTrainingMemoryBytes, formatBytes } from '../core/spec/experimentSpec';
+import type { TrainResult } from '../core/train/training';
 import type { RunEvent, RunSummary } from '../protocol/runEvents';
 import { RunFiles, newRunId } from './runFiles';
 

@@ -3,8 +3,8 @@
 // nothing of cells, m* or fits (sweepBook.ts does); each run's fate comes back as a promise.
 import { readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { ensembleKey } from '../core/ensembleTraining';
-import type { Experiment } from '../core/experimentSpec';
+import { ensembleKey } from '../core/train/ensembleTraining';
+import type { Experiment } from '../core/spec/experimentSpec';
 import type { RunSummary } from '../protocol/runEvents';
 import { readSummary } from './runFiles';
 

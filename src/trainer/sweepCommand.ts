@@ -2,16 +2,16 @@
 // cells done / planned, and prints m*(T), the fits and the verdict.
 import cliProgress from 'cli-progress';
 import * as path from 'node:path';
-import type { BackendChoice } from '../core/backend';
-import { readSpecFile } from '../core/specProblems';
+import type { BackendChoice } from '../core/train/backend';
+import { readSpecFile } from '../core/spec/specProblems';
 import { wrongKindProblem } from './specKind';
-import { SweepSchema } from '../core/sweepSpec';
+import { SweepSchema } from '../core/spec/sweepSpec';
 import { TrainerCommand } from '../protocol/runEvents';
-import { type ModelName, fitFormula } from '../core/scalingFits';
-import { mStarText } from '../core/sweepText';
+import { type ModelName, fitFormula } from '../core/sweep/scalingFits';
+import { mStarText } from '../core/sweep/sweepText';
 import type { SweepEvent, SweepPoint, SweepSummary, VariantResult } from '../protocol/sweepEvents';
-import { MAX_ENSEMBLE, membersWithin } from '../core/ensembleTraining';
-import type { Experiment } from '../core/experimentSpec';
+import { MAX_ENSEMBLE, membersWithin } from '../core/train/ensembleTraining';
+import type { Experiment } from '../core/spec/experimentSpec';
 import { ensembleLauncher } from './ensembleLauncher';
 import { forkLauncher } from './forkedRun';
 import { BACKEND_MEMORY_LIMIT } from './runExperiment';

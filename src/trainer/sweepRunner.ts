@@ -1,11 +1,11 @@
-// Runs a sweep: the bookkeeping (src/core/sweepBook.ts) says which cells to train and turns their
+// Runs a sweep: the bookkeeping (src/core/sweep/sweepBook.ts) says which cells to train and turns their
 // runs into m*, fits and events; the pool (runPool.ts) trains the runs. This file only joins them
 // and writes the sweep folder: sweep.json, events.jsonl (append-only) and summary.json (atomic).
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { SweepBook } from '../core/sweepBook';
-import { type Sweep, cellExperiment, cellRunId } from '../core/sweepSpec';
+import { SweepBook } from '../core/sweep/sweepBook';
+import { type Sweep, cellExperiment, cellRunId } from '../core/spec/sweepSpec';
 import { SweepEvent as SweepEventSchema, SweepSummary as SweepSummarySchema } from '../protocol/sweepEvents';
 import type { SweepEvent, SweepSummary } from '../protocol/sweepEvents';
 import { readJsonFile, readJsonLines, writeTrainerRecord } from './runFiles';

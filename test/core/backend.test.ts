@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { selectBackend } from '../../src/core/backend';
+import { selectBackend } from '../../src/core/train/backend';
 
 /** node_modules/@tensorflow/tfjs-node-gpu whose GPU device is present when FAKE_CUDA_DEVICE=1. */
 function writeFakeGpuPackage(root: string): string {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { makeDataset } from '../../src/core/dataset';
-import { ExperimentSchema } from '../../src/core/experimentSpec';
+import { makeDataset } from '../../src/core/spec/dataset';
+import { ExperimentSchema } from '../../src/core/spec/experimentSpec';
 
 const spec = (over: Record<string, unknown> = {}, task: Record<string, unknown> = {}) =>
   ExperimentSchema.parse({ version: 1, name: 'd', task: { kind: 'and', T: 20, s: 3, ...task }, data: { trainSize: 300, testSize: 400 }, ...over });

@@ -3,11 +3,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { selectBackend } from '../../src/core/backend';
-import { makeDataset } from '../../src/core/dataset';
-import { type EnsembleMember, MAX_ENSEMBLE, ensembleBytes, memberStepBytes, membersWithin, trainEnsemble } from '../../src/core/ensembleTraining';
-import { type ExperimentInput, ExperimentSchema } from '../../src/core/experimentSpec';
-import { type TrainResult, train } from '../../src/core/training';
+import { selectBackend } from '../../src/core/train/backend';
+import { makeDataset } from '../../src/core/spec/dataset';
+import { type EnsembleMember, MAX_ENSEMBLE, ensembleBytes, memberStepBytes, membersWithin, trainEnsemble } from '../../src/core/train/ensembleTraining';
+import { type ExperimentInput, ExperimentSchema } from '../../src/core/spec/experimentSpec';
+import { type TrainResult, train } from '../../src/core/train/training';
 import type { MetricsEvent } from '../../src/protocol/runEvents';
 
 const spec = (seed: number, trainSize: number, over: Partial<ExperimentInput> = {}) =>

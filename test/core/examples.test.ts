@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { ExperimentSchema } from '../../src/core/experimentSpec';
-import { readSpecFile } from '../../src/core/specProblems';
-import { SweepSchema } from '../../src/core/sweepSpec';
+import { ExperimentSchema } from '../../src/core/spec/experimentSpec';
+import { readSpecFile } from '../../src/core/spec/specProblems';
+import { SweepSchema } from '../../src/core/spec/sweepSpec';
 
 const EXAMPLES = path.resolve(__dirname, '../../examples');
 

@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { ExperimentSchema, experimentJsonSchema } from '../../src/core/experimentSpec';
-import { parseSpecText, parseWithSchema, readSpecFile } from '../../src/core/specProblems';
+import { ExperimentSchema, experimentJsonSchema } from '../../src/core/spec/experimentSpec';
+import { parseSpecText, parseWithSchema, readSpecFile } from '../../src/core/spec/specProblems';
 
 const base = () => ({
   version: 1,

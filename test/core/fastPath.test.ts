@@ -4,12 +4,12 @@ import { referenceForward } from '../../bench/referenceModel';
 import * as tf from '@tensorflow/tfjs-core';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { selectBackend } from '../../src/core/backend';
-import { makeDataset } from '../../src/core/dataset';
-import { type ExperimentInput, ExperimentSchema } from '../../src/core/experimentSpec';
-import { forward, initParams } from '../../src/core/model';
-import { rngFor } from '../../src/core/seededRandom';
-import { modelConfig, train } from '../../src/core/training';
+import { selectBackend } from '../../src/core/train/backend';
+import { makeDataset } from '../../src/core/spec/dataset';
+import { type ExperimentInput, ExperimentSchema } from '../../src/core/spec/experimentSpec';
+import { forward, initParams } from '../../src/core/model/model';
+import { rngFor } from '../../src/core/spec/seededRandom';
+import { modelConfig, train } from '../../src/core/train/training';
 
 const LOGIT_TOLERANCE = 1e-4;
 const LOSS_REL_TOLERANCE = 1e-3;

@@ -12,8 +12,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { selectBackend } from '../../src/core/backend';
-import { LEGACY_UTIL_FUNCTIONS, addMissingLegacyUtil } from '../../src/core/legacyUtilShim';
+import { selectBackend } from '../../src/core/train/backend';
+import { LEGACY_UTIL_FUNCTIONS, addMissingLegacyUtil } from '../../src/core/train/legacyUtilShim';
 import nodeUtil = require('node:util');
 
 const ROOT = path.resolve(__dirname, '../..');

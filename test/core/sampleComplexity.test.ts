@@ -1,14 +1,14 @@
 // The estimator, the fits and the verdict, against synthetic data whose truth is known — no training.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cellStatus, wilsonInterval } from '../../src/core/cellOutcome';
-import { fitLogistic } from '../../src/core/logisticMStar';
-import { estimateMStar } from '../../src/core/sampleComplexity';
-import { bestModel, fitCurve, fitScaling, fitValue, residuals } from '../../src/core/scalingFits';
-import { rngFor } from '../../src/core/seededRandom';
-import { nextSizes, plannedCells } from '../../src/core/sizeSearch';
-import { analyseVariant, bootstrapFits } from '../../src/core/verdict';
-import type { CellStatus } from '../../src/core/cellOutcome';
+import { cellStatus, wilsonInterval } from '../../src/core/sweep/cellOutcome';
+import { fitLogistic } from '../../src/core/sweep/logisticMStar';
+import { estimateMStar } from '../../src/core/sweep/sampleComplexity';
+import { bestModel, fitCurve, fitScaling, fitValue, residuals } from '../../src/core/sweep/scalingFits';
+import { rngFor } from '../../src/core/spec/seededRandom';
+import { nextSizes, plannedCells } from '../../src/core/sweep/sizeSearch';
+import { analyseVariant, bootstrapFits } from '../../src/core/sweep/verdict';
+import type { CellStatus } from '../../src/core/sweep/cellOutcome';
 
 const cell = (m: number, successes: number, trials: number, failedRuns = 0) => ({ m, successes, trials, failedRuns });
 

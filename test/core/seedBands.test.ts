@@ -2,7 +2,7 @@
 // Run: node --import tsx --test test/core/seedBands.test.ts
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { groupRuns, meanBand, tQuantile975 } from '../../src/core/seedBands';
+import { groupRuns, meanBand, tQuantile975 } from '../../src/protocol/seedBands';
 
 const close = (a: number | null, b: number, tol = 1e-9) => assert.ok(a !== null && Math.abs(a - b) < tol, `${a} ≈ ${b}`);
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyTarget, balancedBias, drawTarget, labelOf } from '../../src/core/sparseTargets';
-import { rngFor } from '../../src/core/seededRandom';
-import { ExperimentSchema } from '../../src/core/experimentSpec';
+import { applyTarget, balancedBias, drawTarget, labelOf } from '../../src/core/spec/sparseTargets';
+import { rngFor } from '../../src/core/spec/seededRandom';
+import { ExperimentSchema } from '../../src/core/spec/experimentSpec';
 
 // Brute force: enumerate every assignment of the s relevant bits and compare to the textbook definition.
 const bitsOf = (code: number, s: number) => Array.from({ length: s }, (_, j) => (code >> j) & 1);

@@ -2,7 +2,7 @@
 // each variant's cells carry its values, and a bad path or value is refused with the path named.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type SweepInput, SweepSchema, cellExperiment, cellRunId, sweepVariants } from '../../src/core/sweepSpec';
+import { type SweepInput, SweepSchema, cellExperiment, cellRunId, sweepVariants } from '../../src/core/spec/sweepSpec';
 
 const sweep = (over: Partial<SweepInput> = {}): SweepInput => ({
   version: 1,

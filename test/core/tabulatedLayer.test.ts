@@ -3,12 +3,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { selectBackend } from '../../src/core/backend';
-import { ExperimentSchema } from '../../src/core/experimentSpec';
-import { forward, initParams } from '../../src/core/model';
-import { rngFor } from '../../src/core/seededRandom';
-import { makeDataset } from '../../src/core/dataset';
-import { bceWithLogits, modelConfig, train } from '../../src/core/training';
+import { selectBackend } from '../../src/core/train/backend';
+import { ExperimentSchema } from '../../src/core/spec/experimentSpec';
+import { forward, initParams } from '../../src/core/model/model';
+import { rngFor } from '../../src/core/spec/seededRandom';
+import { makeDataset } from '../../src/core/spec/dataset';
+import { bceWithLogits, modelConfig, train } from '../../src/core/train/training';
 
 const REL = 1e-5;
 

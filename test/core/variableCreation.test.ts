@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bestHeadScore, clsMassOnRelevant, poolMap } from '../../src/core/variableCreation';
+import { bestHeadScore, clsMassOnRelevant, poolMap } from '../../src/core/model/variableCreation';
 
 describe('variable-creation score', () => {
   it('measures the [CLS] mass on the relevant bits of a hand-built pattern', () => {

@@ -3,14 +3,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { selectBackend } from '../../src/core/backend';
-import { makeDataset } from '../../src/core/dataset';
-import { trainEnsemble } from '../../src/core/ensembleTraining';
-import { type ExperimentInput, ExperimentSchema } from '../../src/core/experimentSpec';
-import { initParams } from '../../src/core/model';
-import { rngFor } from '../../src/core/seededRandom';
-import { modelConfig, train } from '../../src/core/training';
-import { weightNorms } from '../../src/core/weightNorms';
+import { selectBackend } from '../../src/core/train/backend';
+import { makeDataset } from '../../src/core/spec/dataset';
+import { trainEnsemble } from '../../src/core/train/ensembleTraining';
+import { type ExperimentInput, ExperimentSchema } from '../../src/core/spec/experimentSpec';
+import { initParams } from '../../src/core/model/model';
+import { rngFor } from '../../src/core/spec/seededRandom';
+import { modelConfig, train } from '../../src/core/train/training';
+import { weightNorms } from '../../src/core/model/weightNorms';
 import type { LayerNorms, MetricsEvent } from '../../src/protocol/runEvents';
 
 const spec = (seed: number, model: ExperimentInput['model'] = {}) =>

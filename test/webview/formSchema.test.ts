@@ -2,8 +2,8 @@
 // sweep schemas gets a control, including fields added later (vary, maxNorm) with no change to the form.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { experimentJsonSchema } from '../../src/core/experimentSpec';
-import { sweepJsonSchema } from '../../src/core/sweepSpec';
+import { experimentJsonSchema } from '../../src/core/spec/experimentSpec';
+import { sweepJsonSchema } from '../../src/core/spec/sweepSpec';
 import { type FormField, type JsonSchema, formFields, leafFields } from '../../webview/form/schemaFields';
 
 /** Leaf paths of a JSON Schema, walked independently of the form: properties recursively, every branch of a union, `$schema` left out. */

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ExperimentSchema, experimentJsonSchema } from '../../src/core/experimentSpec';
-import { parseWithSchema } from '../../src/core/specProblems';
-import { SweepSchema, sweepJsonSchema } from '../../src/core/sweepSpec';
+import { ExperimentSchema, experimentJsonSchema } from '../../src/core/spec/experimentSpec';
+import { parseWithSchema } from '../../src/core/spec/specProblems';
+import { SweepSchema, sweepJsonSchema } from '../../src/core/spec/sweepSpec';
 import { activeBranch, applyInput, chooseBranch, displayValue, dropdownOptions, getPath } from '../../webview/form/fieldValues';
 import { type FormField, type JsonSchema, formFields, leafFields } from '../../webview/form/schemaFields';
 

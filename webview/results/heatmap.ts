@@ -2,7 +2,7 @@
 // [CLS] row as a strip, with the relevant positions marked. Pixels are written with ImageData (map,
 // long strips) or a few fillRects (short strips), never one DOM node per cell, so T = 1024 stays cheap.
 import type { AttentionEvent } from '../../src/protocol/runEvents';
-import { clsMassOnRelevant } from '../../src/core/variableCreation';
+import { clsMassOnRelevant } from '../../src/core/model/variableCreation';
 import { type HeatmapLayout, type Rect, intensity, layoutHeatmaps, maxOf, poolToPixels, pooledIndex } from './heatmapLayout';
 import { type Rgb, type Theme, toRgb } from './theme';
 

@@ -1,5 +1,5 @@
 // What the norms and per-head charts plot, picked out of a run's metrics events. The norms themselves
-// are computed by the trainer (src/core/weightNorms.ts) and only read here. Pure (no DOM), so it is
+// are computed by the trainer (src/core/model/weightNorms.ts) and only read here. Pure (no DOM), so it is
 // unit-tested in Node.
 import type { MetricsEvent } from '../../src/protocol/runEvents';
 

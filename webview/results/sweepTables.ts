@@ -2,8 +2,8 @@
 // bootstrap support, the three fits of m*(T) (best one marked) and the success table with every
 // cell's share and Wilson interval. Everything here is rendered as computed in src/core; nothing is
 // recomputed (a cell's colour is the status the sweep recorded).
-import { MODEL_NAMES, fitFormula } from '../../src/core/fitCurve';
-import { mStarText } from '../../src/core/sweepText';
+import { MODEL_NAMES, fitFormula } from '../../src/core/sweep/fitCurve';
+import { mStarText } from '../../src/core/sweep/sweepText';
 import type { SweepPoint, VariantResult } from '../../src/protocol/sweepEvents';
 import { el } from './dom';
 import type { SweepModel } from './state';

@@ -2,9 +2,9 @@
 // the host (a bad file is reported field by field before anything is spawned).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ExperimentSchema } from '../../core/experimentSpec';
-import { readSpecFile } from '../../core/specProblems';
-import { SweepSchema } from '../../core/sweepSpec';
+import { ExperimentSchema } from '../../core/spec/experimentSpec';
+import { readSpecFile } from '../../core/spec/specProblems';
+import { SweepSchema } from '../../core/spec/sweepSpec';
 import type { Node } from '../runsTree';
 import type { Services } from '../services';
 

@@ -1,6 +1,6 @@
 // The protocol behind an m*(T) figure in one line: m* depends on the model, its initialisation, the
 // optimiser, the step budget and the success rule as much as on T, so every view of a sweep states it.
-import { cellExperiment, type Sweep } from './sweepSpec';
+import { cellExperiment, type Sweep } from '../spec/sweepSpec';
 
 export function describeProtocol(sweep: Sweep, variant: number): string {
   const T = Math.min(...sweep.contextLengths);

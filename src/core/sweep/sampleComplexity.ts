@@ -2,7 +2,7 @@
 // with the bracket the search established, and whether crashes or the size range leave it open.
 import { type CellCounts, cellStatus } from './cellOutcome';
 import { type LogisticEstimate, logisticMStar } from './logisticMStar';
-import { type Rng } from './seededRandom';
+import { type Rng } from '../spec/seededRandom';
 
 /**
  * - `found`: m* is the smallest passing size and nothing unknown lies below it;

@@ -4,7 +4,7 @@
 import { type CellCounts, cellStatus, wilsonInterval } from './cellOutcome';
 import { type MStar, estimateMStar } from './sampleComplexity';
 import { type FitSet, MODEL_NAMES, MODELS, type ModelName, type ScalingPoint, bestModel, fitCurve, fitScaling } from './scalingFits';
-import { type Rng } from './seededRandom';
+import { type Rng } from '../spec/seededRandom';
 
 export interface PointCells {
   T: number;

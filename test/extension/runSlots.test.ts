@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RunQueue, concurrencyLimit } from '../../src/extension/runQueue';
+import { RunQueue, concurrencyLimit } from '../../src/extension/runSlots';
 
 /** A fake trainer: records that it started and whether it was asked to stop; `exit()` ends it. */
 interface FakeHandle {

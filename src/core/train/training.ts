@@ -3,14 +3,14 @@
 // accuracy after all steps), divergence detection. Pure science: it
 // reports through callbacks and knows nothing of files, processes or editors.
 import * as tf from '@tensorflow/tfjs-core';
-import type { Dataset, Split } from './dataset';
-import { type Experiment, effectiveBatchSize } from './experimentSpec';
-import { type ForwardFn, type ModelConfig, type Weights, forward, initParams, isDecayed } from './model';
-import { rngFor, shuffle } from './seededRandom';
-import { bestHeadScore, clsMassOnRelevant, poolMap } from './variableCreation';
-import { projectAttentionNorms } from './normProjection';
-import { weightNorms } from './weightNorms';
-import type { AttentionEvent, MetricsEvent, RunStatus } from '../protocol/runEvents';
+import type { Dataset, Split } from '../spec/dataset';
+import { type Experiment, effectiveBatchSize } from '../spec/experimentSpec';
+import { type ForwardFn, type ModelConfig, type Weights, forward, initParams, isDecayed } from '../model/model';
+import { rngFor, shuffle } from '../spec/seededRandom';
+import { bestHeadScore, clsMassOnRelevant, poolMap } from '../model/variableCreation';
+import { projectAttentionNorms } from '../model/normProjection';
+import { weightNorms } from '../model/weightNorms';
+import type { AttentionEvent, MetricsEvent, RunStatus } from '../../protocol/runEvents';
 
 export interface TrainHooks {
   /** Called once the model exists, before the first evaluation. */

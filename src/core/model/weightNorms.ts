@@ -5,7 +5,7 @@
 // value; Frobenius = √(Σ w²), which bounds the spectral norm from above.
 import * as tf from '@tensorflow/tfjs-core';
 import { Matrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
-import type { LayerNorms, MatrixNorm } from '../protocol/runEvents';
+import type { LayerNorms, MatrixNorm } from '../../protocol/runEvents';
 import type { ModelConfig, Weights } from './model';
 
 /** Rows [r0, r1) and columns [c0, c1) of a row-major (rows × cols) float32 array, as a Matrix. */

@@ -3,12 +3,12 @@
 // runner feeds it run outcomes and writes out the events it emits, so it is tested on its own.
 import type { CellCounts, CellStatus } from './cellOutcome';
 import { cellStatus } from './cellOutcome';
-import { describeProtocol } from './protocolText';
-import { rngFor } from './seededRandom';
+import { describeProtocol } from './describeProtocol';
+import { rngFor } from '../spec/seededRandom';
 import { nextSizes, plannedCells } from './sizeSearch';
-import { type CellKey, type Sweep, candidateSizes, variantLabels } from './sweepSpec';
+import { type CellKey, type Sweep, candidateSizes, variantLabels } from '../spec/sweepSpec';
 import { type VariantAnalysis, analyseVariant } from './verdict';
-import type { SweepEvent, SweepSummary, VariantResult } from '../protocol/sweepEvents';
+import type { SweepEvent, SweepSummary, VariantResult } from '../../protocol/sweepEvents';
 
 /** A run's contribution to its cell: it trained to an answer, or it crashed on every attempt. */
 export type RunRecord = { kind: 'finished'; succeeded: boolean; reused: boolean; host?: string } | { kind: 'crashed' };

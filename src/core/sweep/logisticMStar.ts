@@ -3,7 +3,7 @@
 // it needs outcomes that overlap; when the data cannot pin it down it says so instead of printing a
 // number (a clean switch from all-fail to all-pass has no finite slope).
 import type { CellCounts } from './cellOutcome';
-import { type Rng } from './seededRandom';
+import { type Rng } from '../spec/seededRandom';
 
 export type LogisticEstimate =
   | { identified: true; mStar: number; interval: [number, number]; slope: number }

@@ -6,12 +6,12 @@
 // exactly that of its own mean loss. A member that ends is removed from the stack at
 // once (compaction), so it costs nothing afterwards.
 import * as tf from '@tensorflow/tfjs-core';
-import type { Dataset } from './dataset';
-import { type StackedParams, ensembleLogits, memberWeights, stackParams } from './ensembleModel';
-import { type Experiment, effectiveBatchSize } from './experimentSpec';
-import { initParams, isDecayed } from './model';
-import { projectAttentionNorms } from './normProjection';
-import { rngFor } from './seededRandom';
+import type { Dataset } from '../spec/dataset';
+import { type StackedParams, ensembleLogits, memberWeights, stackParams } from '../model/ensembleModel';
+import { type Experiment, effectiveBatchSize } from '../spec/experimentSpec';
+import { initParams, isDecayed } from '../model/model';
+import { projectAttentionNorms } from '../model/normProjection';
+import { rngFor } from '../spec/seededRandom';
 import { BatchSampler, Evaluator, type TrainHooks, type TrainResult, bceTerms, copyRows, judge, modelConfig, range } from './training';
 
 export interface EnsembleMember {

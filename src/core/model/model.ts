@@ -7,8 +7,8 @@
 // pre-LayerNorm (self-attention + GELU MLP) with residuals, a final LayerNorm. The forward pass also
 // returns every layer's attention probabilities, so the run can watch the variable being created.
 import * as tf from '@tensorflow/tfjs-core';
-import type { Experiment } from './experimentSpec';
-import { type Rng, normal } from './seededRandom';
+import type { Experiment } from '../spec/experimentSpec';
+import { type Rng, normal } from '../spec/seededRandom';
 import { type MemberLinear, tableClsAttention } from './tableAttention';
 
 export type ModelConfig = Experiment['model'] & { T: number };
