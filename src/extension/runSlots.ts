@@ -1,26 +1,27 @@
-// The queue in front of the trainer for runs started from the editor: at most `limit()` run at once,
-// the rest wait in order. Each entry can be cancelled on its own (a queued one is dropped without ever
-// starting; a running one is asked to stop and frees its slot when its process exits). No vscode
-// import: the host passes in the limit and how to start a job, so it is unit-tested directly.
+// The run slots in front of the trainer for runs started from the editor: at most `limit()` run at
+// once, the rest wait in line, in order. (Not the Redis queue of src/trainer/queue, which spreads a
+// sweep's runs over machines.) Each entry can be cancelled on its own (a waiting one is dropped
+// without ever starting; a running one is asked to stop and frees its slot when its process exits).
+// No vscode import: the host passes in the limit and how to start a job, so it is unit-tested directly.
 import { availableParallelism } from 'node:os';
 
-/** What a started job gives back: the trainer handle's two members the queue needs. */
+/** What a started job gives back: the trainer handle's two members the slots need. */
 export interface Stoppable {
   stop(): void;
   /** Settles when the process has exited: only then is its slot free. */
   done: Promise<unknown>;
 }
 
-export interface QueueJob<H extends Stoppable> {
+export interface SlotJob<H extends Stoppable> {
   /** Starts the job (spawns its trainer); called once, when a slot is free. */
   start(): H;
 }
 
-export interface QueueEntry<J, H> {
-  /** The queue's own id ("q1", "q2", …): a queued run has no run id yet (the trainer picks it). */
+export interface SlotEntry<J, H> {
+  /** The slots' own id ("q1", "q2", …): a waiting run has no run id yet (the trainer picks it). */
   id: string;
   job: J;
-  state: 'queued' | 'running';
+  state: 'waiting' | 'running';
   /** Set once started. */
   handle?: H;
   /** A stop was requested (running entries only): the entry leaves when its process exits. */
@@ -28,53 +29,53 @@ export interface QueueEntry<J, H> {
 }
 
 /** The setting's value as a slot count: 0 (or unset, or nonsense) = automatic, half the cores, at least 1. */
-export function concurrencyLimit(setting: number | null | undefined, cores = availableParallelism()): number {
+export function slotCount(setting: number | null | undefined, cores = availableParallelism()): number {
   if (typeof setting === 'number' && Number.isFinite(setting) && setting >= 1) return Math.floor(setting);
   return Math.max(1, Math.floor(cores / 2));
 }
 
-export class RunQueue<H extends Stoppable, J extends QueueJob<H> = QueueJob<H>> {
-  private items: QueueEntry<J, H>[] = [];
+export class RunSlots<H extends Stoppable, J extends SlotJob<H> = SlotJob<H>> {
+  private items: SlotEntry<J, H>[] = [];
   private nextId = 1;
 
   constructor(
     /** Read at every start, so a changed setting applies to the next start without a restart. */
     private readonly limit: () => number,
-    /** Any change of the entries (enqueued, started, ended, cancelled): the tree and status bar redraw. */
+    /** Any change of the entries (added, started, ended, cancelled): the tree and status bar redraw. */
     private readonly onChange: () => void = () => {},
-    /** A job whose start threw (e.g. no usable node): reported, and the queue moves on. */
+    /** A job whose start threw (e.g. no usable node): reported, and the next waiting job starts. */
     private readonly onStartError: (job: J, err: unknown) => void = () => {},
   ) {}
 
-  /** Adds a job at the end; it starts at once when a slot is free. Returns its queue id. */
-  enqueue(job: J): string {
+  /** Adds a job at the end of the line; it starts at once when a slot is free. Returns its id. */
+  add(job: J): string {
     const id = `q${this.nextId++}`;
-    this.items.push({ id, job, state: 'queued' });
+    this.items.push({ id, job, state: 'waiting' });
     this.pump();
     this.onChange();
     return id;
   }
 
-  entries(): readonly QueueEntry<J, H>[] {
+  entries(): readonly SlotEntry<J, H>[] {
     return this.items;
   }
-  queued(): QueueEntry<J, H>[] {
-    return this.items.filter((e) => e.state === 'queued');
+  waiting(): SlotEntry<J, H>[] {
+    return this.items.filter((e) => e.state === 'waiting');
   }
-  running(): QueueEntry<J, H>[] {
+  running(): SlotEntry<J, H>[] {
     return this.items.filter((e) => e.state === 'running');
   }
   /** 1-based place in the waiting line, or undefined when not waiting. */
   position(id: string): number | undefined {
-    const i = this.queued().findIndex((e) => e.id === id);
+    const i = this.waiting().findIndex((e) => e.id === id);
     return i < 0 ? undefined : i + 1;
   }
 
-  /** Cancels one entry: a queued one never starts; a running one is stopped. False when unknown. */
+  /** Cancels one entry: a waiting one never starts; a running one is stopped. False when unknown. */
   cancel(id: string): boolean {
     const entry = this.items.find((e) => e.id === id);
     if (!entry) return false;
-    if (entry.state === 'queued') {
+    if (entry.state === 'waiting') {
       this.items = this.items.filter((e) => e !== entry);
       this.onChange();
       return true;
@@ -108,7 +109,7 @@ export class RunQueue<H extends Stoppable, J extends QueueJob<H> = QueueJob<H>> 
     const limit = Math.max(1, this.limit());
     for (;;) {
       if (this.running().length >= limit) return;
-      const next = this.items.find((e) => e.state === 'queued');
+      const next = this.items.find((e) => e.state === 'waiting');
       if (!next) return;
       next.state = 'running';
       let handle: H;

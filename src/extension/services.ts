@@ -6,13 +6,13 @@ import type { BackendChoice } from '../core/train/backend';
 import { ExperimentFormProvider } from './experimentForm';
 import { nativeModulesDir } from './nativeBackend';
 import { ResultsPanel } from './resultsPanel';
-import { type QueueJob, RunQueue, concurrencyLimit } from './runSlots';
+import { RunSlots, type SlotJob, slotCount } from './runSlots';
 import { RunsTree } from './runsTree';
 import { RunStore } from './runStore';
 import { type TrainerHandle, TrainerRunner, findNodeOnPath } from './trainerRunner';
 
-/** A run started from the editor, waiting for (or holding) one of the queue's slots. */
-export interface RunJob extends QueueJob<TrainerHandle> {
+/** A run started from the editor, waiting for (or holding) one of the run slots. */
+export interface RunJob extends SlotJob<TrainerHandle> {
   /** The experiment file: the tree shows a waiting run under it. */
   file: string;
 }
@@ -29,9 +29,9 @@ export interface Services {
   store: RunStore;
   runner: TrainerRunner;
   /** Runs started from the editor wait here for a slot (`sparseAttention.maxConcurrentRuns`). */
-  queue: RunQueue<TrainerHandle, RunJob>;
-  /** Fires when a run is queued, started, ended or cancelled. */
-  onQueueChange: vscode.Event<void>;
+  slots: RunSlots<TrainerHandle, RunJob>;
+  /** Fires when a run is added to the slots' line, started, ended or cancelled. */
+  onSlotsChange: vscode.Event<void>;
   tree: RunsTree;
   form: ExperimentFormProvider;
   config: () => vscode.WorkspaceConfiguration;
@@ -42,10 +42,12 @@ export interface Services {
   command: (id: string, fn: (...args: any[]) => unknown) => vscode.Disposable;
 }
 
+type Log = (line: string) => void;
+
 export function createServices(context: vscode.ExtensionContext): Services {
   const output = vscode.window.createOutputChannel('Sparse Attention');
   context.subscriptions.push(output);
-  const log = (line: string) => output.appendLine(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+  const log: Log = (line) => output.appendLine(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
   const store = new RunStore();
   const config = () => vscode.workspace.getConfiguration('sparseAttention');
   const workspaceDir = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -55,29 +57,54 @@ export function createServices(context: vscode.ExtensionContext): Services {
     const base = path.resolve(ws, config().get<string>('runsFolder') || '.sparse-attention');
     return { runs: path.join(base, 'runs'), sweeps: path.join(base, 'sweeps') };
   };
-  const runner = new TrainerRunner(
-    () => ({
-      cliPath: path.join(context.extensionPath, 'dist', 'cli.js'),
-      backend: config().get<BackendChoice>('backend') ?? 'auto',
-      nodePath: config().get<string>('nodePath') || findNodeOnPath(),
-      nativeModulesDir: nativeModulesDir(context),
-      queueUrl: config().get<string>('queueUrl') || undefined,
-      cwd: workspaceDir() ?? context.extensionPath,
-    }),
-    store,
+  const runner = new TrainerRunner(() => trainerSettings(context, config(), workspaceDir()), store, log);
+  const slotsChanged = new vscode.EventEmitter<void>();
+  context.subscriptions.push(slotsChanged);
+  const slots = createRunSlots(config, log, output, () => slotsChanged.fire());
+  return {
+    context,
+    output,
     log,
-  );
-  const queueChanged = new vscode.EventEmitter<void>();
-  context.subscriptions.push(queueChanged);
-  const queue = new RunQueue<TrainerHandle, RunJob>(
-    () => concurrencyLimit(config().get<number | null>('maxConcurrentRuns')),
-    () => queueChanged.fire(),
+    store,
+    runner,
+    slots,
+    onSlotsChange: slotsChanged.event,
+    tree: new RunsTree(store, dataDirs, () => slots.waiting().map((e) => ({ queueId: e.id, file: e.job.file }))),
+    form: new ExperimentFormProvider(context.extensionUri, log),
+    config,
+    workspaceDir,
+    dataDirs,
+    openResults: (focus) => ResultsPanel.createOrShow(context.extensionUri, store, log, focus),
+    command: commandRegistrar(log, output),
+  };
+}
+
+/** How to start a trainer, read from the settings at every start (a changed setting applies to the next run). */
+function trainerSettings(context: vscode.ExtensionContext, config: vscode.WorkspaceConfiguration, workspaceDir: string | undefined) {
+  return {
+    cliPath: path.join(context.extensionPath, 'dist', 'cli.js'),
+    backend: config.get<BackendChoice>('backend') ?? 'auto',
+    nodePath: config.get<string>('nodePath') || findNodeOnPath(),
+    nativeModulesDir: nativeModulesDir(context),
+    queueUrl: config.get<string>('queueUrl') || undefined,
+    cwd: workspaceDir ?? context.extensionPath,
+  };
+}
+
+function createRunSlots(config: () => vscode.WorkspaceConfiguration, log: Log, output: vscode.OutputChannel, changed: () => void): RunSlots<TrainerHandle, RunJob> {
+  return new RunSlots<TrainerHandle, RunJob>(
+    () => slotCount(config().get<number | null>('maxConcurrentRuns')),
+    changed,
     (job, err) => {
       log(`could not start ${job.file}: ${(err as Error).stack ?? err}`);
       void vscode.window.showErrorMessage(`Sparse Attention: could not start ${path.basename(job.file)}: ${(err as Error).message}`, 'Open Log').then((c) => c && output.show());
     },
   );
-  const command = (id: string, fn: (...args: any[]) => unknown) =>
+}
+
+/** Registers `sparseAttention.<id>` so that a throw is logged and shown with "Open Log", never lost. */
+function commandRegistrar(log: Log, output: vscode.OutputChannel): Services['command'] {
+  return (id, fn) =>
     vscode.commands.registerCommand(`sparseAttention.${id}`, async (...args: unknown[]) => {
       try {
         await fn(...args);
@@ -86,20 +113,4 @@ export function createServices(context: vscode.ExtensionContext): Services {
         void vscode.window.showErrorMessage(`Sparse Attention: ${(err as Error).message}`, 'Open Log').then((c) => c && output.show());
       }
     });
-  return {
-    context,
-    output,
-    log,
-    store,
-    runner,
-    queue,
-    onQueueChange: queueChanged.event,
-    tree: new RunsTree(store, dataDirs, () => queue.queued().map((e) => ({ queueId: e.id, file: e.job.file }))),
-    form: new ExperimentFormProvider(context.extensionUri, log),
-    config,
-    workspaceDir,
-    dataDirs,
-    openResults: (focus) => ResultsPanel.createOrShow(context.extensionUri, store, log, focus),
-    command,
-  };
 }

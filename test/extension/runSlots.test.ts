@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RunQueue, concurrencyLimit } from '../../src/extension/runSlots';
+import { RunSlots, slotCount } from '../../src/extension/runSlots';
 
 /** A fake trainer: records that it started and whether it was asked to stop; `exit()` ends it. */
 interface FakeHandle {
@@ -15,7 +15,7 @@ function harness(limit: number | (() => number)) {
   const started: string[] = [];
   const handles = new Map<string, FakeHandle>();
   let changes = 0;
-  const queue = new RunQueue<FakeHandle>(typeof limit === 'number' ? () => limit : limit, () => changes++);
+  const slots = new RunSlots<FakeHandle>(typeof limit === 'number' ? () => limit : limit, () => changes++);
   const job = (name: string) => ({
     start(): FakeHandle {
       started.push(name);
@@ -27,48 +27,48 @@ function harness(limit: number | (() => number)) {
       return h;
     },
   });
-  const add = (name: string) => queue.enqueue(job(name));
+  const add = (name: string) => slots.add(job(name));
   const tick = () => new Promise((r) => setImmediate(r));
-  return { queue, started, handles, add, tick, changes: () => changes };
+  return { slots, started, handles, add, tick, changes: () => changes };
 }
 
-describe('run queue', () => {
-  it('starts at most `limit` jobs and queues the rest in order', async () => {
+describe('run slots', () => {
+  it('starts at most `limit` jobs and lines up the rest in order', async () => {
     const h = harness(2);
     const ids = ['a', 'b', 'c', 'd'].map(h.add);
     assert.deepEqual(h.started, ['a', 'b']);
-    assert.deepEqual(h.queue.queued().map((e) => e.id), [ids[2], ids[3]]);
-    assert.equal(h.queue.position(ids[3]), 2);
-    assert.equal(h.queue.position(ids[0]), undefined, 'a running entry is not waiting');
+    assert.deepEqual(h.slots.waiting().map((e) => e.id), [ids[2], ids[3]]);
+    assert.equal(h.slots.position(ids[3]), 2);
+    assert.equal(h.slots.position(ids[0]), undefined, 'a running entry is not waiting');
     h.handles.get('b')!.exit();
     await h.tick();
     assert.deepEqual(h.started, ['a', 'b', 'c'], 'the oldest waiting job takes the free slot');
     h.handles.get('a')!.exit();
     await h.tick();
     assert.deepEqual(h.started, ['a', 'b', 'c', 'd']);
-    assert.equal(h.queue.running().length, 2);
+    assert.equal(h.slots.running().length, 2);
     h.handles.get('c')!.exit();
     h.handles.get('d')!.exit();
     await h.tick();
-    assert.equal(h.queue.entries().length, 0);
+    assert.equal(h.slots.entries().length, 0);
     assert.ok(h.changes() > 0);
   });
 
-  it('cancelling a queued job removes it without ever starting it', async () => {
+  it('cancelling a waiting job removes it without ever starting it', async () => {
     const h = harness(1);
     h.add('a');
     const b = h.add('b');
     h.add('c');
-    assert.equal(h.queue.cancel(b), true);
-    assert.equal(h.queue.queued().length, 1);
-    assert.equal(h.queue.entries().some((e) => e.id === b), false);
+    assert.equal(h.slots.cancel(b), true);
+    assert.equal(h.slots.waiting().length, 1);
+    assert.equal(h.slots.entries().some((e) => e.id === b), false);
     h.handles.get('a')!.exit();
     await h.tick();
     h.handles.get('c')!.exit();
     await h.tick();
     assert.deepEqual(h.started, ['a', 'c'], 'b never started');
     assert.equal(h.handles.get('a')!.stopped, false, 'cancelling b left a alone');
-    assert.equal(h.queue.cancel(b), false, 'already gone');
+    assert.equal(h.slots.cancel(b), false, 'already gone');
   });
 
   it('cancelling a running job stops only it, and its freed slot goes to the next in line', async () => {
@@ -76,12 +76,12 @@ describe('run queue', () => {
     const a = h.add('a');
     h.add('b');
     assert.deepEqual(h.started, ['a']);
-    assert.equal(h.queue.cancel(a), true);
+    assert.equal(h.slots.cancel(a), true);
     assert.equal(h.handles.get('a')!.stopped, true);
     await h.tick();
     assert.deepEqual(h.started, ['a', 'b']);
     assert.equal(h.handles.get('b')!.stopped, false);
-    assert.deepEqual(h.queue.running().map((e) => e.handle?.name), ['b']);
+    assert.deepEqual(h.slots.running().map((e) => e.handle?.name), ['b']);
   });
 
   it('a running job keeps its slot until its process has exited', async () => {
@@ -92,7 +92,7 @@ describe('run queue', () => {
     h.handles.get('slow')!.stop = () => {
       h.handles.get('slow')!.stopped = true;
     };
-    h.queue.cancel(h.queue.running()[0].id);
+    h.slots.cancel(h.slots.running()[0].id);
     await h.tick();
     assert.deepEqual(h.started, ['slow'], 'no second trainer while the first still runs');
     h.handles.get('slow')!.exit();
@@ -103,12 +103,12 @@ describe('run queue', () => {
   it('Stop All drops every waiting job and stops every running one', async () => {
     const h = harness(2);
     ['a', 'b', 'c', 'd'].forEach(h.add);
-    h.queue.stopAll();
-    assert.equal(h.queue.queued().length, 0);
+    h.slots.stopAll();
+    assert.equal(h.slots.waiting().length, 0);
     assert.ok(h.handles.get('a')!.stopped && h.handles.get('b')!.stopped);
     await h.tick();
     assert.deepEqual(h.started, ['a', 'b'], 'c and d never started');
-    assert.equal(h.queue.entries().length, 0);
+    assert.equal(h.slots.entries().length, 0);
   });
 
   it('reads the limit at each start: a raised limit applies to the next start', async () => {
@@ -118,8 +118,8 @@ describe('run queue', () => {
     assert.deepEqual(h.started, ['a']);
     limit = 3;
     h.add('d');
-    assert.deepEqual(h.started, ['a', 'b', 'c'], 'the next enqueue fills the two new slots, oldest first');
-    assert.equal(h.queue.queued().length, 1);
+    assert.deepEqual(h.started, ['a', 'b', 'c'], 'the next add fills the two new slots, oldest first');
+    assert.equal(h.slots.waiting().length, 1);
   });
 
   it('reschedule() applies a raised limit to the waiting jobs at once; a lowered one stops nothing', () => {
@@ -127,31 +127,31 @@ describe('run queue', () => {
     const h = harness(() => limit);
     ['a', 'b', 'c'].forEach(h.add);
     limit = 2;
-    h.queue.reschedule();
+    h.slots.reschedule();
     assert.deepEqual(h.started, ['a', 'b']);
     limit = 1;
-    h.queue.reschedule();
-    assert.equal(h.queue.running().length, 2, 'running jobs keep going');
+    h.slots.reschedule();
+    assert.equal(h.slots.running().length, 2, 'running jobs keep going');
     assert.ok(!h.handles.get('a')!.stopped && !h.handles.get('b')!.stopped);
   });
 
   it('a job whose start throws is reported and the next one starts', () => {
     const errors: string[] = [];
     const started: string[] = [];
-    const queue = new RunQueue<{ stop(): void; done: Promise<void> }>(() => 1, undefined, (_job, err) => errors.push((err as Error).message));
-    queue.enqueue({ start: () => { throw new Error('no node'); } });
-    queue.enqueue({ start: () => (started.push('ok'), { stop() {}, done: new Promise<void>(() => {}) }) });
+    const slots = new RunSlots<{ stop(): void; done: Promise<void> }>(() => 1, undefined, (_job, err) => errors.push((err as Error).message));
+    slots.add({ start: () => { throw new Error('no node'); } });
+    slots.add({ start: () => (started.push('ok'), { stop() {}, done: new Promise<void>(() => {}) }) });
     assert.deepEqual(errors, ['no node']);
     assert.deepEqual(started, ['ok']);
-    assert.equal(queue.running().length, 1);
+    assert.equal(slots.running().length, 1);
   });
 
   it('the setting 0 means half the cores, at least one', () => {
-    assert.equal(concurrencyLimit(0, 8), 4);
-    assert.equal(concurrencyLimit(0, 1), 1);
-    assert.equal(concurrencyLimit(undefined, 3), 1);
-    assert.equal(concurrencyLimit(null, 16), 8);
-    assert.equal(concurrencyLimit(3, 16), 3);
-    assert.equal(concurrencyLimit(-2, 4), 2);
+    assert.equal(slotCount(0, 8), 4);
+    assert.equal(slotCount(0, 1), 1);
+    assert.equal(slotCount(undefined, 3), 1);
+    assert.equal(slotCount(null, 16), 8);
+    assert.equal(slotCount(3, 16), 3);
+    assert.equal(slotCount(-2, 4), 2);
   });
 });

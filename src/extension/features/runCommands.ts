@@ -11,45 +11,8 @@ import { pickSpecFile, requireTrust, validateOrReport } from './specFiles';
 import { track } from './trainerProgress';
 
 export function registerRunCommands(s: Services, refreshStatus: () => void): vscode.Disposable[] {
-  const runExperiment = async (arg?: unknown) => {
-    if (!requireTrust()) return;
-    const file = await pickSpecFile(arg, 'experiment');
-    const dirs = s.dataDirs();
-    if (!file || !dirs || !validateOrReport(s, file, 'experiment')) return;
-    const title = `Training ${path.basename(file.fsPath)}`;
-    // The progress notification belongs to a started trainer: it appears when the run leaves the queue.
-    const start = () => {
-      const handle = s.runner.startRun(file.fsPath, dirs.runs);
-      track(s, handle, title, () => {
-        const run = handle.id ? s.store.run(handle.id) : undefined;
-        const m = run?.metrics.at(-1);
-        if (run?.summary) return `${run.summary.status}, test accuracy ${run.summary.testAccuracy?.toFixed(3)} (${run.summary.backend})`;
-        return m ? `step ${m.step}, test accuracy ${m.testAccuracy.toFixed(3)}, attention on relevant ${m.attentionOnRelevant?.toFixed(2) ?? '–'}` : 'starting…';
-      }, refreshStatus);
-      return handle;
-    };
-    const id = s.queue.enqueue({ file: file.fsPath, start });
-    const place = s.queue.position(id);
-    if (place !== undefined) vscode.window.setStatusBarMessage(`$(clock) ${title}: queued (#${place}); it starts when a running run ends`, 5000);
-  };
-
-  /** One run, queued or running, stopped without touching the others. */
-  const cancelRun = (node?: Node) => {
-    if (node?.kind === 'queued') {
-      if (!s.queue.cancel(node.queueId)) void vscode.window.showInformationMessage('That run has already left the queue.');
-      return;
-    }
-    if (node?.kind !== 'run') return;
-    const entry = s.queue.running().find((e) => e.handle?.id === node.runId);
-    if (entry) return void s.queue.cancel(entry.id);
-    // A run the queue does not hold (e.g. started before a window reload): stop its trainer directly.
-    const handle = s.runner.active().find((h) => h.kind === 'run' && h.id === node.runId);
-    if (handle) handle.stop();
-    else void vscode.window.showInformationMessage(`${node.runId} is not running.`);
-  };
-
+  const runExperiment = (arg?: unknown) => startExperiment(s, arg, refreshStatus);
   const dirOf = (node?: Node) => (node?.kind === 'run' ? node.runDir : node?.kind === 'sweepRun' ? node.sweepDir : undefined);
-
   return [
     s.command('run', runExperiment),
     s.command('runAgain', async (node?: Node) => {
@@ -60,11 +23,11 @@ export function registerRunCommands(s: Services, refreshStatus: () => void): vsc
       const file = recorded && existsSync(recorded) ? recorded : path.join(node.runDir, 'experiment.json');
       await runExperiment(vscode.Uri.file(file));
     }),
-    s.command('cancelRun', cancelRun),
+    s.command('cancelRun', (node?: Node) => cancelRun(s, node)),
     s.command('stop', () => {
-      if (!s.runner.active().length && !s.queue.queued().length) void vscode.window.showInformationMessage('Nothing is running.');
-      // Waiting runs first, so no queued run takes the slot a stopped one frees.
-      s.queue.stopAll();
+      if (!s.runner.active().length && !s.slots.waiting().length) void vscode.window.showInformationMessage('Nothing is running.');
+      // Waiting runs first, so no waiting run takes the slot a stopped one frees.
+      s.slots.stopAll();
       s.runner.stopAll();
     }),
     s.command('revealRun', (node?: Node) => {
@@ -80,13 +43,53 @@ export function registerRunCommands(s: Services, refreshStatus: () => void): vsc
       s.store.forget(node?.kind === 'run' ? node.runId : dir);
       s.tree.refresh();
     }),
-    s.command('compareRuns', async () => {
-      const dirs = s.dataDirs();
-      if (!dirs || !existsSync(dirs.runs)) return void vscode.window.showInformationMessage('No runs yet.');
-      const picks = await vscode.window.showQuickPick(readdirSync(dirs.runs).sort().reverse(), { canPickMany: true, placeHolder: 'Runs to overlay in the results panel' });
-      if (!picks?.length) return;
-      for (const runId of picks) if (!s.store.run(runId)) loadRun(s.store, path.join(dirs.runs, runId));
-      s.openResults(picks[0]);
-    }),
+    s.command('compareRuns', () => compareRuns(s)),
   ];
+}
+
+/** Run Experiment: the run waits for a free run slot; its progress notification appears when it starts. */
+async function startExperiment(s: Services, arg: unknown, refreshStatus: () => void): Promise<void> {
+  if (!requireTrust()) return;
+  const file = await pickSpecFile(arg, 'experiment');
+  const dirs = s.dataDirs();
+  if (!file || !dirs || !validateOrReport(s, file, 'experiment')) return;
+  const title = `Training ${path.basename(file.fsPath)}`;
+  const start = () => {
+    const handle = s.runner.startRun(file.fsPath, dirs.runs);
+    track(s, handle, title, () => {
+      const run = handle.id ? s.store.run(handle.id) : undefined;
+      const m = run?.metrics.at(-1);
+      if (run?.summary) return `${run.summary.status}, test accuracy ${run.summary.testAccuracy?.toFixed(3)} (${run.summary.backend})`;
+      return m ? `step ${m.step}, test accuracy ${m.testAccuracy.toFixed(3)}, attention on relevant ${m.attentionOnRelevant?.toFixed(2) ?? '–'}` : 'starting…';
+    }, refreshStatus);
+    return handle;
+  };
+  const id = s.slots.add({ file: file.fsPath, start });
+  const place = s.slots.position(id);
+  if (place !== undefined) vscode.window.setStatusBarMessage(`$(clock) ${title}: queued (#${place}); it starts when a running run ends`, 5000);
+}
+
+/** One run, waiting or running, stopped without touching the others. */
+function cancelRun(s: Services, node?: Node): void {
+  if (node?.kind === 'queued') {
+    if (!s.slots.cancel(node.queueId)) void vscode.window.showInformationMessage('That run has already left the queue.');
+    return;
+  }
+  if (node?.kind !== 'run') return;
+  const entry = s.slots.running().find((e) => e.handle?.id === node.runId);
+  if (entry) return void s.slots.cancel(entry.id);
+  // A run the slots do not hold (e.g. started before a window reload): stop its trainer directly.
+  const handle = s.runner.active().find((h) => h.kind === 'run' && h.id === node.runId);
+  if (handle) handle.stop();
+  else void vscode.window.showInformationMessage(`${node.runId} is not running.`);
+}
+
+/** Compare Runs: the picked run folders overlaid in the results panel. */
+async function compareRuns(s: Services): Promise<void> {
+  const dirs = s.dataDirs();
+  if (!dirs || !existsSync(dirs.runs)) return void vscode.window.showInformationMessage('No runs yet.');
+  const picks = await vscode.window.showQuickPick(readdirSync(dirs.runs).sort().reverse(), { canPickMany: true, placeHolder: 'Runs to overlay in the results panel' });
+  if (!picks?.length) return;
+  for (const runId of picks) if (!s.store.run(runId)) loadRun(s.store, path.join(dirs.runs, runId));
+  s.openResults(picks[0]);
 }

@@ -11,8 +11,9 @@ import { track } from './trainerProgress';
 
 export function registerSweepCommands(s: Services, refreshStatus: () => void): vscode.Disposable[] {
   const start = (file: string, outDir: string) => {
-    const workers = s.config().get<number>('maxWorkers') || availableParallelism();
-    const handle = s.runner.startSweep(file, outDir, workers);
+    // sparseAttention.maxWorkers: the sweep's parallel training processes on this machine.
+    const processes = s.config().get<number>('maxWorkers') || availableParallelism();
+    const handle = s.runner.startSweep(file, outDir, processes);
     track(s, handle, `Sweep ${path.basename(file)}`, () => {
       const sweep = handle.id ? s.store.sweep(handle.id) : undefined;
       if (sweep?.summary) return `${sweep.summary.status}: ${sweep.summary.verdict ?? 'no fit (too few context lengths)'}`;

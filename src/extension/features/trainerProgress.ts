@@ -9,7 +9,7 @@ export function statusBar(s: Services): { item: vscode.StatusBarItem; refresh: (
   item.command = 'sparseAttention.openResults';
   const refresh = () => {
     const n = s.runner.active().length;
-    const waiting = s.queue.queued().length;
+    const waiting = s.slots.waiting().length;
     // Stop (all) applies while anything runs or waits.
     void vscode.commands.executeCommand('setContext', 'sparseAttention.running', n + waiting > 0);
     item.text = `$(beaker) ${n} running${waiting ? ` · ${waiting} queued` : ''}`;
