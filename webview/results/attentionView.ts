@@ -2,7 +2,7 @@
 // step slider that picks the snapshot (it follows the newest unless moved back), a readout of the
 // value under the pointer, and export of the snapshot as PNG, CSV or JSON.
 import type { AttentionEvent } from '../../src/protocol/runEvents';
-import { chartCard, exportCard } from './cards';
+import { PIXEL_FORMATS, chartCard, exportCard } from './cards';
 import { el } from './dom';
 import { attentionCsv, attentionJson, fileStem } from './exportData';
 import type { ExportFormat } from './exporting';
@@ -21,7 +21,7 @@ export class AttentionView implements PanelView {
   readonly page = 'run';
   readonly slot = 40;
   readonly nodes: HTMLElement[];
-  private readonly card = chartCard('attention', 'Attention', DESCRIPTION, (f) => this.export(f), 'heatmap-box');
+  private readonly card = chartCard('attention', 'Attention', DESCRIPTION, (f) => this.export(f), 'heatmap-box', PIXEL_FORMATS);
   private readonly slider = el('input', { id: 'step-slider', type: 'range' });
   private readonly sliderValue = el('output', { className: 'slider-value' });
   private readonly controls: HTMLElement;

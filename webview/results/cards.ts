@@ -2,11 +2,8 @@
 // pending redraws (export what the data says now, not the last throttled frame), let the view that
 // owns the card make the file, send it to the host, or say in the log why there is nothing to send.
 import { button, el } from './dom';
-import type { CurveKey } from './exportData';
 import { type ExportFormat, canvasPng, chartSvg, exportMessage } from './exporting';
 import type { Panel } from './panel';
-
-export type CardId = CurveKey | 'attention' | 'mstar' | 'cells';
 
 export interface ChartCard {
   figure: HTMLElement;
@@ -21,9 +18,9 @@ export type Exported = { name: string; content: string | null } | string;
 export type ImageOf = (canvas: HTMLCanvasElement, title: string) => string | null;
 export type OnExport = (format: ExportFormat) => void;
 
-/** Chart.js charts export as PNG or vector SVG; the attention heatmaps are pixel images, so PNG only. */
-const CHART_FORMATS: ExportFormat[] = ['png', 'svg', 'csv', 'json'];
-const HEATMAP_FORMATS: ExportFormat[] = ['png', 'csv', 'json'];
+/** Chart.js charts export as PNG or vector SVG; pixel images (the attention heatmaps) as PNG only. */
+export const CHART_FORMATS: ExportFormat[] = ['png', 'svg', 'csv', 'json'];
+export const PIXEL_FORMATS: ExportFormat[] = ['png', 'csv', 'json'];
 
 export function exportButtons(title: string, formats: ExportFormat[], onExport: OnExport): HTMLElement {
   const group = el('div', { className: 'export' });
@@ -33,7 +30,8 @@ export function exportButtons(title: string, formats: ExportFormat[], onExport: 
   return group;
 }
 
-export function chartCard(id: CardId, title: string, description: string, onExport: OnExport, boxClass = 'chart-box'): ChartCard {
+/** `id` names the card's elements (`${id}-title`, `${id}-canvas`, class `card-${id}`). */
+export function chartCard(id: string, title: string, description: string, onExport: OnExport, boxClass = 'chart-box', formats = CHART_FORMATS): ChartCard {
   const heading = el('h3', { id: `${id}-title` }, title);
   const canvas = el('canvas', { id: `${id}-canvas` });
   canvas.setAttribute('role', 'img');
@@ -42,7 +40,7 @@ export function chartCard(id: CardId, title: string, description: string, onExpo
   const figure = el(
     'figure',
     { className: `card card-${id}` },
-    el('figcaption', { className: 'card-head' }, heading, exportButtons(title, id === 'attention' ? HEATMAP_FORMATS : CHART_FORMATS, onExport)),
+    el('figcaption', { className: 'card-head' }, heading, exportButtons(title, formats, onExport)),
     el('p', { className: 'card-note' }, description),
     box,
   );
@@ -51,7 +49,7 @@ export function chartCard(id: CardId, title: string, description: string, onExpo
 }
 
 /** Exports one card in one format: `make` builds the file from what is shown now. */
-export function exportCard(panel: Panel, card: CardId, format: ExportFormat, make: (image: ImageOf) => Exported): void {
+export function exportCard(panel: Panel, card: string, format: ExportFormat, make: (image: ImageOf) => Exported): void {
   panel.flush();
   const background = panel.theme.background;
   const image: ImageOf = (canvas, title) => (format === 'png' ? canvasPng(canvas, background) : chartSvg(canvas, background, title));

@@ -2,7 +2,7 @@
 // drawn bold, or per experiment the mean with its 95 % band), the "Every run / Mean ± 95 %" toggle,
 // and the legend whose buttons show and hide runs. Exports a curve as PNG, SVG, CSV or JSON.
 import { bandDatasets, buildCurveModeToggle } from './bandCurves';
-import { type CardId, type ChartCard, type ImageOf, chartCard, exportCard } from './cards';
+import { type ChartCard, type ImageOf, chartCard, exportCard } from './cards';
 import { CURVES, CurveCharts } from './curves';
 import { button, el } from './dom';
 import { type CurveKey, bandCsv, bandJson, curveCsv, curveJson, fileStem } from './exportData';
@@ -66,7 +66,7 @@ export class CurvesView implements PanelView {
   }
 
   private export(key: CurveKey, format: ExportFormat): void {
-    exportCard(this.panel, key as CardId, format, (image: ImageOf) => {
+    exportCard(this.panel, key, format, (image: ImageOf) => {
       const { model, ui } = this.panel;
       const run = this.panel.selectedRun();
       const shown = model.runs.filter((r) => !ui.hiddenRuns.includes(r.runId));

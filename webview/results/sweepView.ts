@@ -1,7 +1,7 @@
 // A sweep's page: its progress and facts, the m*(T) chart (a click on a point opens that cell), and
 // per variant the verdict, the fits and the success table. Exports m*(T) and the cells as CSV/JSON
 // and the chart as PNG or SVG.
-import { type CardId, chartCard, exportButtons, exportCard } from './cards';
+import { chartCard, exportButtons, exportCard } from './cards';
 import { el, facts } from './dom';
 import { cellsCsv, fileStem, mStarCsv, sweepJson } from './exportData';
 import type { ExportFormat } from './exporting';
@@ -53,7 +53,7 @@ export class SweepView implements PanelView {
     return this.mstar.pointPixel(variant, T);
   }
 
-  private export(card: CardId, format: ExportFormat): void {
+  private export(card: 'mstar' | 'cells', format: ExportFormat): void {
     exportCard(this.panel, card, format, (image) => {
       const sweep = this.panel.selectedSweep();
       if (!sweep) return 'nothing to export: no sweep is shown';
