@@ -151,9 +151,12 @@ function numberHint(s: JsonSchema, noun: string): string {
   return `${integer ? `An integer${noun}` : `A number${noun}`}${range ? ` ${range}` : ''}.`;
 }
 
+/** What every field has, whatever its kind. */
+type FieldBase = Omit<FormField, 'kind' | 'help'>;
+
 function fieldFor(schema: JsonSchema, path: string, label: string, required: boolean, root: JsonSchema, depth: number): FormField {
   const s = resolve(schema, root);
-  const base = {
+  const base: FieldBase = {
     path,
     label,
     required,
@@ -162,7 +165,6 @@ function fieldFor(schema: JsonSchema, path: string, label: string, required: boo
   };
   const description = s.description ?? s.title;
   if (depth > MAX_DEPTH) return { ...base, kind: 'json', help: join(description, 'JSON.') };
-  const t = typeOf(s);
 
   if (isLiteral(s)) {
     const values = s.const !== undefined ? [s.const] : (s.enum as unknown[]);
@@ -192,9 +194,15 @@ function fieldFor(schema: JsonSchema, path: string, label: string, required: boo
       })),
     };
   }
+  return typedField(s, base, description, root, depth);
+}
 
+/** A field for a schema that is neither a literal nor a union: by its JSON type. */
+function typedField(s: JsonSchema, base: FieldBase, description: string | undefined, root: JsonSchema, depth: number): FormField {
+  const t = typeOf(s);
   if (t === 'object' && s.properties && Object.keys(s.properties).length) {
     const req = new Set(s.required ?? []);
+    const path = base.path;
     const children = Object.entries(s.properties)
       .filter(([k]) => !SKIPPED.has(k))
       .map(([k, child]) => fieldFor(child, path ? `${path}.${k}` : k, k, req.has(k), root, depth + 1));
@@ -225,7 +233,7 @@ function fieldFor(schema: JsonSchema, path: string, label: string, required: boo
   return { ...base, kind: 'json', help: join(description, 'JSON.') };
 }
 
-function scalarUnion(s: JsonSchema, branches: JsonSchema[], base: Omit<FormField, 'kind' | 'help'>, description?: string): FormField {
+function scalarUnion(s: JsonSchema, branches: JsonSchema[], base: FieldBase, description?: string): FormField {
   const literals = branches.filter(isLiteral).flatMap((b) => (b.const !== undefined ? [b.const] : (b.enum as unknown[])));
   const numbers = branches.filter((b) => !isLiteral(b) && (typeOf(b) === 'number' || typeOf(b) === 'integer'));
   const anyString = branches.some((b) => !isLiteral(b) && typeOf(b) === 'string');

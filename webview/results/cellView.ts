@@ -6,8 +6,10 @@ import { CURVES, CurveCharts, formatValue } from './curves';
 import { button, el } from './dom';
 import type { CurveKey } from './exportData';
 import { drawHeatmaps } from './heatmap';
-import { type CellModel, type SweepModel, latestMetrics } from './state';
+import type { Panel } from './panel';
+import { type CellModel, type Change, type SweepModel, latestMetrics } from './state';
 import type { Theme } from './theme';
+import type { PanelView } from './view';
 
 const percent = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)}%`);
 
@@ -16,8 +18,12 @@ function recorded(sweep: SweepModel | undefined, cell: CellModel): SweepPoint['c
   return sweep?.variants.find((v) => v.label === cell.variant)?.points.find((p) => p.T === cell.T)?.cells.find((c) => c.m === cell.m);
 }
 
-export class CellView {
+export class CellView implements PanelView {
+  readonly id = 'cell';
+  readonly page = 'panel';
+  readonly slot = 60;
   readonly section: HTMLElement;
+  readonly nodes: HTMLElement[];
   private readonly summary = el('p', { className: 'cell-summary' });
   private readonly runs = el('tbody');
   private readonly heatmaps = el('div', { className: 'cell-heatmaps' });
@@ -26,7 +32,7 @@ export class CellView {
   /** What was drawn last, to redraw the heatmaps at a new width. */
   private last: { cell: CellModel; sweep: SweepModel | undefined; theme: Theme } | null = null;
 
-  constructor(onBack: () => void) {
+  constructor(private readonly panel: Panel) {
     const canvases = new Map<CurveKey, HTMLCanvasElement>();
     const figures = CURVES.map((spec) => {
       const canvas = el('canvas', { id: `cell-${spec.key}-canvas` });
@@ -47,7 +53,7 @@ export class CellView {
     this.section = el(
       'section',
       { className: 'cell-view' },
-      el('div', { className: 'section-head' }, button('← Back to m*(T)', 'Back to the sweep’s m*(T) and success table', onBack, 'secondary back')),
+      el('div', { className: 'section-head' }, button('← Back to m*(T)', 'Back to the sweep’s m*(T) and success table', () => panel.closeCell(), 'secondary back')),
       this.summary,
       el('div', { className: 'table-scroll' }, table),
       el('h2', {}, 'Learning curves'),
@@ -56,13 +62,27 @@ export class CellView {
       this.heatmaps,
     );
     this.section.hidden = true;
+    this.nodes = [this.section];
     // Heatmaps are pixels sized to the panel: redrawn when its width changes.
     new ResizeObserver(() => {
       if (!this.section.hidden && this.section.clientWidth !== this.width && this.last) this.update(this.last.cell, this.last.sweep, this.last.theme);
     }).observe(this.section);
   }
 
-  build(theme: Theme): void {
+  wants(change: Change): boolean {
+    return change.kind === 'snapshot' || change.kind === 'cell';
+  }
+
+  shown(): boolean {
+    return !!this.panel.shownCell();
+  }
+
+  render(): void {
+    const cell = this.panel.shownCell();
+    if (cell) this.update(cell, this.panel.selectedSweep(), this.panel.theme);
+  }
+
+  retheme(theme: Theme): void {
     this.curves.build(theme);
   }
 

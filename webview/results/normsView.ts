@@ -7,9 +7,11 @@ import type { MetricsEvent } from '../../src/protocol/runEvents';
 import { Chart } from './charts';
 import { type StepPoint, stepLineChart } from './curves';
 import { el } from './dom';
+import type { Panel } from './panel';
+import type { Change } from './state';
+import type { PanelView } from './view';
 import { NORM_MATRICES, type NormKind, type NormMatrix, type Series, hasHeadScores, hasNorms, headCreationSeries, layersOf, normSeries } from './normSeries';
 import type { Theme } from './theme';
-
 
 function card(id: string, title: string, description: string): { figure: HTMLElement; heading: HTMLElement; canvas: HTMLCanvasElement } {
   const heading = el('h3', { id: `${id}-title` }, title);
@@ -28,8 +30,12 @@ function labelled(id: string, text: string, control: HTMLElement): HTMLElement {
   return el('span', { className: 'control' }, label, control);
 }
 
-export class NormsView {
+export class NormsView implements PanelView {
+  readonly id = 'norms';
+  readonly page = 'run';
+  readonly slot = 30;
   readonly section: HTMLElement;
+  readonly nodes: HTMLElement[];
   private readonly layer = el('select');
   private readonly layerWrap: HTMLElement;
   private readonly matrix = el('select');
@@ -41,8 +47,7 @@ export class NormsView {
   private headsChart: Chart<'line', StepPoint[]> | null = null;
   private theme: Theme | null = null;
 
-  /** `onChange` asks for a redraw when a control changes. */
-  constructor(onChange: () => void) {
+  constructor(private readonly panel: Panel) {
     for (const m of NORM_MATRICES) {
       const o = el('option', {}, m.text);
       o.value = m.value;
@@ -58,11 +63,22 @@ export class NormsView {
       labelled('norms-matrix', 'matrix', this.matrix),
       el('span', { className: 'control' }, this.frobenius, frobenius),
     );
-    for (const c of [this.layer, this.matrix, this.frobenius]) c.addEventListener('change', onChange);
+    // A control changed: redraw with the new choice.
+    for (const c of [this.layer, this.matrix, this.frobenius]) c.addEventListener('change', () => panel.redraw([this.id], true));
     this.section = el('section', { className: 'norms-view' }, el('h2', {}, 'Weights and heads'), controls, this.note, el('div', { className: 'curve-grid' }, this.norms.figure, this.heads.figure));
+    this.nodes = [this.section];
   }
 
-  build(theme: Theme): void {
+  wants(change: Change): boolean {
+    return change.kind === 'snapshot' || (change.kind === 'run' && change.part === 'metrics' && this.panel.ui.selected === `run:${change.runId}`);
+  }
+
+  render(): void {
+    const run = this.panel.selectedRun();
+    if (run) this.update(run.metrics);
+  }
+
+  retheme(theme: Theme): void {
     this.destroy();
     this.theme = theme;
     this.normsChart = stepLineChart(this.norms.canvas, theme, { bounded: false, legend: true, yTitle: 'norm' });

@@ -1,9 +1,73 @@
 // The runs table view: a filter box, "Compare selected" and "Export CSV", and an HTML table with
 // one row per run. What the rows and columns hold, how they sort and filter, comes from
-// src/protocol/runsTable.ts; this file only draws it and reports the user's clicks.
-import { LABEL_KEY, type RunsColumn, type RunsRow, type RunsTable, type SortOrder, filterRows, formatCell, sortRows } from '../../src/protocol/runsTable';
+// src/protocol/runsTable.ts; this file only draws it and turns the user's clicks into choices
+// (kept with the panel's saved state) or into "compare these runs" and "export as CSV".
+import { LABEL_KEY, type RunsColumn, type RunsRow, type RunsTable, type SortOrder, filterRows, formatCell, runsTable, runsTableCsv, sortRows } from '../../src/protocol/runsTable';
 import { button, el } from './dom';
+import { exportMessage } from './exporting';
+import type { Panel } from './panel';
 import type { RunsTableUi } from './selection';
+import type { Change } from './state';
+import type { PanelView } from './view';
+
+export class RunsTableView implements PanelView {
+  readonly id = 'table';
+  readonly page = 'panel';
+  readonly slot = 70;
+  readonly nodes: HTMLElement[];
+  private readonly dom: RunsTableDom;
+
+  constructor(private readonly panel: Panel) {
+    const ui = () => panel.ui.table;
+    this.dom = buildRunsTableDom({
+      sort: (key) => this.update({ sort: nextSort(ui().sort, key) }),
+      filter: (text) => this.update({ filter: text }),
+      toggleRow: (runId, ticked) => this.update({ selected: ticked ? [...new Set([...ui().selected, runId])] : ui().selected.filter((x) => x !== runId) }),
+      toggleAll: (ticked) => {
+        const shown = shownRows(runsTable(panel.model.runs), ui()).map((r) => r.runId);
+        this.update({ selected: ticked ? [...new Set([...ui().selected, ...shown])] : ui().selected.filter((x) => !shown.includes(x)) });
+      },
+      compare: () => this.compareSelected(),
+      exportCsv: () => this.exportCsv(),
+    });
+    this.dom.section.hidden = true;
+    this.nodes = [this.dom.section];
+  }
+
+  wants(change: Change): boolean {
+    return change.kind === 'snapshot' || (change.kind === 'run' && this.shown());
+  }
+
+  shown(): boolean {
+    return this.panel.ui.selected === 'table';
+  }
+
+  render(): void {
+    if (this.shown()) renderRunsTable(this.dom, runsTable(this.panel.model.runs), this.panel.ui.table);
+  }
+
+  private update(change: Partial<RunsTableUi>): void {
+    this.panel.ui.table = { ...this.panel.ui.table, ...change };
+    this.panel.saveUi();
+    this.panel.redraw([this.id], true);
+  }
+
+  /** Shows the ticked runs (and only those) on the learning curves, in the table's order. */
+  private compareSelected(): void {
+    const { model, ui } = this.panel;
+    const ticked = new Set(ui.table.selected);
+    const order = shownRows(runsTable(model.runs), { ...ui.table, filter: '' }).filter((r) => ticked.has(r.runId));
+    if (!order.length) return;
+    ui.hiddenRuns = model.runs.filter((r) => !ticked.has(r.runId)).map((r) => r.runId);
+    this.panel.select(`run:${order[0].runId}`);
+  }
+
+  private exportCsv(): void {
+    this.panel.flush();
+    const table = runsTable(this.panel.model.runs);
+    this.panel.send(exportMessage('csv', 'runs-table', runsTableCsv(table.columns, shownRows(table, this.panel.ui.table))));
+  }
+}
 
 export interface RunsTableHandlers {
   sort(key: string): void;
