@@ -3,7 +3,9 @@
 // The runner, the CLI, the panel and the HTML report all show what this computes.
 import { type CellCounts, cellStatus, wilsonInterval } from './cellOutcome';
 import { type MStar, estimateMStar } from './sampleComplexity';
-import { type FitSet, MODEL_NAMES, MODELS, type ModelName, type ScalingPoint, bestModel, fitCurve, fitScaling } from './scalingFits';
+import { MODEL_NAMES, MODEL_WORDS, MODELS, type ModelName, perModel } from '../../protocol/fitModels';
+import { redrawCell } from './redrawCell';
+import { type FitSet, type ScalingPoint, bestModel, fitCurve, fitScaling } from './scalingFits';
 import { type Rng } from '../spec/seededRandom';
 
 export interface PointCells {
@@ -44,16 +46,12 @@ const round = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
  */
 export function bootstrapFits(points: PointCells[], successRate: number, fits: FitSet, resamples: number, rng: Rng): BootstrapSummary | null {
   if (resamples <= 0) return null;
-  const wins: Support = { log: 0, linear: 0, power: 0 };
+  const wins: Support = perModel(() => 0);
   const slopes: number[] = [];
   const exponents: number[] = [];
   for (let r = 0; r < resamples; r++) {
     const drawn = points.map((p) => {
-      const cells = p.cells.map((c) => {
-        let s = 0;
-        for (let t = 0; t < c.trials; t++) if (rng() < c.successes / c.trials) s++;
-        return { ...c, successes: s };
-      });
+      const cells = p.cells.map((c) => redrawCell(c, rng));
       return { T: p.T, ...estimateMStar(cells, successRate) };
     });
     const f = fitScaling(scalingPoints(drawn));
@@ -79,7 +77,7 @@ export function bootstrapFits(points: PointCells[], successRate: number, fits: F
 }
 
 const pct = (v: number) => `${Math.round(v * 100)} %`;
-const short: Record<ModelName, string> = { log: 'log T', linear: 'linear', power: 'power law' };
+const short = MODEL_WORDS;
 
 /** The verdict in words, for a reader who is not a statistician (README: "Reading the verdict"). */
 export function verdictText(fits: FitSet, boot: BootstrapSummary | null, censored: ScalingPoint[], left: number[]): string {
