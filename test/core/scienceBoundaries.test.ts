@@ -38,7 +38,7 @@ function noisyCells(truth: number, rng: () => number) {
 
 describe('the bootstrap resamples', () => {
   it('redrawing a cell varies its successes, keeps its size and trials, and leaves all-or-none cells alone', () => {
-    const rng = rngFor(3, 'redraw');
+    const rng = rngFor(3, 'bootstrap');
     const draws = Array.from({ length: 200 }, () => redrawCell(cell(32, 3, 6), rng));
     assert.ok(draws.every((d) => d.m === 32 && d.trials === 6 && d.failedRuns === 0));
     const counts = new Set(draws.map((d) => d.successes));
