@@ -77,7 +77,6 @@ export function bootstrapFits(points: PointCells[], successRate: number, fits: F
 }
 
 const pct = (v: number) => `${Math.round(v * 100)} %`;
-const short = MODEL_WORDS;
 
 /** The verdict in words, for a reader who is not a statistician (README: "Reading the verdict"). */
 export function verdictText(fits: FitSet, boot: BootstrapSummary | null, censored: ScalingPoint[], left: number[]): string {
@@ -85,12 +84,12 @@ export function verdictText(fits: FitSet, boot: BootstrapSummary | null, censore
   const { best, runnerUp, deltaAicc } = bestModel(fits);
   if (boot) {
     // The best model is the full data's (lowest AICc); the resamples say how often it stays best.
-    const others = MODELS.filter((m) => m !== best).map((m) => `${short[m]} ${pct(boot.support[m])}`);
+    const others = MODELS.filter((m) => m !== best).map((m) => `${MODEL_WORDS[m]} ${pct(boot.support[m])}`);
     const share = boot.support[best];
     parts.push(
       share >= 0.5
-        ? `${short[best]} best, in ${pct(share)} of ${boot.resamples} resamples (${others.join(', ')})`
-        : `${short[best]} fits the full data best but wins only ${pct(share)} of ${boot.resamples} resamples (${others.join(', ')}): no clear winner`,
+        ? `${MODEL_WORDS[best]} best, in ${pct(share)} of ${boot.resamples} resamples (${others.join(', ')})`
+        : `${MODEL_WORDS[best]} fits the full data best but wins only ${pct(share)} of ${boot.resamples} resamples (${others.join(', ')}): no clear winner`,
     );
     const [lo, hi] = boot.exponent.interval;
     const shape = hi < 1 ? 'sublinear' : lo > 1 ? 'superlinear' : 'consistent with linear';
