@@ -2,12 +2,24 @@
 // `run --json`, sent over IPC by a forked trainer, and fed to the results panel. Each schema is a
 // zod object so whoever receives a message across a process or iframe boundary validates it.
 import { z } from 'zod';
+import type { ExperimentInput } from './experimentSchema';
 
 export const RUN_STATUSES = ['succeeded', 'not-reached', 'diverged', 'cancelled', 'failed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 const finite = z.number();
 const nullableNumber = z.number().nullable();
+
+/**
+ * The experiment a run recorded, kept exactly as written. Typed by the experiment schema's input (a
+ * recording older than a default lacks it), but validated tolerantly, only as an object: the strict
+ * schema would fill defaults into old recordings (changing what the runs table shows) or reject specs
+ * of older versions, and a run must not be lost over its spec. The trainer writes it from a parsed
+ * Experiment, so new recordings always pass the strict schema.
+ */
+const RecordedExperiment = z.custom<ExperimentInput>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
+  error: 'must be the experiment (an object)',
+});
 
 export const StartedEvent = z.object({
   type: z.literal('started'),
@@ -16,8 +28,8 @@ export const StartedEvent = z.object({
   backend: z.string(),
   /** Why each faster backend was passed over (empty when the first choice loaded). */
   backendSkipped: z.array(z.string()),
-  /** The resolved experiment (defaults filled in). */
-  spec: z.record(z.string(), z.unknown()),
+  /** The resolved experiment (defaults filled in), typed as the experiment schema (experimentSchema.ts). */
+  spec: RecordedExperiment,
   relevant: z.array(z.number().int()),
   inputBias: finite,
   parameterCount: z.number().int(),

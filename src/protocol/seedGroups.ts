@@ -35,7 +35,8 @@ export interface BandGroup extends SettingsGroup {
 
 /** The experiment's name: the spec's, else the file it was started from, else the run's label. */
 export function experimentName(run: RunView): string {
-  const name = (run.started?.spec as { name?: unknown } | undefined)?.name;
+  // Typed, but a recording's spec is kept as written, so the name may still be missing.
+  const name: unknown = run.started?.spec.name;
   return typeof name === 'string' && name ? name : (run.experimentFile ?? run.label);
 }
 

@@ -3,10 +3,10 @@
 // quantity in them (cell status, m*, fits, the curve to draw, the verdict) is computed in src/core;
 // the panel, the CLI and the HTML report only render it.
 import { z } from 'zod';
+import { FitModel, perModelSchema } from './fitModels';
 
 const Interval = z.tuple([z.number().nullable(), z.number().nullable()]);
 const Range = z.tuple([z.number(), z.number()]);
-const Model = z.enum(['log', 'linear', 'power']);
 
 const Cell = z.object({
   m: z.number().int(),
@@ -37,12 +37,12 @@ export const SweepPoint = z.object({
 });
 
 const FitSchema = z.object({ a: z.number(), b: z.number().optional(), c: z.number().optional(), rss: z.number(), r2: z.number(), aicc: z.number() });
-export const Fits = z.object({ log: FitSchema, linear: FitSchema, power: FitSchema });
+export const Fits = perModelSchema(FitSchema);
 
 /** What the fits of one variant say; sent live (without the bootstrap) and in the summary (with it). */
 export const VariantFit = z.object({
   fits: Fits.nullable(),
-  best: Model.nullable(),
+  best: FitModel.nullable(),
   verdict: z.string().nullable(),
   /** The best fit as points to draw. */
   curve: z.array(z.object({ T: z.number(), m: z.number() })),
@@ -51,7 +51,7 @@ export const VariantFit = z.object({
   /** T left out of the fits: crashed runs left m* open. */
   incomplete: z.array(z.number().int()),
   /** Shares of bootstrap resamples won by each model (sum 1); null without a bootstrap. */
-  verdictSupport: z.object({ log: z.number(), linear: z.number(), power: z.number() }).nullable(),
+  verdictSupport: perModelSchema(z.number()).nullable(),
   /** b of a + b·ln T and c of a·T^c with bootstrap 95 % intervals; null without a bootstrap. */
   slope: z.object({ b: z.number(), interval: Range }).nullable(),
   exponent: z.object({ c: z.number(), interval: Range }).nullable(),

@@ -14,7 +14,7 @@ import { SweepSchema, sweepJsonSchema } from '../core/spec/sweepSpec';
 import { DEFAULT_SWEEP_OUT } from './sweepRunner';
 import { type EnsembleChoice, sweepCommand } from './sweepCommand';
 import { ensembleWorkerCommand } from './ensembleWorker';
-import { buildReport } from './htmlReport';
+import { buildReport } from '../report/htmlReport';
 import { workerCommand } from './queue/workerCommand';
 import writeFileAtomic from 'write-file-atomic';
 import { onParentGone, toParent } from './parentChannel';

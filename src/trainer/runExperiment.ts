@@ -91,7 +91,7 @@ export async function runEnsemble(specs: Experiment[], opts: EnsembleRunOptions)
               time: new Date(started).toISOString(),
               backend: backend.name,
               backendSkipped: backend.skipped,
-              spec: run.spec as unknown as Record<string, unknown>,
+              spec: run.spec,
               relevant: run.data.target.relevant,
               inputBias: run.data.inputBias,
               parameterCount,

@@ -8,7 +8,7 @@ import { wrongKindProblem } from './specKind';
 import { SweepSchema } from '../core/spec/sweepSpec';
 import { TrainerCommand } from '../protocol/runEvents';
 import { type ModelName, fitFormula } from '../core/sweep/scalingFits';
-import { mStarText } from '../core/sweep/sweepText';
+import { mStarText } from '../protocol/sweepTableModel';
 import type { SweepEvent, SweepPoint, SweepSummary, VariantResult } from '../protocol/sweepEvents';
 import { MAX_ENSEMBLE, membersWithin } from '../core/train/ensembleTraining';
 import type { Experiment } from '../core/spec/experimentSpec';

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RunView } from '../../src/protocol/panelMessages';
+import type { StartedEvent } from '../../src/protocol/runEvents';
 import { groupBySettings, settingsBands, settingsOf } from '../../src/protocol/seedGroups';
 import { newRunView } from '../../src/protocol/viewFold';
 import { bandCsv, bandJson } from '../../webview/results/exportData';
@@ -20,7 +21,8 @@ function run(runId: string, spec: { name: string; seed: number; lr: number; head
       time: '2026-11-28T00:00:00Z',
       backend: 'wasm',
       backendSkipped: [],
-      spec: { version: 1, name: spec.name, task: { kind: 'and', T: 8 }, model: { heads: spec.heads ?? 2 }, training: { learningRate: spec.lr }, seed: spec.seed },
+      // A partial experiment on purpose: the panel's readers must cope with whatever a recording holds.
+      spec: { version: 1, name: spec.name, task: { kind: 'and', T: 8 }, model: { heads: spec.heads ?? 2 }, training: { learningRate: spec.lr }, seed: spec.seed } as StartedEvent['spec'],
       relevant: [0, 1],
       inputBias: 0.5,
       parameterCount: 100,

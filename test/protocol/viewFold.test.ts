@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RunStore } from '../../src/extension/runStore';
 import { HostToPanel } from '../../src/protocol/panelMessages';
+import { foldSweepEvent, newSweepView } from '../../src/protocol/viewFold';
 import { applyMessage, emptyModel } from '../../webview/results/state';
 import { RUN_LABEL, runEventMessages, runEvents, runId, sweepEventMessages, sweepEvents } from '../webview/fixtures';
 
@@ -78,5 +79,22 @@ describe('event fold: sweeps over a queue', () => {
     const fresh = emptyModel();
     applyMessage(fresh, HostToPanel.parse({ type: 'snapshot', runs: [], sweeps: store.allSweeps() }));
     assert.deepEqual(fresh.sweeps[0].queue, model.sweeps[0].queue);
+  });
+});
+
+describe('event fold: running cells', () => {
+  it('cell-started marks the cell as running (once), cell-finished and the summary clear it', () => {
+    const sweep = newSweepView('S', 'S');
+    const started = { type: 'cell-started' as const, variant: 'base', T: 16, m: 32 };
+    foldSweepEvent(sweep, started);
+    assert.deepEqual(sweep.active, [{ variant: 'base', T: 16, m: 32 }]);
+    foldSweepEvent(sweep, started);
+    foldSweepEvent(sweep, { ...started, m: 64 });
+    assert.deepEqual(sweep.active, [{ variant: 'base', T: 16, m: 32 }, { variant: 'base', T: 16, m: 64 }], 'a repeated start is not a second cell');
+    foldSweepEvent(sweep, { type: 'cell-finished', variant: 'base', T: 16, m: 32, successes: 2, trials: 3, failedRuns: 0, reused: 0, status: 'passed', runsDone: 3, plannedRuns: 9 });
+    assert.deepEqual(sweep.active, [{ variant: 'base', T: 16, m: 64 }]);
+    const summary = sweepEvents().find((e) => e.type === 'sweep-summary')!;
+    foldSweepEvent(sweep, summary);
+    assert.deepEqual(sweep.active, []);
   });
 });

@@ -25,7 +25,7 @@ export function variantEvents(v: RunVariant, events = runEvents()): RunEvent[] {
       spec.seed = v.seed;
       spec.name = v.name ?? spec.name;
       spec.training.learningRate = v.learningRate;
-      return [{ ...e, runId: v.runId, spec }];
+      return [{ ...e, runId: v.runId, spec: spec as typeof e.spec }];
     }
     if (e.type === 'metrics') return [{ ...e, testAccuracy: e.testAccuracy * v.accuracyScale }];
     if (e.type === 'finished') return v.running ? [] : [{ ...e, summary: { ...e.summary, runId: v.runId, testAccuracy: (e.summary.testAccuracy ?? 0) * v.accuracyScale } }];

@@ -2,7 +2,6 @@
 // [CLS] row as a strip, with the relevant positions marked. Pixels are written with ImageData (map,
 // long strips) or a few fillRects (short strips), never one DOM node per cell, so T = 1024 stays cheap.
 import type { AttentionEvent } from '../../src/protocol/runEvents';
-import { clsMassOnRelevant } from '../../src/core/model/variableCreation';
 import { type HeatmapLayout, type Rect, intensity, layoutHeatmaps, maxOf, poolToPixels, pooledIndex } from './heatmapLayout';
 import { type Rgb, type Theme, toRgb } from './theme';
 
@@ -120,8 +119,9 @@ export function drawHeatmaps(canvas: HTMLCanvasElement, event: AttentionEvent, t
   for (const tile of layout.tiles) {
     const head = event.layers[tile.layer]?.heads[tile.head];
     if (!head) continue;
-    // Computed by the trainer; recordings from before 0.2 lack it, so the same core function reads the row.
-    const share = head.onRelevant ?? clsMassOnRelevant(head.cls, 1, event.n, event.relevant)[0];
+    // Computed by the trainer; for recordings from before 0.2 the folder reader fills it in (src/store),
+    // so the renderer never computes attention mass. 0 only if a sender skipped both.
+    const share = head.onRelevant ?? 0;
     mass[tile.layer][tile.head] = share;
     ctx.textBaseline = 'middle';
     ctx.font = `600 ${theme.fontSize}px ${theme.fontFamily}`;

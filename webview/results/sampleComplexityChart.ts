@@ -2,9 +2,9 @@
 // variant (the sweep's model and its compareWith models). Each m* carries its interval (the largest
 // size that failed below it) as a bar, a censored T (no size passed) shows as a hollow triangle at
 // the largest size tried — a lower bound — and the best fit is a dashed curve drawn from the points
-// the core computed (src/core/sweep/scalingFits.ts): this file evaluates no formula.
+// the core computed (src/core/sweep/scalingFits.ts): this file evaluates no formula (fitModels.ts words it).
 import type { ChartDataset, Plugin } from 'chart.js';
-import { fitFormula } from '../../src/core/sweep/fitCurve';
+import { fitFormula } from '../../src/protocol/fitModels';
 import type { SweepPoint, VariantResult } from '../../src/protocol/sweepEvents';
 import { Chart } from './charts';
 import type { Theme } from './theme';

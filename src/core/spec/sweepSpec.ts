@@ -107,72 +107,85 @@ export const SweepSchema = z
       ),
   })
   .superRefine((sweep, ctx) => {
-    // A bad `vary` is reported alone: the checks below build every variant, which needs valid paths and values.
-    let varyBad = false;
-    const varyIssue = (path: (string | number)[], message: string) => {
-      varyBad = true;
-      ctx.addIssue({ code: 'custom', path, message });
-    };
-    for (const [path, values] of Object.entries(sweep.vary)) {
-      const problem = pathProblem(path);
-      if (problem) {
-        varyIssue(['vary', path], `"${path}" ${problem}`);
-        continue;
-      }
-      if (new Set(values).size !== values.length) varyIssue(['vary', path], 'must not repeat a value');
-      // Each value on its own, in a cell at the largest T: what the value breaks (its own range, or a
-      // rule with another field, e.g. dModel % heads) is named with the value's path and index.
-      const problems = (vary: Sweep['vary']) => {
-        const check = ExperimentSchema.safeParse(cellExperimentInput({ ...sweep, vary }, { variant: 0, T: Math.max(...sweep.contextLengths), m: 1 }, 0));
-        return check.success ? [] : check.error.issues.map((is) => (is.path.join('.') === path ? is.message : `${is.path.join('.')}: ${is.message}`));
-      };
-      const without = new Set(problems({}));
-      values.forEach((value, i) => {
-        for (const message of problems({ [path]: [value] }).filter((m) => !without.has(m))) {
-          varyIssue(['vary', path, i], `${path} = ${JSON.stringify(value)}: ${message}`);
-        }
-      });
-    }
-    if (varyBad) return;
-    if (new Set(sweep.contextLengths).size !== sweep.contextLengths.length) {
-      ctx.addIssue({ code: 'custom', path: ['contextLengths'], message: 'must not repeat a T' });
-    }
-    const s = sweep.base.task.s;
-    sweep.contextLengths.forEach((T, i) => {
-      if (s > T) ctx.addIssue({ code: 'custom', path: ['contextLengths', i], message: `must be ≥ base.task.s (got ${T} < ${s})` });
-    });
-    const T = Math.max(...sweep.contextLengths);
-    const models = [sweep.base.model, ...sweep.compareWith.map((o) => ({ ...sweep.base.model, ...o.model }))];
-    models.forEach((model, i) => {
-      checkConsistency({ task: { ...sweep.base.task, T, relevant: undefined }, model }, {
-        addIssue: (issue) => ctx.addIssue({ ...issue, path: i === 0 ? ['base', ...issue.path] : ['compareWith', i - 1, ...issue.path] }),
-      });
-    });
-    // The largest cell of each variant must itself be a valid experiment (e.g. fit in memory).
-    const mMax = Math.max(...candidateSizes(sweep));
-    const variants = sweepVariants(sweep);
-    for (let v = 0; v < variants.length; v++) {
-      const check = ExperimentSchema.safeParse(cellExperimentInput(sweep, { variant: v, T, m: mMax }, 0));
-      if (check.success) continue;
-      for (const issue of check.error.issues) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['contextLengths', sweep.contextLengths.indexOf(T)],
-          message: `the cell T = ${T}, m = ${mMax}${v ? ` (${variantLabels(sweep)[v]})` : ''} is invalid: ${issue.path.join('.')}: ${issue.message}`,
-        });
-      }
-    }
-    if (sweep.base.task.relevant) {
-      ctx.addIssue({ code: 'custom', path: ['base', 'task', 'relevant'], message: 'cannot be fixed in a sweep: each seed draws its own hidden set' });
-    }
-    const labels = variantLabels(sweep);
-    if (new Set(labels).size !== labels.length) {
-      ctx.addIssue({ code: 'custom', path: ['compareWith'], message: `variant labels must be distinct (got ${labels.join(', ')}); set "label"` });
-    }
+    // A bad `vary` is reported alone: the other checks build every variant, which needs valid paths and values.
+    if (varyProblems(sweep, ctx)) return;
+    sweepProblems(sweep, ctx);
   });
 
 export type SweepInput = z.input<typeof SweepSchema>;
 export type Sweep = z.output<typeof SweepSchema>;
+
+/** Where a check reports a problem (zod's refinement context, narrowed to what the checks use). */
+type IssueSink = { addIssue: (issue: { code: 'custom'; path: (string | number)[]; message: string }) => void };
+
+/** The `vary` block's problems: bad paths, repeated values, and values that break a cell. True if any. */
+function varyProblems(sweep: Sweep, ctx: IssueSink): boolean {
+  let varyBad = false;
+  const varyIssue = (path: (string | number)[], message: string) => {
+    varyBad = true;
+    ctx.addIssue({ code: 'custom', path, message });
+  };
+  for (const [path, values] of Object.entries(sweep.vary)) {
+    const problem = pathProblem(path);
+    if (problem) {
+      varyIssue(['vary', path], `"${path}" ${problem}`);
+      continue;
+    }
+    if (new Set(values).size !== values.length) varyIssue(['vary', path], 'must not repeat a value');
+    // Each value on its own, in a cell at the largest T: what the value breaks (its own range, or a
+    // rule with another field, e.g. dModel % heads) is named with the value's path and index.
+    const problems = (vary: Sweep['vary']) => {
+      const check = ExperimentSchema.safeParse(cellExperimentInput({ ...sweep, vary }, { variant: 0, T: Math.max(...sweep.contextLengths), m: 1 }, 0));
+      return check.success ? [] : check.error.issues.map((is) => (is.path.join('.') === path ? is.message : `${is.path.join('.')}: ${is.message}`));
+    };
+    const without = new Set(problems({}));
+    values.forEach((value, i) => {
+      for (const message of problems({ [path]: [value] }).filter((m) => !without.has(m))) {
+        varyIssue(['vary', path, i], `${path} = ${JSON.stringify(value)}: ${message}`);
+      }
+    });
+  }
+  return varyBad;
+}
+
+/** The rest of the sweep's checks, made on its cells (so they need a valid `vary`). */
+function sweepProblems(sweep: Sweep, ctx: IssueSink): void {
+  if (new Set(sweep.contextLengths).size !== sweep.contextLengths.length) {
+    ctx.addIssue({ code: 'custom', path: ['contextLengths'], message: 'must not repeat a T' });
+  }
+  const s = sweep.base.task.s;
+  sweep.contextLengths.forEach((T, i) => {
+    if (s > T) ctx.addIssue({ code: 'custom', path: ['contextLengths', i], message: `must be ≥ base.task.s (got ${T} < ${s})` });
+  });
+  const T = Math.max(...sweep.contextLengths);
+  const models = [sweep.base.model, ...sweep.compareWith.map((o) => ({ ...sweep.base.model, ...o.model }))];
+  models.forEach((model, i) => {
+    checkConsistency({ task: { ...sweep.base.task, T, relevant: undefined }, model }, {
+      addIssue: (issue) => ctx.addIssue({ ...issue, path: i === 0 ? ['base', ...issue.path] : ['compareWith', i - 1, ...issue.path] }),
+    });
+  });
+  // The largest cell of each variant must itself be a valid experiment (e.g. fit in memory).
+  const mMax = Math.max(...candidateSizes(sweep));
+  const variants = sweepVariants(sweep);
+  for (let v = 0; v < variants.length; v++) {
+    const check = ExperimentSchema.safeParse(cellExperimentInput(sweep, { variant: v, T, m: mMax }, 0));
+    if (check.success) continue;
+    for (const issue of check.error.issues) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['contextLengths', sweep.contextLengths.indexOf(T)],
+        message: `the cell T = ${T}, m = ${mMax}${v ? ` (${variantLabels(sweep)[v]})` : ''} is invalid: ${issue.path.join('.')}: ${issue.message}`,
+      });
+    }
+  }
+  if (sweep.base.task.relevant) {
+    ctx.addIssue({ code: 'custom', path: ['base', 'task', 'relevant'], message: 'cannot be fixed in a sweep: each seed draws its own hidden set' });
+  }
+  const labels = variantLabels(sweep);
+  if (new Set(labels).size !== labels.length) {
+    ctx.addIssue({ code: 'custom', path: ['compareWith'], message: `variant labels must be distinct (got ${labels.join(', ')}); set "label"` });
+  }
+}
 
 /** The candidate training-set sizes, ascending. */
 export function candidateSizes(sweep: { trainSizes: Sweep['trainSizes'] }): number[] {

@@ -4,6 +4,7 @@
 // number (a clean switch from all-fail to all-pass has no finite slope).
 import type { CellCounts } from './cellOutcome';
 import { type Rng } from '../spec/seededRandom';
+import { redrawCell } from './redrawCell';
 
 export type LogisticEstimate =
   | { identified: true; mStar: number; interval: [number, number]; slope: number }
@@ -69,14 +70,10 @@ export function logisticMStar(cells: CellCounts[], successRate: number, rng: Rng
   const point = solve(fit);
   if (point === null || !fit) return notIdentified('success does not rise with m in these cells');
 
-  // Parametric bootstrap over trials: redraw each cell's successes from its observed share.
+  // Parametric bootstrap over trials: redraw each cell's successes from its observed share (redrawCell.ts).
   const draws: number[] = [];
   for (let r = 0; r < RESAMPLES; r++) {
-    const resampled = usable.map((c) => {
-      let s = 0;
-      for (let t = 0; t < c.trials; t++) if (rng() < c.successes / c.trials) s++;
-      return { ...c, successes: s };
-    });
+    const resampled = usable.map((c) => redrawCell(c, rng));
     const m = solve(fitLogistic(resampled));
     if (m !== null && Number.isFinite(m)) draws.push(m);
   }

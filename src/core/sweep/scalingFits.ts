@@ -6,7 +6,7 @@
 import { levenbergMarquardt } from 'ml-levenberg-marquardt';
 import { linearRegression } from 'simple-statistics';
 
-import { type ModelName, MODELS, fitValue } from './fitCurve';
+import { type ModelName, MODELS, fitValue, perModel } from '../../protocol/fitModels';
 
 export { type ModelName, MODELS, MODEL_NAMES, fitCurve, fitFormula, fitValue } from './fitCurve';
 
@@ -131,7 +131,7 @@ export function fitScaling(points: ScalingPoint[]): FitSet | null {
     const rss = sumSq(residuals(model, p, points));
     return { ...asFit(model, p), rss, r2: tss > 0 ? 1 - rss / tss : rss === 0 ? 1 : 0, aicc: aicc(rss, points.length, scale) };
   };
-  return { log: fit('log'), linear: fit('linear'), power: fit('power') };
+  return perModel(fit);
 }
 
 /** The model with the lowest AICc, and the runner-up's margin. */

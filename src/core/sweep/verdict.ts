@@ -3,7 +3,9 @@
 // The runner, the CLI, the panel and the HTML report all show what this computes.
 import { type CellCounts, cellStatus, wilsonInterval } from './cellOutcome';
 import { type MStar, estimateMStar } from './sampleComplexity';
-import { type FitSet, MODEL_NAMES, MODELS, type ModelName, type ScalingPoint, bestModel, fitCurve, fitScaling } from './scalingFits';
+import { MODEL_NAMES, MODEL_WORDS, MODELS, type ModelName, perModel } from '../../protocol/fitModels';
+import { redrawCell } from './redrawCell';
+import { type FitSet, type ScalingPoint, bestModel, fitCurve, fitScaling } from './scalingFits';
 import { type Rng } from '../spec/seededRandom';
 
 export interface PointCells {
@@ -44,16 +46,12 @@ const round = (v: number, d = 4) => Math.round(v * 10 ** d) / 10 ** d;
  */
 export function bootstrapFits(points: PointCells[], successRate: number, fits: FitSet, resamples: number, rng: Rng): BootstrapSummary | null {
   if (resamples <= 0) return null;
-  const wins: Support = { log: 0, linear: 0, power: 0 };
+  const wins: Support = perModel(() => 0);
   const slopes: number[] = [];
   const exponents: number[] = [];
   for (let r = 0; r < resamples; r++) {
     const drawn = points.map((p) => {
-      const cells = p.cells.map((c) => {
-        let s = 0;
-        for (let t = 0; t < c.trials; t++) if (rng() < c.successes / c.trials) s++;
-        return { ...c, successes: s };
-      });
+      const cells = p.cells.map((c) => redrawCell(c, rng));
       return { T: p.T, ...estimateMStar(cells, successRate) };
     });
     const f = fitScaling(scalingPoints(drawn));
@@ -79,7 +77,6 @@ export function bootstrapFits(points: PointCells[], successRate: number, fits: F
 }
 
 const pct = (v: number) => `${Math.round(v * 100)} %`;
-const short: Record<ModelName, string> = { log: 'log T', linear: 'linear', power: 'power law' };
 
 /** The verdict in words, for a reader who is not a statistician (README: "Reading the verdict"). */
 export function verdictText(fits: FitSet, boot: BootstrapSummary | null, censored: ScalingPoint[], left: number[]): string {
@@ -87,12 +84,12 @@ export function verdictText(fits: FitSet, boot: BootstrapSummary | null, censore
   const { best, runnerUp, deltaAicc } = bestModel(fits);
   if (boot) {
     // The best model is the full data's (lowest AICc); the resamples say how often it stays best.
-    const others = MODELS.filter((m) => m !== best).map((m) => `${short[m]} ${pct(boot.support[m])}`);
+    const others = MODELS.filter((m) => m !== best).map((m) => `${MODEL_WORDS[m]} ${pct(boot.support[m])}`);
     const share = boot.support[best];
     parts.push(
       share >= 0.5
-        ? `${short[best]} best, in ${pct(share)} of ${boot.resamples} resamples (${others.join(', ')})`
-        : `${short[best]} fits the full data best but wins only ${pct(share)} of ${boot.resamples} resamples (${others.join(', ')}): no clear winner`,
+        ? `${MODEL_WORDS[best]} best, in ${pct(share)} of ${boot.resamples} resamples (${others.join(', ')})`
+        : `${MODEL_WORDS[best]} fits the full data best but wins only ${pct(share)} of ${boot.resamples} resamples (${others.join(', ')}): no clear winner`,
     );
     const [lo, hi] = boot.exponent.interval;
     const shape = hi < 1 ? 'sublinear' : lo > 1 ? 'superlinear' : 'consistent with linear';

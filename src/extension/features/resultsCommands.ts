@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { buildReport } from '../../trainer/htmlReport';
+import { buildReport } from '../../report/htmlReport';
 import { loadRun, loadSweep, restoreShown, shownBefore } from '../diskState';
 import { RESULTS_VIEW_TYPE, ResultsPanel } from '../resultsPanel';
 import type { Node } from '../runsTree';

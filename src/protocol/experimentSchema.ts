@@ -1,0 +1,190 @@
+// The experiment file format (`*.experiment.json`, version 1): one zod schema that validates and
+// fills in defaults. It lives in the contract because a run's `started` event carries the experiment
+// (src/protocol/runEvents.ts); src/core/spec/experimentSpec.ts re-exports it with the JSON Schema.
+import { z } from 'zod';
+
+export const TARGET_KINDS = ['parity', 'and', 'or', 'majority', 'junta'] as const;
+export type TargetKind = (typeof TARGET_KINDS)[number];
+
+export const MAX_T = 100_000;
+/** Above this the attention matrices of one training step are refused outright (any backend). */
+export const MEMORY_LIMIT_BYTES = 16 * 2 ** 30;
+
+const int = (field: string, min: number, max: number) =>
+  z
+    .number({ error: `${field} must be a number` })
+    .int({ error: 'must be an integer' })
+    .min(min, { error: `must be ≥ ${min}` })
+    .max(max, { error: `must be ≤ ${max}` });
+
+const BIAS_RANGE = 'must be "balanced" or a number in (0, 1)';
+
+export const TaskSchema = z.strictObject({
+  kind: z.enum(TARGET_KINDS, { error: `must be one of ${TARGET_KINDS.join(', ')}` }),
+  T: int('T', 1, MAX_T).describe('Context length: the number of input bits.'),
+  s: int('s', 1, 64).describe('Sparsity: the number of relevant bits the label depends on.'),
+  relevant: z
+    .array(int('index', 0, MAX_T - 1))
+    .optional()
+    .describe('Explicit relevant positions (0-based). Default: s positions drawn from the seed.'),
+  noise: z
+    .number()
+    .min(0, { error: 'must be ≥ 0' })
+    .lt(0.5, { error: 'must be < 0.5 (at 0.5 the labels carry no signal)' })
+    .default(0)
+    .describe('Probability of flipping each training label. Test labels stay clean.'),
+  inputBias: z
+    .union([z.literal('balanced'), z.number().gt(0, { error: BIAS_RANGE }).lt(1, { error: BIAS_RANGE })], {
+      error: BIAS_RANGE,
+    })
+    .default('balanced')
+    .describe('P(x_i = 1). "balanced" picks the bias that makes the labels balanced.'),
+});
+
+export const DataSchema = z.strictObject({
+  trainSize: int('trainSize', 1, 10_000_000).describe('Training samples m, drawn once and reused.'),
+  testSize: int('testSize', 1, 10_000_000).default(2000).describe('Fresh test samples.'),
+});
+
+export const ModelSchema = z.strictObject({
+  arch: z.enum(['transformer', 'mlp'], { error: 'must be "transformer" or "mlp"' }).default('transformer'),
+  layers: int('layers', 1, 24).default(1),
+  heads: int('heads', 1, 64).default(4),
+  dModel: int('dModel', 1, 2048).default(64),
+  mlpRatio: z.number().gt(0, { error: 'must be > 0' }).max(16, { error: 'must be ≤ 16' }).default(4),
+  init: z
+    .enum(['fan-in', 'normal-0.02'], { error: 'must be "fan-in" or "normal-0.02"' })
+    .default('fan-in')
+    .describe('Initial weights: "fan-in" = N(0, 1/fan_in), embeddings N(0, 1); "normal-0.02" = all N(0, 0.02²) (GPT-2 style).'),
+  maxNorm: z
+    .number({ error: 'must be a number' })
+    .gt(0, { error: 'must be > 0' })
+    .max(1e6, { error: 'must be ≤ 1000000' })
+    .optional()
+    .describe(
+      'Bounded-norm training: after every step, project each head\'s W_Q·W_Kᵀ, W_V and W_O back onto the Frobenius ball of this radius (the theorem\'s bounded-norm class). Absent: unconstrained.',
+    ),
+});
+
+/** `reached`: early stop at the first evaluation on target; `final`: all maxSteps, judged at the end. */
+export const SUCCESS_RULES = ['reached', 'final'] as const;
+export type SuccessRule = (typeof SUCCESS_RULES)[number];
+
+export const TrainingSchema = z.strictObject({
+  learningRate: z.number().gt(0, { error: 'must be > 0' }).max(1, { error: 'must be ≤ 1' }).default(0.001),
+  weightDecay: z.number().min(0, { error: 'must be ≥ 0' }).max(1, { error: 'must be ≤ 1' }).default(0),
+  batchSize: z
+    .union([z.literal('full'), int('batchSize', 1, 1_000_000)], {
+      error: 'must be "full" or an integer ≥ 1',
+    })
+    .default(64),
+  maxSteps: int('maxSteps', 1, 10_000_000).default(5000),
+  evalEvery: int('evalEvery', 1, 10_000_000).default(100),
+  targetAccuracy: z.number().gt(0, { error: 'must be > 0' }).max(1, { error: 'must be ≤ 1' }).default(0.99),
+  successWhen: z
+    .enum(SUCCESS_RULES, { error: 'must be "reached" or "final"' })
+    .default('reached')
+    .describe(
+      'When a run counts as a success. "reached": stop at the first evaluation with test accuracy ≥ targetAccuracy. ' +
+        '"final": train all maxSteps and judge the test accuracy at the end (the paper\'s protocol).',
+    ),
+});
+
+/** Checks that need more than one field. Shared with sweeps, which vary T and trainSize. */
+export function checkConsistency(
+  spec: { task: z.infer<typeof TaskSchema>; model: z.infer<typeof ModelSchema> },
+  ctx: { addIssue: (issue: { code: 'custom'; path: (string | number)[]; message: string }) => void },
+): void {
+  const { task, model } = spec;
+  if (task.s > task.T) {
+    ctx.addIssue({ code: 'custom', path: ['task', 's'], message: `must be ≤ task.T (got ${task.s} > ${task.T})` });
+  }
+  if (task.kind === 'majority' && task.s % 2 === 0) {
+    ctx.addIssue({ code: 'custom', path: ['task', 's'], message: `majority needs an odd s so there are no ties (got ${task.s})` });
+  }
+  if (task.relevant) {
+    if (task.relevant.length !== task.s) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['task', 'relevant'],
+        message: `must list exactly task.s = ${task.s} positions (got ${task.relevant.length})`,
+      });
+    }
+    if (new Set(task.relevant).size !== task.relevant.length) {
+      ctx.addIssue({ code: 'custom', path: ['task', 'relevant'], message: 'positions must be distinct' });
+    }
+    task.relevant.forEach((p, i) => {
+      if (p >= task.T) {
+        ctx.addIssue({ code: 'custom', path: ['task', 'relevant', i], message: `must be < task.T (got ${p} ≥ ${task.T})` });
+      }
+    });
+  }
+  if (model.arch === 'mlp' && model.maxNorm !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['model', 'maxNorm'], message: 'bounds attention matrices: arch "mlp" has none (remove it or use "transformer")' });
+  }
+  if (model.arch === 'transformer' && model.dModel % model.heads !== 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['model', 'dModel'],
+      message: `must be divisible by model.heads (got ${model.dModel} / ${model.heads})`,
+    });
+  }
+}
+
+export const ExperimentSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    version: z.literal(1, { error: 'must be 1 (the only version this tool reads)' }),
+    name: z
+      .string()
+      .min(1, { error: 'must not be empty' })
+      .max(80, { error: 'must be at most 80 characters' })
+      .regex(/^[A-Za-z0-9._-]+$/, { error: 'may only contain letters, digits, ".", "_" and "-"' }),
+    task: TaskSchema,
+    data: DataSchema,
+    model: ModelSchema.prefault({}),
+    training: TrainingSchema.prefault({}),
+    seed: int('seed', 0, 2 ** 31 - 1).default(0),
+  })
+  .superRefine((spec, ctx) => {
+    checkConsistency(spec, ctx);
+    const bytes = estimateTrainingMemoryBytes(spec);
+    if (bytes > MEMORY_LIMIT_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['task', 'T'],
+        message:
+          `too large: one training step would need about ${formatBytes(bytes)} for attention and activations ` +
+          `(limit ${formatBytes(MEMORY_LIMIT_BYTES)}); reduce task.T, model.heads or training.batchSize`,
+      });
+    }
+  });
+
+export type ExperimentInput = z.input<typeof ExperimentSchema>;
+export type Experiment = z.output<typeof ExperimentSchema>;
+export type Task = Experiment['task'];
+
+export function effectiveBatchSize(spec: Pick<Experiment, 'training' | 'data'>): number {
+  const b = spec.training.batchSize;
+  return b === 'full' ? spec.data.trainSize : Math.min(b, spec.data.trainSize);
+}
+
+/**
+ * Rough peak memory of one training step. Per sample and layer the attention keeps scores,
+ * probabilities and their gradients (~3 × heads × (T+1)²) and the block keeps ~(10 + 3·mlpRatio)
+ * d-vectors per token; all float32. Good to a factor of ~2, enough to refuse hopeless settings.
+ */
+export function estimateTrainingMemoryBytes(spec: Pick<Experiment, 'task' | 'model' | 'training' | 'data'>): number {
+  const B = effectiveBatchSize(spec);
+  const n = spec.task.T + 1;
+  const { layers, heads, dModel, mlpRatio, arch } = spec.model;
+  if (arch === 'mlp') return 4 * B * (spec.task.T + layers * dModel * mlpRatio * 3);
+  const perSampleLayer = 3 * heads * n * n + n * dModel * (10 + 3 * mlpRatio);
+  return 4 * B * layers * perSampleLayer;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  return `${Math.round(bytes / 1024)} KiB`;
+}

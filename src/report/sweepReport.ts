@@ -1,0 +1,60 @@
+// The report of one sweep folder: the m*(T) chart and, per variant, the tables of the one table model
+// (src/protocol/sweepTableModel.ts) that the results panel renders too.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { SweepSummary, type VariantResult, summaryVariants } from '../protocol/sweepEvents';
+import { FITS_NEED, type GridRow, variantTables } from '../protocol/sweepTableModel';
+import { esc, page, scriptJson } from './reportPage';
+
+const gridRow = (r: GridRow) =>
+  `<tr><th>${r.T}</th>${r.cells
+    .map((c) =>
+      c ? `<td class="${c.className}">${c.share} <small>${c.wilson[0]} %–${c.wilson[1]} %</small>${c.failedRuns ? ` <small>(${c.failedRuns} crashed)</small>` : ''}</td>` : '<td></td>',
+    )
+    .join('')}<td>${esc(r.mStar.text)}${r.mStar.note ? ` ${r.mStar.note}` : ''}</td><td>${r.interval}</td></tr>`;
+
+function variantBlock(v: VariantResult): string {
+  const t = variantTables(v);
+  const fitRows = t.fits
+    ? `<table><tr><th>model</th><th>fitted</th><th>R²</th><th>AICc</th><th>wins in bootstrap</th></tr>
+${t.fits.map((f) => `<tr${f.best ? ' class="best"' : ''}><td>${f.name}${f.best ? ' (best)' : ''}</td><td>${esc(f.formula)}</td><td>${f.r2}</td><td>${f.aicc}</td><td>${f.wins}</td></tr>`).join('\n')}</table>
+<p class="verdict">${esc(v.verdict ?? '')}</p>`
+    : `<p>${FITS_NEED}</p>`;
+  const grid = `<table><tr><th>T \\ m</th>${t.sizes.map((m) => `<th>${m}</th>`).join('')}<th>m*</th><th>interval</th></tr>
+${t.rows.map(gridRow).join('\n')}</table>`;
+  return `<h2>${esc(t.label)}</h2><p><b>Protocol:</b> ${esc(t.protocol)}</p>${fitRows}
+<h3>Successes per cell (seeds that succeeded, with 95 % Wilson intervals)</h3>${grid}`;
+}
+
+/** The sweep report renders what the sweep computed (src/core): cell status, m*, fits, curve, verdict. */
+export function sweepReport(sweepDir: string): string {
+  const raw = JSON.parse(readFileSync(path.join(sweepDir, 'summary.json'), 'utf8'));
+  const parsed = SweepSummary.safeParse(raw);
+  if (!parsed.success) throw new Error(`${sweepDir}/summary.json was written by an older version: run the sweep again to update it (finished runs are reused)`);
+  const summary = parsed.data;
+  const variants = summaryVariants(summary);
+  const status = summary.reason ? `${esc(summary.status)}: ${esc(summary.reason)}` : esc(summary.status);
+  const body = `<h1>Sweep ${esc(summary.name)}: m*(T)</h1>
+<p>Status: ${status}. ${summary.runsExecuted} runs trained, ${summary.runsReused} reused, ${summary.runsFailed} failed; ${summary.wallSeconds} s.</p>
+<div class="chart"><canvas id="mstar"></canvas></div>
+<p>Filled dots: m* with its bracket (largest failing size below it). Hollow triangles: censored (no size passed; m* is above). Dashed: the best fit.</p>
+${variants.map(variantBlock).join('\n')}`;
+  // Points only: the chart draws what the sweep computed and evaluates no formula.
+  const data = variants.map((v) => ({
+    label: v.label,
+    found: v.points.filter((p) => p.status === 'found').map((p) => ({ x: p.T, y: p.mStar, lo: p.interval[0], hi: p.interval[1] })),
+    censored: v.points.filter((p) => p.status === 'censored').map((p) => ({ x: p.T, y: p.interval[0] })),
+    curve: v.curve.map((p) => ({ x: p.T, y: p.m })),
+    best: v.best,
+  }));
+  const script = `const V=${scriptJson(data)};const colours=['#d62728','#1f77b4','#2ca02c','#9467bd'];
+const ds=[];V.forEach((v,i)=>{const c=colours[i%colours.length];
+ds.push({type:'scatter',label:v.label+' m*',data:v.found,borderColor:c,backgroundColor:c,pointRadius:5});
+v.found.forEach(p=>{if(p.lo!==null)ds.push({type:'line',data:[{x:p.x,y:p.lo},{x:p.x,y:p.hi}],borderColor:c,pointRadius:0,label:'',borderWidth:1});});
+if(v.censored.length)ds.push({type:'scatter',label:v.label+' censored (m* above)',data:v.censored,borderColor:c,backgroundColor:'transparent',pointStyle:'triangle',pointRadius:7,borderWidth:2});
+if(v.curve.length)ds.push({type:'line',label:v.label+' fit ('+v.best+')',data:v.curve,borderColor:c,borderDash:[6,4],pointRadius:0});});
+new Chart(document.getElementById('mstar'),{data:{datasets:ds},options:{maintainAspectRatio:false,animation:false,
+plugins:{legend:{labels:{filter:i=>i.text!==''}}},scales:{x:{type:'logarithmic',title:{display:true,text:'context length T (log scale)'}},
+y:{title:{display:true,text:'m* (samples needed)'},min:0}}}});`;
+  return page(`Sweep ${summary.name}`, body, script);
+}
