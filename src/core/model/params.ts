@@ -57,6 +57,8 @@ export const isTransformer = <L>(p: ParamTree<L>): p is TransformerParams<L> => 
 const isBranch = (v: unknown): v is Record<string, unknown> => Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype;
 
 /** The same record with every leaf mapped, in the record's order. */
+export function mapParams<A, B>(tree: TransformerParams<A>, f: (leaf: A) => B): TransformerParams<B>;
+export function mapParams<A, B>(tree: ParamTree<A>, f: (leaf: A) => B): ParamTree<B>;
 export function mapParams<A, B>(tree: ParamTree<A>, f: (leaf: A) => B): ParamTree<B> {
   const walk = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(walk);
