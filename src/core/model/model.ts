@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type Attended, attentionHeads, tableHeads } from './attention';
 import { gelu, norm } from './layers';
-import { linear } from './memberProducts';
+import { linear, memberLinear } from './memberProducts';
 import { type MlpParams, type ModelConfig, type Params, type TransformerParams, isTransformer } from './params';
 import { clsTokens, embed, projectTable, projectTokens } from './tokens';
 
@@ -64,15 +64,16 @@ function transformerForward(x: tf.Tensor3D, p: TransformerParams<tf.Tensor>, cfg
     h = tf.add(h, linear(hidden, { w: block.mlp.w2, b: block.mlp.b2 })) as tf.Tensor4D;
   });
   const clsState = tf.reshape(tf.slice(h, [0, 0, 0, 0], [K, B, 1, d]), [K, B, d]); // the [CLS] token's final state
-  return { logits: tf.reshape(linear(norm(clsState, p.lnf), p.head), [K, B]) as tf.Tensor2D, attention: maps };
+  const z = memberLinear(norm(clsState, p.lnf) as tf.Tensor3D, p.head.w, p.head.b); // (K, B, 1)
+  return { logits: tf.reshape(z, [K, B]) as tf.Tensor2D, attention: maps };
 }
 
 /** The baseline: an MLP on the flat bit vector, bits mapped to ±1. */
 function mlpForward(x: tf.Tensor3D, p: MlpParams<tf.Tensor>): ForwardResult {
   const [K, B] = x.shape;
-  let h = tf.sub(tf.mul(x, 2), 1); // (K, B, T)
-  for (const layer of p.layers) h = gelu(linear(h, layer));
-  return { logits: tf.reshape(linear(h, p.head), [K, B]) as tf.Tensor2D, attention: [] };
+  let h = tf.sub(tf.mul(x, 2), 1) as tf.Tensor3D; // (K, B, T)
+  for (const { w, b } of p.layers) h = gelu(memberLinear(h, w, b)) as tf.Tensor3D; // (K, B, hidden)
+  return { logits: tf.reshape(memberLinear(h, p.head.w, p.head.b), [K, B]) as tf.Tensor2D, attention: [] };
 }
 
 /**

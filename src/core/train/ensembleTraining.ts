@@ -6,7 +6,7 @@
 // padded rows are masked out of the loss, so each member's gradient is exactly that of its own mean
 // loss. A member that ends is removed from the stack at once (memberStack.ts).
 import * as tf from '@tensorflow/tfjs-core';
-import { type ForwardFn, forward } from '../model/model';
+import { type ForwardFn, type ModelConfig, forward } from '../model/model';
 import { projectAttentionNorms } from '../model/normProjection';
 import { initParams } from '../model/params';
 import type { Dataset } from '../spec/dataset';
@@ -90,8 +90,8 @@ export function bceTerms(z: tf.Tensor, y: tf.Tensor): tf.Tensor {
 
 /** One ensemble's training: the member stack, its batches, and each member's evaluator and end. */
 class EnsembleRun {
-  readonly cfg;
-  readonly training;
+  readonly cfg: ModelConfig;
+  readonly training: Experiment['training'];
   readonly stack: MemberStack;
   readonly evaluators: Evaluator[];
   readonly sources: RowSource[];
