@@ -2,7 +2,7 @@
 // once) and RSS must level off after warm-up (the WASM heap grows to its working size, then stays).
 import * as tf from '@tensorflow/tfjs-core';
 import { makeDataset } from '../src/core/spec/dataset';
-import { train } from '../src/core/train/training';
+import { train } from '../src/core/train/ensembleTraining';
 import { benchSpec } from './throughput';
 
 export interface MemorySample {

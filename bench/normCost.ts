@@ -2,10 +2,9 @@
 // (weightNorms.ts) and the projection onto the norm ball after every step with model.maxNorm
 // (normProjection.ts), per model size, on the backend in use.
 import * as tf from '@tensorflow/tfjs-core';
-import { initParams } from '../src/core/model/model';
 import { projectAttentionNorms } from '../src/core/model/normProjection';
 import { rngFor } from '../src/core/spec/seededRandom';
-import type { ModelConfig } from '../src/core/model/model';
+import { type ModelConfig, initParams, leavesOf, stackParams } from '../src/core/model/params';
 import { weightNorms } from '../src/core/model/weightNorms';
 
 export interface NormCostRow {
@@ -20,7 +19,7 @@ export function measureNormCost(repeats: number): NormCostRow[] {
   const sizes: [number, number, number][] = [[64, 4, 1], [64, 16, 4], [256, 8, 4]];
   return sizes.map(([dModel, heads, mlpRatio]) => {
     const cfg: ModelConfig = { arch: 'transformer', layers: 1, heads, dModel, mlpRatio, init: 'fan-in', T: 40 };
-    const params = initParams(cfg, rngFor(0, 'init'));
+    const params = stackParams([initParams(cfg, rngFor(0, 'init'))]);
     const time = (f: () => void) => {
       f(); // warm-up
       const t = performance.now();
@@ -29,7 +28,7 @@ export function measureNormCost(repeats: number): NormCostRow[] {
     };
     const normsMsPerEvaluation = time(() => weightNorms(params, cfg));
     const projectionMsPerStep = time(() => projectAttentionNorms(params, cfg, 0.5));
-    tf.dispose(Object.values(params));
+    tf.dispose(leavesOf(params));
     return { dModel, heads, mlpRatio, normsMsPerEvaluation, projectionMsPerStep };
   });
 }

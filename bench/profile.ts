@@ -1,11 +1,14 @@
 // Per-kernel time of one training step (tf.profile), to say where the fast path spends its time.
-// The step mirrors training.ts (forward, BCE, variableGrads, Adam) on one fixed minibatch.
+// The step mirrors ensembleTraining.ts (forward, BCE, variableGrads, Adam) on one fixed minibatch, K = 1.
 import { referenceForward } from './referenceModel';
 import * as tf from '@tensorflow/tfjs-core';
 import { makeDataset } from '../src/core/spec/dataset';
-import { forward, initParams } from '../src/core/model/model';
+import { forward } from '../src/core/model/model';
+import { initParams, kindsOf, leavesOf, stackParams } from '../src/core/model/params';
 import { rngFor } from '../src/core/spec/seededRandom';
-import { bceWithLogits, modelConfig } from '../src/core/train/training';
+import { adamStep, zeroMoments } from '../src/core/train/adamw';
+import { bceTerms } from '../src/core/train/ensembleTraining';
+import { modelConfig } from '../src/core/train/training';
 import { benchSpec } from './throughput';
 
 export interface KernelShare {
@@ -30,16 +33,20 @@ export async function profileStep(T: number, reference: boolean, steps = 3, top 
   const spec = benchSpec(T, 1);
   const cfg = modelConfig(spec);
   const data = makeDataset(spec);
-  const params = initParams(cfg, rngFor(spec.seed, 'init'));
-  const vars = Object.values(params);
-  const optimizer = tf.train.adam(spec.training.learningRate, 0.9, 0.999, 1e-8);
+  const drawn = initParams(cfg, rngFor(spec.seed, 'init'));
+  const params = stackParams([drawn]);
+  const vars = leavesOf(params);
+  const kinds = kindsOf(drawn);
+  const moments = zeroMoments(vars);
   const B = 64;
-  const x = tf.tensor2d(Float32Array.from(data.train.x.subarray(0, B * T)), [B, T]);
-  const y = tf.tensor1d(Float32Array.from(data.train.y.subarray(0, B)));
+  const x = tf.tensor3d(Float32Array.from(data.train.x.subarray(0, B * T)), [1, B, T]);
+  const y = tf.tensor2d(Float32Array.from(data.train.y.subarray(0, B)), [1, B]);
+  let t = 0;
   const step = () =>
     tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => bceWithLogits((reference ? referenceForward : forward)(x, params, cfg).logits, y), vars);
-      optimizer.applyGradients(grads as tf.NamedTensorMap as never);
+      const loss = () => tf.mean(bceTerms((reference ? referenceForward : forward)(x, params, cfg).logits, y)) as tf.Scalar;
+      const { value, grads } = tf.variableGrads(loss, vars);
+      adamStep(vars, kinds, grads, moments, ++t, spec.training.learningRate, spec.training.weightDecay);
       return value.dataSync()[0];
     });
   step();
@@ -60,8 +67,7 @@ export async function profileStep(T: number, reference: boolean, steps = 3, top 
   const shares = [...byName.entries()]
     .map(([kernel, e]) => ({ kernel, calls: e.calls / steps, ms: e.ms / steps, pct: (100 * e.ms) / total }))
     .sort((a, b) => b.ms - a.ms);
-  optimizer.dispose();
-  tf.dispose([...vars, x, y]);
+  tf.dispose([...vars, ...moments.first, ...moments.second, x, y]);
   return {
     T,
     impl: reference ? 'reference' : 'fast',

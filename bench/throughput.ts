@@ -4,7 +4,8 @@ import { referenceForward } from './referenceModel';
 import { performance } from 'node:perf_hooks';
 import { makeDataset } from '../src/core/spec/dataset';
 import { type Experiment, ExperimentSchema } from '../src/core/spec/experimentSpec';
-import { modelConfig, train } from '../src/core/train/training';
+import { train } from '../src/core/train/ensembleTraining';
+import { modelConfig } from '../src/core/train/training';
 import { trainingStepFlops } from './flops';
 
 export interface ThroughputConfig {

@@ -7,9 +7,11 @@ import { before, describe, it } from 'node:test';
 import { selectBackend } from '../../src/core/train/backend';
 import { makeDataset } from '../../src/core/spec/dataset';
 import { type ExperimentInput, ExperimentSchema } from '../../src/core/spec/experimentSpec';
-import { forward, initParams } from '../../src/core/model/model';
+import { forward } from '../../src/core/model/model';
+import { initParams, leavesOf, stackParams } from '../../src/core/model/params';
 import { rngFor } from '../../src/core/spec/seededRandom';
-import { modelConfig, train } from '../../src/core/train/training';
+import { train } from '../../src/core/train/ensembleTraining';
+import { modelConfig } from '../../src/core/train/training';
 
 const LOGIT_TOLERANCE = 1e-4;
 const LOSS_REL_TOLERANCE = 1e-3;
@@ -52,12 +54,12 @@ describe('fast path vs reference implementation (WASM backend)', () => {
       it(`forward: same logits and [CLS] attention, ${layers} layer(s), T = ${T}`, () => {
         const s = spec(T, layers);
         const cfg = modelConfig(s);
-        const p = initParams(cfg, rngFor(1, 'init'));
+        const p = stackParams([initParams(cfg, rngFor(1, 'init'))]);
         const data = makeDataset(s);
         const B = 16;
         tf.tidy(() => {
-          const x = tf.tensor2d(Float32Array.from(data.train.x.subarray(0, B * T)), [B, T]);
-          const fast = forward(x, p, cfg);
+          const x = tf.tensor3d(Float32Array.from(data.train.x.subarray(0, B * T)), [1, B, T]);
+          const fast = forward(x, p, cfg, { attention: true });
           const ref = referenceForward(x, p, cfg);
           const logits = ref.logits.dataSync();
           // Logits of order 1: a tolerance of 1e-4 would be meaningless on near-zero outputs.
@@ -67,12 +69,12 @@ describe('fast path vs reference implementation (WASM backend)', () => {
           // The last layer's fast map is the [CLS] row of the full one; earlier layers are identical.
           const n = T + 1;
           const last = layers - 1;
-          const clsRow = tf.slice(ref.attention[last], [0, 0, 0, 0], [B, 4, 1, n]);
-          assert.deepEqual(fast.attention[last].shape, [B, 4, 1, n]);
+          const clsRow = tf.slice(ref.attention[last], [0, 0, 0, 0, 0], [1, B, 4, 1, n]);
+          assert.deepEqual(fast.attention[last].shape, [1, B, 4, 1, n]);
           assert.ok(tf.max(tf.abs(tf.sub(fast.attention[last], clsRow))).dataSync()[0] < 1e-5, '[CLS] attention row differs');
           for (let l = 0; l < last; l++) assert.ok(tf.max(tf.abs(tf.sub(fast.attention[l], ref.attention[l]))).dataSync()[0] < 1e-5, `layer ${l} map differs`);
         });
-        tf.dispose(Object.values(p));
+        tf.dispose(leavesOf(p));
       });
     }
   }

@@ -5,10 +5,12 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { selectBackend } from '../../src/core/train/backend';
 import { ExperimentSchema } from '../../src/core/spec/experimentSpec';
-import { forward, initParams } from '../../src/core/model/model';
+import { forward } from '../../src/core/model/model';
+import { initParams, leavesOf, stackParams } from '../../src/core/model/params';
 import { rngFor } from '../../src/core/spec/seededRandom';
 import { makeDataset } from '../../src/core/spec/dataset';
-import { bceWithLogits, modelConfig, train } from '../../src/core/train/training';
+import { bceTerms, train } from '../../src/core/train/ensembleTraining';
+import { modelConfig } from '../../src/core/train/training';
 
 const REL = 1e-5;
 
@@ -32,24 +34,24 @@ describe('tabulated first layer (WASM backend)', () => {
         model: { layers, heads, dModel: 32, mlpRatio: 2, init: 'fan-in' }, seed: T,
       });
       const cfg = modelConfig(spec);
-      const p = initParams(cfg, rngFor(T + heads, 'init'));
+      const p = stackParams([initParams(cfg, rngFor(T + heads, 'init'))]);
       const rng = rngFor(T, 'train');
       const B = 24;
-      const x = tf.tensor2d(Float32Array.from({ length: B * T }, () => (rng() < 0.5 ? 1 : 0)), [B, T]);
-      const y = tf.tensor1d(Float32Array.from({ length: B }, () => (rng() < 0.5 ? 1 : 0)));
+      const x = tf.tensor3d(Float32Array.from({ length: B * T }, () => (rng() < 0.5 ? 1 : 0)), [1, B, T]);
+      const y = tf.tensor2d(Float32Array.from({ length: B }, () => (rng() < 0.5 ? 1 : 0)), [1, B]);
       for (const fullAttention of [false, true]) {
-        const tab = forward(x, p, cfg, { fullAttention, tabulated: true });
-        const std = forward(x, p, cfg, { fullAttention, tabulated: false });
+        const tab = forward(x, p, cfg, { fullAttention, tabulated: true, attention: true });
+        const std = forward(x, p, cfg, { fullAttention, tabulated: false, attention: true });
         assert.ok(relDiff(tab.logits, std.logits) < REL, `logits (full ${fullAttention}): ${relDiff(tab.logits, std.logits)}`);
         tab.attention.forEach((a, l) => assert.ok(relDiff(a, std.attention[l]) < REL, `attention layer ${l}: ${relDiff(a, std.attention[l])}`));
         tf.dispose([tab.logits, std.logits, ...tab.attention, ...std.attention]);
       }
-      const vars = Object.values(p);
-      const grads = (tabulated: boolean) => tf.variableGrads(() => bceWithLogits(forward(x, p, cfg, { tabulated }).logits, y), vars).grads;
+      const vars = leavesOf(p);
+      const grads = (tabulated: boolean) => tf.variableGrads(() => tf.mean(bceTerms(forward(x, p, cfg, { tabulated }).logits, y)) as tf.Scalar, vars).grads;
       const gTab = grads(true);
       const gStd = grads(false);
-      // variableGrads keys gradients by variable name; name them as the model does.
-      const nameOf = Object.fromEntries(Object.entries(p).map(([n, v]) => [v.name, n]));
+      // variableGrads keys gradients by variable name; name them by their place in the record.
+      const nameOf = Object.fromEntries(vars.map((v, i) => [v.name, `leaf ${i}`]));
       assert.equal(Object.keys(gStd).length, vars.length, 'every parameter has a gradient');
       // Some gradients are zero in exact arithmetic (the key bias shifts every score of a query
       // alike) and come out as float32 noise (~1e-8) either way, so a gradient smaller than 1 % of

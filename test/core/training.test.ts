@@ -4,9 +4,11 @@ import { before, describe, it } from 'node:test';
 import { selectBackend } from '../../src/core/train/backend';
 import { makeDataset } from '../../src/core/spec/dataset';
 import { type ExperimentInput, ExperimentSchema } from '../../src/core/spec/experimentSpec';
-import { forward, initParams } from '../../src/core/model/model';
+import { forward } from '../../src/core/model/model';
+import { initParams, leavesOf, stackParams } from '../../src/core/model/params';
 import { rngFor } from '../../src/core/spec/seededRandom';
-import { modelConfig, train } from '../../src/core/train/training';
+import { train } from '../../src/core/train/ensembleTraining';
+import { judge, modelConfig } from '../../src/core/train/training';
 import type { MetricsEvent } from '../../src/protocol/runEvents';
 
 const spec = (over: Partial<ExperimentInput> = {}) =>
@@ -30,29 +32,30 @@ describe('model and training (WASM backend)', () => {
     const a = initParams(cfg, rngFor(3, 'init'));
     const b = initParams(cfg, rngFor(3, 'init'));
     const c = initParams(cfg, rngFor(4, 'init'));
-    for (const name of Object.keys(a)) assert.deepEqual(a[name].dataSync(), b[name].dataSync(), name);
-    assert.notDeepEqual(a['h0.attn.wq'].dataSync(), c['h0.attn.wq'].dataSync());
-    tf.dispose([...Object.values(a), ...Object.values(b), ...Object.values(c)]);
+    assert.deepEqual(leavesOf(a), leavesOf(b));
+    assert.ok('emb' in a && 'emb' in c);
+    assert.notDeepEqual(a.layers[0].attn.wq.values, c.layers[0].attn.wq.values);
   });
 
   it('returns one attention map per layer whose rows sum to 1', () => {
     const s = spec({ model: { layers: 2, heads: 2, dModel: 16 } });
     const cfg = modelConfig(s);
-    const p = initParams(cfg, rngFor(0, 'init'));
+    const p = stackParams([initParams(cfg, rngFor(0, 'init'))]);
     const data = makeDataset(s);
     tf.tidy(() => {
-      const x = tf.tensor2d(Float32Array.from(data.test.x.subarray(0, 5 * 8)), [5, 8]);
-      const { logits, attention } = forward(x, p, cfg, { fullAttention: true });
-      const fast = forward(x, p, cfg);
+      const x = tf.tensor3d(Float32Array.from(data.test.x.subarray(0, 5 * 8)), [1, 5, 8]);
+      const { logits, attention } = forward(x, p, cfg, { fullAttention: true, attention: true });
+      const fast = forward(x, p, cfg, { attention: true });
       assert.ok(tf.max(tf.abs(tf.sub(fast.logits, logits))).dataSync()[0] < 1e-5, 'the [CLS]-only last layer gives the same logits');
-      assert.deepEqual(fast.attention[1].shape, [5, 2, 1, 9]);
-      assert.deepEqual(logits.shape, [5]);
+      assert.deepEqual(fast.attention[1].shape, [1, 5, 2, 1, 9]);
+      assert.deepEqual(logits.shape, [1, 5]);
       assert.equal(attention.length, 2);
-      assert.deepEqual(attention[0].shape, [5, 2, 9, 9]);
+      assert.equal(forward(x, p, cfg).attention.length, 0, 'maps only when asked');
+      assert.deepEqual(attention[0].shape, [1, 5, 2, 9, 9]);
       const sums = tf.sum(attention[1], -1).dataSync();
       for (const v of sums) assert.ok(Math.abs(v - 1) < 1e-5, `row sum ${v}`);
     });
-    tf.dispose(Object.values(p));
+    tf.dispose(leavesOf(p));
   });
 
   it('learns an easy target (majority, T = 8) and attends to the relevant bits', async () => {
@@ -125,5 +128,22 @@ describe('model and training (WASM backend)', () => {
     const r = await train(spec(), makeDataset(spec()), { onStep: (s) => (steps = s), shouldStop: () => steps >= 5 });
     assert.equal(r.status, 'cancelled');
     assert.equal(r.steps, 5);
+  });
+});
+
+describe('the success rule (judge)', () => {
+  const rule = (over: Partial<ReturnType<typeof spec>['training']> = {}) => ({ ...spec().training, ...over });
+
+  it('a test accuracy exactly at the target succeeds (>=), also at targetAccuracy 1', () => {
+    assert.equal(judge(rule({ targetAccuracy: 0.75, successWhen: 'reached' }), 40, 0.75), 'succeeded');
+    assert.equal(judge(rule({ targetAccuracy: 1, successWhen: 'reached' }), 40, 1), 'succeeded');
+    assert.equal(judge(rule({ targetAccuracy: 0.75, successWhen: 'reached' }), 40, 0.7499), undefined);
+  });
+
+  it('"final" succeeds only at the last step', () => {
+    const final = rule({ targetAccuracy: 0.9, successWhen: 'final', maxSteps: 200 });
+    assert.equal(judge(final, 100, 1), undefined);
+    assert.equal(judge(final, 200, 0.9), 'succeeded');
+    assert.equal(judge(final, 200, 0.89), undefined);
   });
 });

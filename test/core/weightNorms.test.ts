@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { selectBackend } from '../../src/core/train/backend';
 import { makeDataset } from '../../src/core/spec/dataset';
-import { trainEnsemble } from '../../src/core/train/ensembleTraining';
+import { train, trainEnsemble } from '../../src/core/train/ensembleTraining';
 import { type ExperimentInput, ExperimentSchema } from '../../src/core/spec/experimentSpec';
-import { initParams } from '../../src/core/model/model';
+import { initParams, isTransformer, leavesOf, stackParams } from '../../src/core/model/params';
 import { rngFor } from '../../src/core/spec/seededRandom';
-import { modelConfig, train } from '../../src/core/train/training';
+import { modelConfig } from '../../src/core/train/training';
 import { weightNorms } from '../../src/core/model/weightNorms';
 import type { LayerNorms, MetricsEvent } from '../../src/protocol/runEvents';
 
@@ -57,13 +57,15 @@ describe('weight norms (WASM backend)', () => {
   it('equal a direct computation on the weights, per layer and head', () => {
     const s = spec(3);
     const cfg = modelConfig(s);
-    const params = initParams(cfg, rngFor(7, 'init'));
+    const params = stackParams([initParams(cfg, rngFor(7, 'init'))]);
     const norms = weightNorms(params, cfg);
+    assert.ok(isTransformer(params));
     const d = 8;
     const dh = 4;
     assert.equal(norms.length, 2);
     for (let l = 0; l < 2; l++) {
-      const [wq, wk, wv, wo] = ['wq', 'wk', 'wv', 'wo'].map((w) => params[`h${l}.attn.${w}`].dataSync() as Float32Array);
+      const { attn, mlp } = params.layers[l];
+      const [wq, wk, wv, wo] = [attn.wq, attn.wk, attn.wv, attn.wo].map((w) => w.dataSync() as Float32Array);
       assert.equal(norms[l].heads.length, 2);
       for (let h = 0; h < 2; h++) {
         const qk = mul(mat(wq, d, 0, d, h * dh, (h + 1) * dh), t(mat(wk, d, 0, d, h * dh, (h + 1) * dh)));
@@ -77,12 +79,12 @@ describe('weight norms (WASM backend)', () => {
         close(got.o.frobenius, frobenius(o), `‖W_O‖_F`);
         close(got.o.spectral, spectral(o), `‖W_O‖_2`);
       }
-      const w1 = mat(params[`h${l}.mlp.w1`].dataSync() as Float32Array, 16, 0, d, 0, 16);
-      const w2 = mat(params[`h${l}.mlp.w2`].dataSync() as Float32Array, d, 0, 16, 0, d);
+      const w1 = mat(mlp.w1.dataSync() as Float32Array, 16, 0, d, 0, 16);
+      const w2 = mat(mlp.w2.dataSync() as Float32Array, d, 0, 16, 0, d);
       close(norms[l].mlp.in.spectral, spectral(w1), 'MLP W_1 spectral');
       close(norms[l].mlp.out.frobenius, frobenius(w2), 'MLP W_2 Frobenius');
     }
-    tf.dispose(Object.values(params));
+    tf.dispose(leavesOf(params));
   });
 
   it('are recorded at every evaluation and move with training', async () => {

@@ -6,12 +6,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Matrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
 import type { LayerNorms, MatrixNorm } from '../../protocol/runEvents';
-import type { ModelConfig, Weights } from './model';
+import { headBlocks } from './headSlices';
+import { type ModelConfig, type Params, isTransformer } from './params';
 
-/** Rows [r0, r1) and columns [c0, c1) of a row-major (rows × cols) float32 array, as a Matrix. */
-function block(data: Float32Array | Int32Array | Uint8Array, cols: number, r0: number, r1: number, c0: number, c1: number): Matrix {
-  const m = new Matrix(r1 - r0, c1 - c0);
-  for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) m.set(r - r0, c - c0, data[r * cols + c]);
+/** A row-major (rows × cols) float32 array as a Matrix. */
+function toMatrix(data: Float32Array, rows: number, cols: number): Matrix {
+  const m = new Matrix(rows, cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) m.set(r, c, data[r * cols + c]);
   return m;
 }
 
@@ -73,22 +74,26 @@ export function gramNorm(w: tf.Tensor2D): MatrixNorm {
   return { spectral: round(Math.sqrt(Math.max(0, lambda))), frobenius: round(Math.sqrt(Math.max(0, trace))) };
 }
 
-/** Per layer: every head's ‖W_Q,h·W_K,hᵀ‖, ‖W_V,h‖, ‖W_O,h‖, and the MLP's ‖W_1‖, ‖W_2‖. Empty for the MLP baseline. */
-export function weightNorms(weights: Weights, cfg: ModelConfig): LayerNorms[] {
-  if (cfg.arch !== 'transformer') return [];
-  const d = cfg.dModel;
+/** One member's heads of W (1, d, d) as Matrices (headSlices.ts). */
+function heads(w: tf.Tensor, H: number, part: 'columns' | 'rows'): Matrix[] {
+  const { blocks, rows, cols } = headBlocks(w, H, part);
+  return blocks.map((b) => toMatrix(b, rows, cols));
+}
+
+/** A member's matrix (1, rows, cols) as the 2-D tensor it is. */
+const squeezed = (w: tf.Tensor) => tf.squeeze(w, [0]) as tf.Tensor2D;
+
+/**
+ * Per layer: every head's ‖W_Q,h·W_K,hᵀ‖, ‖W_V,h‖, ‖W_O,h‖, and the MLP's ‖W_1‖, ‖W_2‖, of one member
+ * (a record with K = 1). Empty for the MLP baseline.
+ */
+export function weightNorms(weights: Params, cfg: ModelConfig): LayerNorms[] {
+  if (!isTransformer(weights)) return [];
   const H = cfg.heads;
-  const dh = d / H;
-  const read = (name: string) => (weights[name] as tf.Tensor).dataSync() as Float32Array;
-  const out: LayerNorms[] = [];
-  for (let l = 0; l < cfg.layers; l++) {
-    const [wq, wk, wv, wo] = ['wq', 'wk', 'wv', 'wo'].map((w) => read(`h${l}.attn.${w}`));
-    const heads = Array.from({ length: H }, (_, h) => {
-      // Head h reads columns h·dh … (h+1)·dh of W_Q, W_K, W_V and writes rows h·dh … of W_O.
-      const cols = (w: Float32Array) => block(w, d, 0, d, h * dh, (h + 1) * dh);
-      return { qk: productNorm(cols(wq), cols(wk)), v: matrixNorm(cols(wv)), o: matrixNorm(block(wo, d, h * dh, (h + 1) * dh, 0, d)) };
-    });
-    out.push({ heads, mlp: { in: gramNorm(weights[`h${l}.mlp.w1`] as tf.Tensor2D), out: gramNorm(weights[`h${l}.mlp.w2`] as tf.Tensor2D) } });
-  }
-  return out;
+  return weights.layers.map(({ attn, mlp }) => {
+    const [q, k, v] = [attn.wq, attn.wk, attn.wv].map((w) => heads(w, H, 'columns'));
+    const o = heads(attn.wo, H, 'rows');
+    const perHead = q.map((qh, h) => ({ qk: productNorm(qh, k[h]), v: matrixNorm(v[h]), o: matrixNorm(o[h]) }));
+    return { heads: perHead, mlp: { in: tf.tidy(() => gramNorm(squeezed(mlp.w1))), out: tf.tidy(() => gramNorm(squeezed(mlp.w2))) } };
+  });
 }

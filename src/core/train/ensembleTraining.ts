@@ -1,18 +1,22 @@
-// The ensemble trainer: K runs of one sweep that share architecture, T and training settings, trained
-// in one graph (ensembleModel.ts). Each member keeps everything that makes it its own run: seed,
-// initial weights (drawn as its single run draws them), training set and size m, AdamW state,
-// evaluation and events, early stop / successWhen, divergence. Members with unequal m share a batch
-// axis padded to the largest; padded rows are masked out of the loss, so each member's gradient is
-// exactly that of its own mean loss. A member that ends is removed from the stack at
-// once (compaction), so it costs nothing afterwards.
+// The training loop, the one the product runs: K runs of one sweep that share architecture, T and
+// training settings, trained in one graph (model.ts over a member axis; a single run is K = 1, see
+// `train`). Each member keeps everything that makes it its own run: seed, initial weights (drawn as
+// its single run draws them), training set and size m, AdamW state, evaluation and events, early
+// stop / successWhen, divergence. Members with unequal m share a batch axis padded to the largest;
+// padded rows are masked out of the loss, so each member's gradient is exactly that of its own mean
+// loss. A member that ends is removed from the stack at once (memberStack.ts).
 import * as tf from '@tensorflow/tfjs-core';
-import type { Dataset } from '../spec/dataset';
-import { type StackedParams, ensembleLogits, memberWeights, stackParams } from '../model/ensembleModel';
-import { type Experiment, effectiveBatchSize } from '../spec/experimentSpec';
-import { initParams, isDecayed } from '../model/model';
+import { type ForwardFn, type ModelConfig, forward } from '../model/model';
 import { projectAttentionNorms } from '../model/normProjection';
+import { initParams } from '../model/params';
+import type { Dataset } from '../spec/dataset';
+import { type Experiment, effectiveBatchSize } from '../spec/experimentSpec';
 import { rngFor } from '../spec/seededRandom';
-import { BatchSampler, Evaluator, type TrainHooks, type TrainResult, bceTerms, copyRows, judge, modelConfig, range } from './training';
+import { adamStep } from './adamw';
+import { type Batch, BatchSampler, type RowSource, makeBatch, range } from './batches';
+import { Evaluator } from './evaluation';
+import { MemberStack } from './memberStack';
+import { type TrainHooks, type TrainResult, judge, modelConfig } from './training';
 
 export interface EnsembleMember {
   spec: Experiment;
@@ -69,167 +73,164 @@ export function membersWithin(spec: Experiment, budgetBytes: number): number {
   return Math.max(1, Math.min(MAX_ENSEMBLE, Math.floor((budgetBytes - EVALUATION_RESERVE_BYTES) / memberStepBytes(spec))));
 }
 
-const BETA1 = 0.9;
-const BETA2 = 0.999;
-const EPSILON = 1e-8;
-
-/** β^t as tfjs's Adam holds it: a float32 product, one factor per step. */
-function accumulatedBeta(beta: number, t: number): number {
-  let acc = Math.fround(beta);
-  for (let i = 1; i < t; i++) acc = Math.fround(acc * Math.fround(beta));
-  return acc;
+/** Options of the loop as a whole; `forward` and `tabulated` are for tests and benchmarks that compare computations. */
+export interface TrainOptions {
+  /** Polled between steps; true ends every member still training as `cancelled`. */
+  shouldStop?: () => boolean;
+  /** The forward implementation (default model.ts's); a benchmark injects the reference one. */
+  forward?: ForwardFn;
+  /** First layer from its token table (default) or by projecting every token. */
+  tabulated?: boolean;
 }
 
-/** Adam's moments for every stacked parameter, updated element-wise for all members at once. */
-interface Moments {
-  first: StackedParams;
-  second: StackedParams;
+/** Binary cross-entropy with logits per sample, in the stable form max(z,0) − z·y + log(1 + e^−|z|). */
+export function bceTerms(z: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  return tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
 }
 
-/**
- * One AdamW step on every member, in tfjs's Adam arithmetic (tf.train.adam, same order of
- * operations) so that an ensemble of one follows the single-model trainer; then decoupled decay.
- */
-function adamStep(params: StackedParams, grads: Record<string, tf.Tensor>, moments: Moments, t: number, lr: number, weightDecay: number): void {
-  const c1 = 1 - accumulatedBeta(BETA1, t);
-  const c2 = 1 - accumulatedBeta(BETA2, t);
-  for (const [name, v] of Object.entries(params)) {
-    const g = grads[v.name]; // variableGrads keys by the variable's own (engine-wide) name
-    const m = tf.add(tf.mul(moments.first[name], BETA1), tf.mul(g, 1 - BETA1));
-    const s = tf.add(tf.mul(moments.second[name], BETA2), tf.mul(tf.square(g), 1 - BETA2));
-    moments.first[name].assign(m);
-    moments.second[name].assign(s);
-    v.assign(tf.add(tf.mul(tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(s, c2)), EPSILON)), -lr), v));
-    // AdamW: decay decoupled from the adaptive step (Loshchilov & Hutter), weights only.
-    if (weightDecay > 0 && isDecayed(name)) v.assign(tf.mul(v, 1 - lr * weightDecay));
+/** One ensemble's training: the member stack, its batches, and each member's evaluator and end. */
+class EnsembleRun {
+  readonly cfg: ModelConfig;
+  readonly training: Experiment['training'];
+  readonly stack: MemberStack;
+  readonly evaluators: Evaluator[];
+  readonly sources: RowSource[];
+  readonly results: (TrainResult | undefined)[];
+  readonly parameterCount: number;
+  /** The training set as tensors while every active member trains on its full set. */
+  resident?: Batch;
+  step = 0;
+
+  constructor(readonly members: EnsembleMember[], readonly opts: TrainOptions) {
+    const spec0 = members[0].spec;
+    this.cfg = modelConfig(spec0);
+    this.training = spec0.training;
+    this.evaluators = members.map((m) => new Evaluator(this.cfg, m.data, m.hooks ?? {}, opts.forward ?? forward));
+    this.sources = members.map((m) => {
+      const batchSize = effectiveBatchSize(m.spec);
+      return { train: m.data.train, batchSize, sampler: batchSize === m.data.train.n ? undefined : new BatchSampler(m.data.train.n, batchSize, m.spec.seed) };
+    });
+    this.results = members.map(() => undefined);
+    this.stack = new MemberStack(members.map((m) => initParams(this.cfg, rngFor(m.spec.seed, 'init'))));
+    // A bounded-norm model starts inside its ball too.
+    this.projectNorms();
+    this.parameterCount = this.stack.memberParameterCount();
+    this.refreshResident();
+  }
+
+  projectNorms(): void {
+    if (this.cfg.maxNorm !== undefined) projectAttentionNorms(this.stack.params, this.cfg, this.cfg.maxNorm);
+  }
+
+  refreshResident(): void {
+    if (this.resident) tf.dispose(Object.values(this.resident));
+    const sources = this.stack.active.map((i) => this.sources[i]);
+    this.resident = sources.every((s) => !s.sampler) ? makeBatch(sources, this.cfg.T) : undefined;
+  }
+
+  /** One AdamW step on every active member; returns each one's mean loss on its batch. */
+  trainStep(): Float32Array {
+    const { learningRate: lr, weightDecay } = this.training;
+    const fwd = this.opts.forward ?? forward;
+    const losses = tf.tidy(() => {
+      const batch = this.resident ?? makeBatch(this.stack.active.map((i) => this.sources[i]), this.cfg.T);
+      let perMember: tf.Tensor1D | undefined;
+      const { grads } = tf.variableGrads(() => {
+        const terms = bceTerms(fwd(batch.x, this.stack.params, this.cfg, { tabulated: this.opts.tabulated }).logits, batch.y);
+        // Each member's mean loss over its own rows (sum, then divide: tf.mean's arithmetic).
+        perMember = tf.keep(tf.div(tf.sum(tf.mul(terms, batch.mask), 1), batch.size) as tf.Tensor1D);
+        return tf.sum(perMember) as tf.Scalar;
+      }, this.stack.leaves());
+      adamStep(this.stack.leaves(), this.stack.kinds, grads, this.stack.moments, this.step + 1, lr, weightDecay);
+      this.projectNorms();
+      if (!this.resident) tf.dispose(Object.values(batch));
+      return perMember as tf.Tensor1D;
+    });
+    const values = losses.dataSync() as Float32Array;
+    losses.dispose();
+    return values;
+  }
+
+  /** Evaluates the member at stack position s (its slices, K = 1); returns its test accuracy. */
+  evaluate(s: number): number {
+    return tf.tidy(() => this.evaluators[this.stack.active[s]].evaluate(this.step, this.stack.slice(s)));
+  }
+
+  finish(i: number, status: TrainResult['status']): void {
+    const result: TrainResult = { status, steps: this.step, parameterCount: this.parameterCount, ...this.evaluators[i].last };
+    this.results[i] = result;
+    this.members[i].onFinished?.(result);
+  }
+
+  /** After a step: reports each member's loss, evaluates, ends the diverged and the judged; returns the positions that ended. */
+  endOfStep(losses: Float32Array): number[] {
+    const { evalEvery, maxSteps } = this.training;
+    const ended: number[] = [];
+    this.stack.active.forEach((i, s) => {
+      const loss = losses[s];
+      if (!Number.isFinite(loss)) {
+        this.finish(i, 'diverged');
+        ended.push(s);
+        return;
+      }
+      this.evaluators[i].addLoss(loss);
+      this.members[i].hooks?.onStep?.(this.step, loss);
+      if (this.step % evalEvery !== 0 && this.step !== maxSteps) return;
+      const verdict = judge(this.training, this.step, this.evaluate(s));
+      // judge() succeeds only at an end: the first hit under "reached", the last step under "final".
+      if (verdict || this.step === maxSteps) {
+        this.finish(i, verdict ?? 'not-reached');
+        ended.push(s);
+      }
+    });
+    return ended;
+  }
+
+  /** Removes the ended members from the stack (all ended: nothing left to train). */
+  removeEnded(ended: number[]): void {
+    if (ended.length === 0) return;
+    if (ended.length === this.stack.active.length) {
+      this.stack.active = [];
+      return;
+    }
+    this.stack.compact(range(0, this.stack.active.length).filter((s) => !ended.includes(s)));
+    this.refreshResident();
+  }
+
+  dispose(): void {
+    this.stack.dispose();
+    if (this.resident) tf.dispose(Object.values(this.resident));
   }
 }
 
-/** Keeps only the members at `keep` (stack positions) in a stacked record; disposes the old one. */
-function compact(record: StackedParams, keep: number[]): StackedParams {
-  const out: StackedParams = {};
-  for (const [name, v] of Object.entries(record)) {
-    out[name] = tf.tidy(() => tf.variable(tf.gather(v, keep)));
-    v.dispose();
-  }
-  return out;
-}
-
-const zerosLike = (record: StackedParams): StackedParams =>
-  Object.fromEntries(Object.entries(record).map(([name, v]) => [name, tf.tidy(() => tf.variable(tf.zerosLike(v)))]));
-
-interface Batch {
-  x: tf.Tensor3D; // (K, B, T) bits
-  y: tf.Tensor2D; // (K, B) labels
-  mask: tf.Tensor2D; // (K, B): 1 on a member's rows, 0 on padding
-  size: tf.Tensor1D; // (K): each member's batch size
-}
-
-export async function trainEnsemble(members: EnsembleMember[], opts: { shouldStop?: () => boolean } = {}): Promise<TrainResult[]> {
+export async function trainEnsemble(members: EnsembleMember[], opts: TrainOptions = {}): Promise<TrainResult[]> {
   if (members.length === 0) return [];
   const key = ensembleKey(members[0].spec);
   members.forEach((m, i) => {
     if (ensembleKey(m.spec) !== key) throw new Error(`ensemble member ${i} (${m.spec.name}) differs from member 0 in T, model or training settings`);
   });
-  const spec0 = members[0].spec;
-  const cfg = modelConfig(spec0);
-  const { learningRate: lr, weightDecay, maxSteps, evalEvery } = spec0.training;
-  const T = cfg.T;
-  const hooks = members.map((m) => m.hooks ?? {});
-  const evaluators = members.map((m, i) => new Evaluator(cfg, m.data, hooks[i]));
-  const batchSizes = members.map((m) => effectiveBatchSize(m.spec));
-  const samplers = members.map((m, i) => (batchSizes[i] === m.data.train.n ? undefined : new BatchSampler(m.data.train.n, batchSizes[i], m.spec.seed)));
-  const results: (TrainResult | undefined)[] = members.map(() => undefined);
-
-  const singles = members.map((m) => initParams(cfg, rngFor(m.spec.seed, 'init')));
-  let params = stackParams(singles);
-  if (spec0.model.maxNorm !== undefined) projectAttentionNorms(params, cfg, spec0.model.maxNorm);
-  singles.forEach((p) => tf.dispose(Object.values(p)));
-  const parameterCount = Object.values(params).reduce((a, v) => a + v.size, 0) / members.length;
-  let moments: Moments = { first: zerosLike(params), second: zerosLike(params) };
-  let active = range(0, members.length); // member index at each stack position
-
-  /** The active members' batches, padded to the largest; full-batch members always give all rows. */
-  const makeBatch = (): Batch => {
-    const B = Math.max(...active.map((i) => batchSizes[i]));
-    const K = active.length;
-    const x = new Float32Array(K * B * T);
-    const y = new Float32Array(K * B);
-    const mask = new Float32Array(K * B);
-    active.forEach((i, s) => {
-      const train = members[i].data.train;
-      copyRows(train, T, samplers[i]?.take() ?? range(0, train.n), x, y, s * B);
-      mask.fill(1, s * B, s * B + batchSizes[i]);
-    });
-    const size = tf.tensor1d(active.map((i) => batchSizes[i]));
-    return { x: tf.tensor3d(x, [K, B, T]), y: tf.tensor2d(y, [K, B]), mask: tf.tensor2d(mask, [K, B]), size };
-  };
-  const allFullBatch = () => active.every((i) => !samplers[i]);
-  let resident = allFullBatch() ? makeBatch() : undefined;
-
-  let step = 0;
-  const finish = (i: number, status: TrainResult['status']) => {
-    results[i] = { status, steps: step, parameterCount, ...evaluators[i].last };
-    members[i].onFinished?.(results[i]!);
-  };
-  const evaluate = (s: number) => tf.tidy(() => evaluators[active[s]].evaluate(step, memberWeights(params, s)));
-
+  const run = new EnsembleRun(members, opts);
   try {
-    hooks.forEach((h) => h.onReady?.({ parameterCount }));
-    active.forEach((_, s) => evaluate(s));
-    while (step < maxSteps && active.length > 0) {
+    members.forEach((m) => m.hooks?.onReady?.({ parameterCount: run.parameterCount }));
+    run.stack.active.forEach((_, s) => run.evaluate(s));
+    while (run.step < run.training.maxSteps && run.stack.active.length > 0) {
       if (opts.shouldStop?.()) break;
-      const losses = tf.tidy(() => {
-        const batch = resident ?? makeBatch();
-        let perMember: tf.Tensor1D | undefined;
-        const { grads } = tf.variableGrads(() => {
-          const terms = bceTerms(ensembleLogits(batch.x, params, cfg), batch.y);
-          // Each member's mean loss over its own rows (sum, then divide: tf.mean's arithmetic).
-          perMember = tf.keep(tf.div(tf.sum(tf.mul(terms, batch.mask), 1), batch.size) as tf.Tensor1D);
-          return tf.sum(perMember) as tf.Scalar;
-        }, Object.values(params));
-        adamStep(params, grads, moments, step + 1, lr, weightDecay);
-        if (spec0.model.maxNorm !== undefined) projectAttentionNorms(params, cfg, spec0.model.maxNorm);
-        if (!resident) tf.dispose(Object.values(batch));
-        return perMember!;
-      });
-      const values = losses.dataSync();
-      losses.dispose();
-      step++;
-      const ended: number[] = [];
-      active.forEach((i, s) => {
-        const loss = values[s];
-        if (!Number.isFinite(loss)) {
-          finish(i, 'diverged');
-          ended.push(s);
-          return;
-        }
-        evaluators[i].addLoss(loss);
-        hooks[i].onStep?.(step, loss);
-        if (step % evalEvery === 0 || step === maxSteps) {
-          const verdict = judge(spec0.training, step, evaluate(s));
-          // judge() succeeds only at an end: the first hit under "reached", the last step under "final".
-          if (verdict || step === maxSteps) {
-            finish(i, verdict ?? 'not-reached');
-            ended.push(s);
-          }
-        }
-      });
-      if (ended.length > 0 && ended.length < active.length) {
-        const keep = range(0, active.length).filter((s) => !ended.includes(s));
-        active = keep.map((s) => active[s]);
-        params = compact(params, keep);
-        moments = { first: compact(moments.first, keep), second: compact(moments.second, keep) };
-        if (resident) tf.dispose(Object.values(resident));
-        resident = allFullBatch() ? makeBatch() : undefined;
-      } else if (ended.length > 0) active = [];
+      const losses = run.trainStep();
+      run.step++;
+      run.removeEnded(run.endOfStep(losses));
       // Let signals and IPC messages (stop) through between steps.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    for (const i of active) finish(i, 'cancelled');
+    for (const i of run.stack.active) run.finish(i, 'cancelled');
   } finally {
-    tf.dispose([...Object.values(params), ...Object.values(moments.first), ...Object.values(moments.second)]);
-    if (resident) tf.dispose(Object.values(resident));
+    run.dispose();
   }
-  return results as TrainResult[];
+  return run.results as TrainResult[];
+}
+
+/** A single run: the loop with one member. */
+export async function train(spec: Experiment, data: Dataset, hooks: TrainHooks = {}, opts: Omit<TrainOptions, 'shouldStop'> = {}): Promise<TrainResult> {
+  const { shouldStop, ...memberHooks } = hooks;
+  const [result] = await trainEnsemble([{ spec, data, hooks: memberHooks }], { ...opts, shouldStop });
+  return result;
 }

@@ -1,0 +1,117 @@
+// Evaluation of one member: accuracies and attention maps from the forward pass with K = 1 on
+// the member's slices, the variable-creation score, the weight norms, and the events they make.
+import * as tf from '@tensorflow/tfjs-core';
+import type { Dataset, Split } from '../spec/dataset';
+import { type ForwardFn, type ModelConfig, type Params, forward } from '../model/model';
+import { bestHeadScore, clsMassOnRelevant, poolMap } from '../model/variableCreation';
+import { weightNorms } from '../model/weightNorms';
+import { copyRows, range } from './batches';
+import type { TrainHooks, TrainResult } from './training';
+
+/** Largest side of the pooled attention map sent with each snapshot. */
+export const MAP_CELLS = 64;
+const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
+
+/** Samples per forward pass during evaluation, so the attention tensors stay near 64 MiB. */
+function evalChunk(cfg: ModelConfig): number {
+  if (cfg.arch === 'mlp') return 4096;
+  const n = cfg.T + 1;
+  return Math.max(1, Math.min(2048, Math.floor((16 * 2 ** 20) / (cfg.heads * n * n * cfg.layers))));
+}
+
+/** The chosen rows' bits as one member's batch, (1, rows, T). */
+function rowsToTensor(split: Split, T: number, rows: ArrayLike<number>): tf.Tensor3D {
+  const x = new Float32Array(rows.length * T);
+  copyRows(split, T, rows, x, new Float32Array(rows.length));
+  return tf.tensor3d(x, [1, rows.length, T]);
+}
+
+export function accuracy(split: Split, p: Params, cfg: ModelConfig, fwd: ForwardFn = forward): number {
+  const chunk = evalChunk(cfg);
+  let correct = 0;
+  for (let from = 0; from < split.n; from += chunk) {
+    const rows = range(from, Math.min(split.n, from + chunk));
+    const logits = tf.tidy(() => fwd(rowsToTensor(split, cfg.T, rows), p, cfg).logits.dataSync());
+    rows.forEach((i, r) => {
+      if ((logits[r] > 0 ? 1 : 0) === split.y[i]) correct++;
+    });
+  }
+  return correct / split.n;
+}
+
+/** Mean attention over a few test samples, per layer (H, n, n). */
+export function meanAttention(split: Split, p: Params, cfg: ModelConfig, fwd: ForwardFn = forward): Float32Array[] {
+  if (cfg.arch === 'mlp') return [];
+  const n = cfg.T + 1;
+  const samples = Math.max(1, Math.min(256, split.n, Math.floor(2 ** 23 / (cfg.heads * n * n))));
+  return tf.tidy(() => {
+    const { attention } = fwd(rowsToTensor(split, cfg.T, range(0, samples)), p, cfg, { fullAttention: true, attention: true });
+    return attention.map((a) => tf.mean(a, [0, 1]).dataSync() as Float32Array); // (1, B, H, n, n) → (H, n, n)
+  });
+}
+
+/**
+ * Evaluation of one member every `evalEvery` steps: test and train accuracy, attention per head,
+ * the variable-creation score, and the events they make, from its weights (a record with K = 1).
+ */
+export class Evaluator {
+  private lossSum = 0;
+  private lossCount = 0;
+  private readonly started = Date.now();
+  last: Pick<TrainResult, 'testAccuracy' | 'trainAccuracy' | 'attentionOnRelevant'> = { testAccuracy: null, trainAccuracy: null, attentionOnRelevant: null };
+
+  constructor(
+    private readonly cfg: ModelConfig,
+    private readonly data: Dataset,
+    private readonly hooks: TrainHooks,
+    private readonly fwd: ForwardFn = forward,
+  ) {}
+
+  addLoss(loss: number): void {
+    this.lossSum += loss;
+    this.lossCount++;
+  }
+
+  /** Evaluates the weights at `step`, reports the events, returns the test accuracy. */
+  evaluate(step: number, weights: Params): number {
+    const { cfg, data, hooks } = this;
+    const testAccuracy = accuracy(data.test, weights, cfg, this.fwd);
+    const trainAccuracy = accuracy(data.train, weights, cfg, this.fwd);
+    const maps = meanAttention(data.test, weights, cfg, this.fwd);
+    const n = cfg.T + 1;
+    const perHead = maps.map((m) => clsMassOnRelevant(m, cfg.heads, n, data.target.relevant).map(round4));
+    const attentionOnRelevant = bestHeadScore(perHead);
+    hooks.onMetrics?.({
+      type: 'metrics',
+      step,
+      loss: this.lossCount ? this.lossSum / this.lossCount : null,
+      trainAccuracy,
+      testAccuracy,
+      attentionOnRelevant,
+      attentionPerHead: perHead,
+      ...(cfg.arch === 'transformer' ? { norms: weightNorms(weights, cfg) } : {}),
+      elapsedSeconds: (Date.now() - this.started) / 1000,
+      liveTensors: tf.memory().numTensors,
+    });
+    if (maps.length) {
+      hooks.onAttention?.({
+        type: 'attention',
+        step,
+        n,
+        relevant: data.target.relevant,
+        layers: maps.map((m, l) => ({
+          heads: range(0, cfg.heads).map((h) => {
+            const pooled = poolMap(m, h * n * n, n, MAP_CELLS);
+            const cls = Array.from(m.subarray(h * n * n, h * n * n + n), round4);
+            return { cls, size: pooled.size, cells: pooled.cells.map(round4), onRelevant: perHead[l][h] };
+          }),
+        })),
+      });
+    }
+    this.lossSum = 0;
+    this.lossCount = 0;
+    this.last = { testAccuracy, trainAccuracy, attentionOnRelevant };
+    return testAccuracy;
+  }
+}
+
