@@ -2,6 +2,12 @@
 # Installs code-server (a real VS Code in the browser) for the end-to-end tests, once, into its own
 # folder: ${CODE_SERVER_HOME:-<repo>/.cache/code-server}, never the repo's node_modules. Idempotent:
 # a second run only prints the path. The last line of output is always the code-server executable.
+# `npm test` runs it first (scripts/ensure-test-deps.sh), so the e2e tests find it cached.
+#   --cached  never fetch: print the executable if installed, else one line saying so and exit 1
+#             (what the e2e tests call: no test reaches a registry)
+#   --quiet   say nothing when it is already installed
+# The npm install has a deadline (SA_CODE_SERVER_TIMEOUT, default 900 s) that kills its whole process
+# group, and one retry (scripts/lib/bounded-fetch.sh).
 #
 # Why each step (see /work/shared/notes/code-server.md):
 # - code-server 4.100.3 (VS Code 1.100) is the newest release that runs on Node 20.
@@ -24,11 +30,26 @@ MARKER="$CS_HOME/.installed-$CS_VERSION"
 LOG="$CS_HOME/install.log"
 
 step() { echo "[ensure-code-server] $*" >&2; }
+# shellcheck source=lib/bounded-fetch.sh
+source "$ROOT/scripts/lib/bounded-fetch.sh"
+CACHED_ONLY=0 QUIET=0
+for arg in "$@"; do
+  case $arg in
+    --cached) CACHED_ONLY=1 ;;
+    --quiet) QUIET=1 ;;
+    *) step "unknown option $arg"; exit 2 ;;
+  esac
+done
 
-if [[ -f "$MARKER" && -x "$BIN" ]]; then
-  step "code-server $CS_VERSION already installed in $CS_HOME"
+installed() { [[ -f "$MARKER" && -x "$BIN" ]]; }
+if installed; then
+  ((QUIET)) || step "code-server $CS_VERSION already installed in $CS_HOME"
   echo "$BIN"
   exit 0
+fi
+if ((CACHED_ONLY)); then
+  step "code-server $CS_VERSION is not installed in $CS_HOME: run bash scripts/ensure-code-server.sh (npm test runs it first)"
+  exit 1
 fi
 
 mkdir -p "$CS_HOME"
@@ -63,13 +84,18 @@ if [[ ! -f "$CS_HOME/package.json" ]]; then
   printf '{\n  "name": "e2e-code-server",\n  "private": true,\n  "description": "code-server for the end-to-end tests; installed by scripts/ensure-code-server.sh"\n}\n' > "$CS_HOME/package.json"
 fi
 step "npm install code-server@$CS_VERSION into $CS_HOME (a few minutes; log: $LOG)"
-(
+install_code_server() {
   cd "$CS_HOME"
   export TMPDIR="$RG_TMP"
   export npm_config_unsafe_perm=true npm_config_yes=true
   export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
   npm install --save-exact --no-package-lock --loglevel=warn "code-server@$CS_VERSION"
-) >>"$LOG" 2>&1 || fail "npm install code-server@$CS_VERSION"
+}
+export -f install_code_server
+export CS_HOME RG_TMP CS_VERSION
+code_server_present() { [[ -x "$BIN" ]]; }
+fetch_with_retry "code-server $CS_VERSION (npm install into $CS_HOME)" "${SA_CODE_SERVER_TIMEOUT:-900}" "$LOG" code_server_present \
+  bash -c install_code_server || exit 1
 
 [[ -x "$BIN" ]] || fail "no executable at $BIN after install"
 CODE_SERVER_CONFIG="$CS_HOME/config.yaml" XDG_DATA_HOME="$CS_HOME/xdg-data" "$BIN" --version >>"$LOG" 2>&1 || fail "$BIN --version"

@@ -57,8 +57,11 @@ fi
 
 step "installing missing Debian packages: ${missing[*]} (needed by $reasons)"
 export DEBIAN_FRONTEND=noninteractive
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
-fail() { step "FAILED: $* (its output below)"; cat "$log" >&2; exit 1; }
-apt-get update -qq >"$log" 2>&1 || fail "apt-get update"
-apt-get install -y -qq "${missing[@]}" >"$log" 2>&1 || fail "apt-get install -y ${missing[*]}"
+# Each apt-get has a deadline (SA_APT_TIMEOUT, default 600 s) that kills its whole process group, and
+# one retry; what could not be fetched is named in one line, the log is kept.
+source "$(dirname "${BASH_SOURCE[0]}")/lib/bounded-fetch.sh"
+log="$(mktemp "${TMPDIR:-/tmp}/sa-apt-XXXXXX.log")"
+APT_TIMEOUT=${SA_APT_TIMEOUT:-600}
+fetch_with_retry "the Debian package lists (apt-get update)" "$APT_TIMEOUT" "$log" - apt-get update -qq || exit 1
+fetch_with_retry "Debian packages ${missing[*]} (apt-get install)" "$APT_TIMEOUT" "$log" - apt-get install -y -qq "${missing[@]}" || exit 1
+rm -f "$log"

@@ -2,18 +2,18 @@
 // channel it sends every event to its parent and obeys `{"type":"stop"}`.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { availableParallelism } from 'node:os';
-import cliProgress from 'cli-progress';
 import { BACKEND_CHOICES, type BackendChoice } from '../core/train/backend';
 import { ExperimentSchema, experimentJsonSchema } from '../core/spec/experimentSpec';
 import { readSpecFile } from '../core/spec/specProblems';
 import { specKindOf, wrongKindProblem } from './specKind';
-import { type RunEvent, type RunSummary, TrainerCommand } from '../protocol/runEvents';
+import { TrainerCommand } from '../protocol/runEvents';
+import { printSummary, progressReporter } from './runDisplay';
 import { DEFAULT_OUT } from './runFiles';
 import { InputError, runExperiment } from './runExperiment';
 import { SweepSchema, sweepJsonSchema } from '../core/spec/sweepSpec';
 import { DEFAULT_SWEEP_OUT } from './sweepRunner';
 import { type EnsembleChoice, sweepCommand } from './sweepCommand';
-import { ensembleWorkerCommand } from './ensembleWorker';
+import { ensembleProcessCommand } from './ensembleProcess';
 import { buildReport } from '../report/htmlReport';
 import { workerCommand } from './queue/workerCommand';
 import writeFileAtomic from 'write-file-atomic';
@@ -44,41 +44,6 @@ function watchForStop(): { requested: () => boolean } {
     stop = true;
   });
   return { requested: () => stop };
-}
-
-const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? '–' : v.toFixed(digits));
-
-function progressReporter(maxSteps: number): { onEvent: (e: RunEvent) => void; onStep: (s: number, l: number) => void; stop: () => void } {
-  if (!process.stderr.isTTY) {
-    // Not a terminal (a log file, CI): one line per evaluation instead of a redrawn bar.
-    return {
-      onEvent: (e) => {
-        if (e.type === 'metrics')
-          process.stderr.write(`step ${e.step}/${maxSteps}  loss ${fmt(e.loss)}  train ${fmt(e.trainAccuracy)}  test ${fmt(e.testAccuracy)}  attn ${fmt(e.attentionOnRelevant, 2)}\n`);
-      },
-      onStep: () => {},
-      stop: () => {},
-    };
-  }
-  const bar = new cliProgress.SingleBar(
-    { format: 'step {value}/{total} [{bar}] loss {loss} | test acc {acc} | attn on S {attn} | {eta_formatted} left', stream: process.stderr, hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-  bar.start(maxSteps, 0, { loss: '–', acc: '–', attn: '–' });
-  return {
-    onEvent: (e) => {
-      if (e.type === 'metrics') bar.update(e.step, { acc: fmt(e.testAccuracy), attn: fmt(e.attentionOnRelevant, 2) });
-    },
-    onStep: (step, loss) => bar.update(step, { loss: fmt(loss) }),
-    stop: () => bar.stop(),
-  };
-}
-
-function printSummary(s: RunSummary): void {
-  process.stderr.write(
-    `${s.status}: ${s.steps} steps, test accuracy ${fmt(s.testAccuracy)}, train accuracy ${fmt(s.trainAccuracy)}, ` +
-      `attention on relevant ${fmt(s.attentionOnRelevant, 2)}, backend ${s.backend}, ${s.wallSeconds}s\n  ${s.runDir}\n`,
-  );
 }
 
 async function runCommand(file: string, opts: { out: string; backend: BackendChoice; runId?: string; json?: boolean; verbose?: boolean }): Promise<number> {
@@ -136,7 +101,8 @@ const intOption = (min: number, max: number) => (v: string): number => {
   if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`must be an integer from ${min} to ${max} (got ${v})`);
   return n;
 };
-const parseWorkers = intOption(1, 256);
+/** `--workers` of `sweep` (runs trained at once on this machine) and `--concurrency` of `worker`. */
+const parseParallel = intOption(1, 256);
 const parseEnsembleSize = intOption(1, 1024);
 
 /** `--ensemble`: "auto" (from the memory estimate), "off" (one process per run), or a member count. */
@@ -174,31 +140,33 @@ function validateCommand(file: string): number {
   return EXIT.invalid;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  let code: number = EXIT.ok;
-  const program = new Command('sparse-attention')
-    .description('Train small Transformers on sparse Boolean targets and measure how attention creates the sparse variable.')
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+/** Every subcommand's action reports its exit code through this. */
+type SetCode = (code: number) => void;
+
+const backendOption = () => new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto');
+
+function addRunCommand(program: Command, setCode: SetCode): void {
   program
     .command('run')
     .description('train one experiment (*.experiment.json)')
     .argument('<file>', 'experiment file')
     .option('--out <dir>', 'runs folder', DEFAULT_OUT)
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto'))
+    .addOption(backendOption())
     .option('--json', 'print one JSON event per line on stdout; the last line is the summary')
     .option('--run-id <id>', 'name of the run folder (default: <name>-s<seed>-<time>-<random>)', parseRunId)
     .option('--verbose', 'print stack traces of runtime failures')
-    .action(async (file, opts) => {
-      code = await runCommand(file, opts);
-    });
+    .action(async (file, opts) => setCode(await runCommand(file, opts)));
+}
+
+function addSweepCommand(program: Command, setCode: SetCode): void {
   program
     .command('sweep')
     .description('measure m*(T), the samples needed to learn, across context lengths (*.sweep.json)')
     .argument('<file>', 'sweep file')
     .option('--out <dir>', 'sweeps folder; the sweep writes <out>/<name>/', DEFAULT_SWEEP_OUT)
-    .option('--workers <n>', 'parallel training processes', parseWorkers, availableParallelism())
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto'))
+    // `--workers` is the flag's historic name: local training processes, not the queue's workers.
+    .option('--workers <n>', 'parallel training processes', parseParallel, availableParallelism())
+    .addOption(backendOption())
     .option('--json', 'print one JSON event per line on stdout; the last line is the sweep summary')
     .option('--queue <url>', 'run on the workers of a Redis queue: redis://[user:password@]host:port (rediss:// for TLS); default $SPARSE_ATTENTION_QUEUE_URL')
     .option(
@@ -208,46 +176,52 @@ export async function main(argv: string[]): Promise<number> {
       'auto',
     )
     .action(async (file, opts) => {
-      code = await sweepCommand(file, { ...opts, queue: opts.queue ?? process.env.SPARSE_ATTENTION_QUEUE_URL, cliPath: __filename });
+      const { workers, ...rest } = opts;
+      setCode(await sweepCommand(file, { ...rest, parallel: workers, queue: opts.queue ?? process.env.SPARSE_ATTENTION_QUEUE_URL, cliPath: __filename }));
     });
+}
+
+/** The sweep's long-lived ensemble processes (ensembleProcess.ts); `ensemble-worker` is its old name. */
+function addEnsembleProcessCommand(program: Command, setCode: SetCode): void {
   program
-    .command('ensemble-worker', { hidden: true })
+    .command('ensemble-process', { hidden: true })
+    .alias('ensemble-worker')
     .description('a sweep\'s long-lived trainer (forked by `sweep`, IPC only)')
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto'))
-    .action(async (opts) => {
-      code = await ensembleWorkerCommand(opts);
-    });
+    .addOption(backendOption())
+    .action(async (opts) => setCode(await ensembleProcessCommand(opts)));
+}
+
+function addQueueWorkerCommand(program: Command, setCode: SetCode): void {
   program
     .command('worker')
     .description('train runs from a Redis queue for sweeps started with --queue, until Ctrl-C')
     .option('--queue <url>', 'redis://[user:password@]host:port (rediss:// for TLS); default $SPARSE_ATTENTION_QUEUE_URL')
-    .option('--concurrency <n>', 'runs at a time (default: 1 per GPU on a native GPU backend, else the number of cores)', parseWorkers)
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto'))
+    .option('--concurrency <n>', 'runs at a time (default: 1 per GPU on a native GPU backend, else the number of cores)', parseParallel)
+    .addOption(backendOption())
     .option('--lock-seconds <s>', 'how long a job stays with a worker that stopped answering before another takes it', parseLockSeconds, 30)
     .action(async (opts) => {
       const queue = opts.queue ?? process.env.SPARSE_ATTENTION_QUEUE_URL;
       if (!queue) {
         process.stderr.write('error: worker needs --queue <url> or $SPARSE_ATTENTION_QUEUE_URL\n');
-        code = EXIT.invalid;
-        return;
+        return setCode(EXIT.invalid);
       }
-      code = await workerCommand({ queue, concurrency: opts.concurrency, backend: opts.backend, lockSeconds: opts.lockSeconds, cliPath: __filename });
+      setCode(await workerCommand({ queue, concurrency: opts.concurrency, backend: opts.backend, lockSeconds: opts.lockSeconds, cliPath: __filename }));
     });
+}
+
+/** The commands that read or describe files without training: validate, report, schema. */
+function addFileCommands(program: Command, setCode: SetCode): void {
   program
     .command('validate')
     .description('check an experiment file and print each problem as `path: message`')
     .argument('<file>', 'experiment file')
-    .action((file) => {
-      code = validateCommand(file);
-    });
+    .action((file) => setCode(validateCommand(file)));
   program
     .command('report')
     .description('write a self-contained HTML report of a run or sweep folder')
     .argument('<dir>', 'a run folder (<out>/<runId>) or a sweep folder (<out>/<name>)')
     .requiredOption('--html <file>', 'the HTML file to write')
-    .action((dir, opts) => {
-      code = reportCommand(dir, opts.html);
-    });
+    .action((dir, opts) => setCode(reportCommand(dir, opts.html)));
   program
     .command('schema')
     .description('print the JSON Schema of experiment (or, with --sweep, sweep) files')
@@ -255,6 +229,18 @@ export async function main(argv: string[]): Promise<number> {
     .action((opts) => {
       process.stdout.write(JSON.stringify(opts.sweep ? sweepJsonSchema() : experimentJsonSchema(), null, 2) + '\n');
     });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const setCode: SetCode = (c) => {
+    code = c;
+  };
+  const program = new Command('sparse-attention')
+    .description('Train small Transformers on sparse Boolean targets and measure how attention creates the sparse variable.')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  for (const add of [addRunCommand, addSweepCommand, addEnsembleProcessCommand, addQueueWorkerCommand, addFileCommands]) add(program, setCode);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

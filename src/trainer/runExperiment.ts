@@ -40,10 +40,20 @@ export interface EnsembleRunOptions {
 }
 
 type SummaryFields = Pick<RunSummary, 'status' | 'steps' | 'parameterCount' | 'testAccuracy' | 'trainAccuracy' | 'attentionOnRelevant'> & { error?: string };
+type Backend = Awaited<ReturnType<typeof selectBackend>>;
+type TrainingMember = Parameters<typeof trainEnsemble>[0][number];
 
-/** Trains the specs as one ensemble (same T, model and training settings; ensembleKey). */
-export async function runEnsemble(specs: Experiment[], opts: EnsembleRunOptions): Promise<RunSummary[]> {
-  const backend = await selectBackend(opts.backend);
+/** One member's run folder, data and what it last reported (its summary if it fails mid-way). */
+interface MemberRun {
+  spec: Experiment;
+  data: ReturnType<typeof makeDataset>;
+  files: RunFiles;
+  summary?: RunSummary;
+  last: Omit<SummaryFields, 'status' | 'error'>;
+}
+
+/** Refuses, before anything is written, an ensemble whose training step would not fit the backend's memory. */
+function checkMemory(specs: Experiment[], backend: Backend): void {
   const limit = BACKEND_MEMORY_LIMIT[backend.name];
   const need = Math.max(...specs.map((s) => estimateTrainingMemoryBytes(s)));
   if (limit !== undefined && need > limit) {
@@ -52,13 +62,20 @@ export async function runEnsemble(specs: Experiment[], opts: EnsembleRunOptions)
         `${formatBytes(limit)}; reduce task.T, model.heads or training.batchSize, or use a native backend`,
     );
   }
-  const started = Date.now();
-  const runs = specs.map((spec, i) => {
+}
+
+/** Draws each member's data and creates its run folder. */
+function openMembers(specs: Experiment[], opts: EnsembleRunOptions): MemberRun[] {
+  return specs.map((spec, i) => {
     const data = makeDataset(spec);
     const files = new RunFiles(opts.out, opts.runIds[i]);
     files.create(spec, { experimentFile: opts.experimentFile });
-    return { spec, data, files, summary: undefined as RunSummary | undefined, last: { steps: 0, parameterCount: 0, testAccuracy: null as number | null, trainAccuracy: null as number | null, attentionOnRelevant: null as number | null } };
+    return { spec, data, files, last: { steps: 0, parameterCount: 0, testAccuracy: null, trainAccuracy: null, attentionOnRelevant: null } };
   });
+}
+
+/** Writes events to the members' folders and the caller, and closes each member with its summary. */
+function memberOutput(runs: MemberRun[], opts: EnsembleRunOptions, backend: Backend, started: number) {
   const emit = (i: number, e: RunEvent) => {
     runs[i].files.append(e);
     opts.onEvent?.(i, e);
@@ -77,45 +94,61 @@ export async function runEnsemble(specs: Experiment[], opts: EnsembleRunOptions)
     if (fields.status === 'failed') emit(i, { type: 'failed', message: fields.error ?? 'failed' });
     else emit(i, { type: 'finished', summary: run.summary });
   };
+  return { emit, close };
+}
+
+/** The training loop's view of member i: its spec and data, and hooks that record and emit what it reports. */
+function trainingMember(run: MemberRun, i: number, out: ReturnType<typeof memberOutput>, ctx: { backend: Backend; started: number; onStep?: EnsembleRunOptions['onStep'] }): TrainingMember {
+  const { backend, started, onStep } = ctx;
+  return {
+    spec: run.spec,
+    data: run.data,
+    hooks: {
+      onReady: ({ parameterCount }) => {
+        run.last.parameterCount = parameterCount;
+        out.emit(i, {
+          type: 'started',
+          runId: run.files.runId,
+          time: new Date(started).toISOString(),
+          backend: backend.name,
+          backendSkipped: backend.skipped,
+          spec: run.spec,
+          relevant: run.data.target.relevant,
+          inputBias: run.data.inputBias,
+          parameterCount,
+        });
+      },
+      onMetrics: (e) => {
+        run.last = { ...run.last, steps: e.step, testAccuracy: e.testAccuracy, trainAccuracy: e.trainAccuracy, attentionOnRelevant: e.attentionOnRelevant };
+        out.emit(i, e);
+      },
+      onAttention: (e) => out.emit(i, e),
+      onStep: onStep && ((step, loss) => onStep(i, step, loss)),
+    },
+    onFinished: (result: TrainResult) => out.close(i, result),
+  };
+}
+
+/** Trains the specs as one ensemble (same T, model and training settings; ensembleKey). */
+export async function runEnsemble(specs: Experiment[], opts: EnsembleRunOptions): Promise<RunSummary[]> {
+  const backend = await selectBackend(opts.backend);
+  checkMemory(specs, backend);
+  const started = Date.now();
+  const runs = openMembers(specs, opts);
+  const out = memberOutput(runs, opts, backend, started);
   try {
     await trainEnsemble(
-      runs.map((run, i) => ({
-        spec: run.spec,
-        data: run.data,
-        hooks: {
-          onReady: ({ parameterCount }) => {
-            run.last.parameterCount = parameterCount;
-            emit(i, {
-              type: 'started',
-              runId: run.files.runId,
-              time: new Date(started).toISOString(),
-              backend: backend.name,
-              backendSkipped: backend.skipped,
-              spec: run.spec,
-              relevant: run.data.target.relevant,
-              inputBias: run.data.inputBias,
-              parameterCount,
-            });
-          },
-          onMetrics: (e) => {
-            run.last = { ...run.last, steps: e.step, testAccuracy: e.testAccuracy, trainAccuracy: e.trainAccuracy, attentionOnRelevant: e.attentionOnRelevant };
-            emit(i, e);
-          },
-          onAttention: (e) => emit(i, e),
-          onStep: opts.onStep && ((step, loss) => opts.onStep!(i, step, loss)),
-        },
-        onFinished: (result: TrainResult) => close(i, result),
-      })),
+      runs.map((run, i) => trainingMember(run, i, out, { backend, started, onStep: opts.onStep })),
       { shouldStop: opts.shouldStop },
     );
     return runs.map((r) => r.summary!);
   } catch (err) {
     // The members still training fail together; the finished ones keep their summaries.
     const message = (err as Error).message.split('\n')[0];
-    runs.forEach((run, i) => run.summary || close(i, { status: 'failed', ...run.last, error: message }));
+    runs.forEach((run, i) => run.summary || out.close(i, { status: 'failed', ...run.last, error: message }));
     throw err;
   } finally {
-    // Leave nothing behind for the next ensemble in the same process (workers, tests).
+    // Leave nothing behind for the next ensemble in the same process (ensemble processes, tests).
     tf.disposeVariables();
   }
 }

@@ -1,4 +1,4 @@
-// The scheduler half of a sweep: runs experiments on at most `workers` launches at a time, reuses a
+// The scheduler half of a sweep: runs experiments on at most `parallel` launches at a time, reuses a
 // finished run found on disk, retries a crashed run once, and stops launching when aborted. It knows
 // nothing of cells, m* or fits (sweepBook.ts does); each run's fate comes back as a promise.
 import { readFileSync, rmSync } from 'node:fs';
@@ -61,7 +61,8 @@ export class RunPool {
   constructor(
     private readonly opts: {
       runsDir: string;
-      workers: number;
+      /** Launches in flight at once: local training processes, or jobs kept in a queue. */
+      parallel: number;
       /** One run per launch (forked processes, a queue); unused when `ensemble` is given. */
       launch?: RunLauncher;
       /** When given, queued first attempts that can share an ensemble are launched together. */
@@ -102,8 +103,8 @@ export class RunPool {
 
   /**
    * The next launch: the first queued run, with (ensembles) the queued first attempts that share its
-   * ensembleKey, up to its memory bound and to an even share of the workers (a group of 36 runs on 2
-   * workers: two ensembles of 18 side by side, not one of 36 while the other worker idles later).
+   * ensembleKey, up to its memory bound and to an even share of the parallel launches (a group of 36
+   * runs with 2 in parallel: two ensembles of 18 side by side, not one of 36 while the other lane idles later).
    * Retries run alone, so a run that crashes its ensemble cannot take others down twice.
    */
   private nextGroup(): Job[] {
@@ -112,8 +113,8 @@ export class RunPool {
     if (!plan || first.attempt > 1) return [first];
     const key = ensembleKey(first.spec);
     const same = (j: Job) => j.attempt === 1 && ensembleKey(j.spec) === key;
-    // The workers not already training this key share what is queued for it.
-    const idle = Math.max(1, this.opts.workers - (this.activeKeys.get(key) ?? 0));
+    // The launches not already training this key share what is queued for it.
+    const idle = Math.max(1, this.opts.parallel - (this.activeKeys.get(key) ?? 0));
     const evenShare = Math.ceil((1 + this.queue.filter(same).length) / idle);
     const size = Math.max(1, Math.min(plan.maxMembers(first.spec), evenShare));
     const group = [first];
@@ -125,7 +126,7 @@ export class RunPool {
   }
 
   private launchQueued(): void {
-    while (this.active < this.opts.workers && this.queue.length && !this.opts.signal.aborted) {
+    while (this.active < this.opts.parallel && this.queue.length && !this.opts.signal.aborted) {
       const group = this.nextGroup();
       // A cancelled or killed attempt may have left a partial folder.
       for (const job of group) rmSync(path.join(this.opts.runsDir, job.runId), { recursive: true, force: true });

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { BackendChoice } from '../core/train/backend';
 import { readSpecFile } from '../core/spec/specProblems';
 import { wrongKindProblem } from './specKind';
-import { SweepSchema } from '../core/spec/sweepSpec';
+import { type Sweep, SweepSchema } from '../core/spec/sweepSpec';
 import { TrainerCommand } from '../protocol/runEvents';
 import { type ModelName, fitFormula } from '../core/sweep/scalingFits';
 import { mStarText } from '../protocol/sweepTableModel';
@@ -92,7 +92,7 @@ function printSummary(s: SweepSummary): void {
 /** `--ensemble`: members from the memory estimate, a fixed count, or one process per run. */
 export type EnsembleChoice = 'auto' | 'off' | number;
 
-/** Memory an ensemble worker may give one ensemble's training step: half the backend's addressable heap. */
+/** Memory an ensemble process may give one ensemble's training step: half the backend's addressable heap. */
 function ensembleBudget(backend: BackendChoice): number {
   const limit = backend === 'cpu' ? BACKEND_MEMORY_LIMIT.cpu! : backend === 'tensorflow' ? 8 * 2 ** 30 : BACKEND_MEMORY_LIMIT.wasm!;
   return limit / 2;
@@ -102,38 +102,44 @@ function ensembleBudget(backend: BackendChoice): number {
 function ensemblePlan(choice: EnsembleChoice, backend: BackendChoice, cliPath: string): (EnsemblePlan & { close: () => void }) | undefined {
   if (choice === 'off') return undefined;
   const budget = ensembleBudget(backend);
-  const workers = ensembleLauncher({ cliPath, backend });
+  const processes = ensembleLauncher({ cliPath, backend });
   const maxMembers = (spec: Experiment) => Math.min(choice === 'auto' ? MAX_ENSEMBLE : choice, membersWithin(spec, budget));
-  return { launch: workers.launch, maxMembers, close: workers.close };
+  return { launch: processes.launch, maxMembers, close: processes.close };
 }
 
-export async function sweepCommand(
-  file: string,
-  opts: { out: string; workers: number; backend: BackendChoice; json?: boolean; cliPath: string; launch?: RunLauncher; queue?: string; ensemble?: EnsembleChoice },
-): Promise<number> {
-  const wrongKind = wrongKindProblem(file, 'sweep');
-  const parsed = wrongKind ? ({ ok: false, problems: [wrongKind] } as const) : readSpecFile(SweepSchema, file);
-  if (!parsed.ok) {
-    for (const p of parsed.problems) process.stderr.write(`${file}: ${p}\n`);
+export interface SweepCommandOptions {
+  out: string;
+  /** Runs trained at once on this machine (the CLI's `--workers`). */
+  parallel: number;
+  backend: BackendChoice;
+  json?: boolean;
+  cliPath: string;
+  launch?: RunLauncher;
+  queue?: string;
+  ensemble?: EnsembleChoice;
+}
+
+/**
+ * Over a queue: checks it first (a clear error, exit 2, before anything is written); then every run
+ * becomes a job for the queue's workers. Undefined without --queue; a number is the exit code.
+ */
+async function openQueue(sweep: Sweep, opts: SweepCommandOptions): Promise<QueueLauncher | number | undefined> {
+  if (!opts.queue) return undefined;
+  try {
+    const target = parseQueueUrl(opts.queue);
+    await checkQueue(target);
+    const queue = await queueLauncher(target, sweep.name, (line) => process.stderr.write(`${line}\n`));
+    if (!opts.json) process.stderr.write(`sweep ${sweep.name}: runs go to the queue at ${target.label}\n`);
+    return queue;
+  } catch (err) {
+    if (!(err instanceof QueueError)) throw err;
+    process.stderr.write(`error: ${err.message}\n`);
     return EXIT.invalid;
   }
-  const sweep = parsed.value;
-  const sweepDir = path.resolve(opts.out, sweep.name);
-  // Over a queue: check it first (a clear error, exit 2, before anything is written), then every run
-  // becomes a job for the workers; the rest of the sweep is the same as a local one.
-  let queue: QueueLauncher | undefined;
-  if (opts.queue) {
-    try {
-      const target = parseQueueUrl(opts.queue);
-      await checkQueue(target);
-      queue = await queueLauncher(target, sweep.name, (line) => process.stderr.write(`${line}\n`));
-      if (!opts.json) process.stderr.write(`sweep ${sweep.name}: runs go to the queue at ${target.label}\n`);
-    } catch (err) {
-      if (!(err instanceof QueueError)) throw err;
-      process.stderr.write(`error: ${err.message}\n`);
-      return EXIT.invalid;
-    }
-  }
+}
+
+/** Ctrl-C, SIGTERM, the editor's stop message or its death abort the sweep; a second Ctrl-C quits now. */
+function abortOnStop(): AbortController {
   const controller = new AbortController();
   const stop = () => {
     if (controller.signal.aborted) process.exit(EXIT.cancelled);
@@ -149,14 +155,31 @@ export async function sweepCommand(
   onParentGone(() => {
     if (!controller.signal.aborted) controller.abort();
   });
+  return controller;
+}
+
+const exitCodeOf = (s: SweepSummary): number => (s.status === 'cancelled' ? EXIT.cancelled : s.status === 'incomplete' ? EXIT.failure : EXIT.ok);
+
+export async function sweepCommand(file: string, opts: SweepCommandOptions): Promise<number> {
+  const wrongKind = wrongKindProblem(file, 'sweep');
+  const parsed = wrongKind ? ({ ok: false, problems: [wrongKind] } as const) : readSpecFile(SweepSchema, file);
+  if (!parsed.ok) {
+    for (const p of parsed.problems) process.stderr.write(`${file}: ${p}\n`);
+    return EXIT.invalid;
+  }
+  const sweep = parsed.value;
+  const sweepDir = path.resolve(opts.out, sweep.name);
+  const queue = await openQueue(sweep, opts);
+  if (typeof queue === 'number') return queue;
+  const controller = abortOnStop();
   const display = progress(!!opts.json);
   // Over a queue (or with a launcher given by a test) runs go one by one; locally, as ensembles.
   const ensemble = queue || opts.launch ? undefined : ensemblePlan(opts.ensemble ?? 'auto', opts.backend, opts.cliPath);
   try {
     const summary = await runSweep(sweep, {
       sweepDir,
-      // Over a queue the workers decide how many run at once: every run the search asks for is enqueued.
-      workers: queue ? QUEUE_IN_FLIGHT : opts.workers,
+      // Over a queue its workers decide how many run at once: every run the search asks for is enqueued.
+      parallel: queue ? QUEUE_IN_FLIGHT : opts.parallel,
       queueStatus: queue?.workers,
       launch: opts.launch ?? queue?.launch ?? (ensemble ? undefined : forkLauncher({ cliPath: opts.cliPath, backend: opts.backend, specDir: path.join(sweepDir, 'specs') })),
       ensemble,
@@ -170,7 +193,7 @@ export async function sweepCommand(
     display.stop();
     if (!opts.json) printSummary(summary);
     if (summary.status === 'incomplete') process.stderr.write(`incomplete: ${summary.reason}\n`);
-    return summary.status === 'cancelled' ? EXIT.cancelled : summary.status === 'incomplete' ? EXIT.failure : EXIT.ok;
+    return exitCodeOf(summary);
   } catch (err) {
     display.stop();
     process.stderr.write(`error: ${(err as Error).message.split('\n')[0]}\n`);

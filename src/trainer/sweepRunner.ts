@@ -17,7 +17,8 @@ export const DEFAULT_SWEEP_OUT = path.join('.sparse-attention', 'sweeps');
 
 export interface SweepOptions {
   sweepDir: string;
-  workers: number;
+  /** Runs trained at once (local processes, or jobs kept in a queue); not the queue's workers. */
+  parallel: number;
   launch?: RunLauncher;
   /** Train runs that can share a graph as ensembles (runPool.ts); otherwise one run per launch. */
   ensemble?: EnsemblePlan;
@@ -31,31 +32,19 @@ export interface SweepOptions {
 
 const QUEUE_STATUS_MS = 5000;
 
-export async function runSweep(sweep: Sweep, opts: SweepOptions): Promise<SweepSummary> {
-  const started = Date.now();
-  const sweepDir = path.resolve(opts.sweepDir);
-  const runsDir = path.join(sweepDir, 'runs');
-  mkdirSync(runsDir, { recursive: true });
+/** Creates the sweep folder (sweep.json, trainer.json) and returns the appender of its events. */
+function openSweepFolder(sweep: Sweep, sweepDir: string, opts: SweepOptions): (e: SweepEvent) => void {
+  mkdirSync(path.join(sweepDir, 'runs'), { recursive: true });
   writeFileSync(path.join(sweepDir, 'sweep.json'), JSON.stringify(sweep, null, 2) + '\n');
   writeTrainerRecord(sweepDir, { experimentFile: opts.sweepFile });
-  const emit = (e: SweepEvent) => {
+  return (e: SweepEvent) => {
     appendFileSync(path.join(sweepDir, 'events.jsonl'), JSON.stringify(e) + '\n');
     opts.onEvent?.(e);
   };
-  const signal = opts.signal ?? new AbortController().signal;
-  const book = new SweepBook(sweep, emit);
-  const pool = new RunPool({
-    runsDir,
-    workers: opts.workers,
-    launch: opts.launch,
-    ensemble: opts.ensemble,
-    signal,
-    onAttemptFailed: (runId, attempt, reason, willRetry) => {
-      emit({ type: 'run-failed', runId, attempt, reason });
-      if (willRetry) book.retryPlanned();
-    },
-  });
-  book.start({ sweepDir, workers: opts.workers });
+}
+
+/** Over a queue: a queue-status event now and whenever the connected workers change; returns the stopper. */
+async function watchQueue(opts: SweepOptions, emit: (e: SweepEvent) => void): Promise<() => void> {
   let lastStatus = '';
   const pollQueue = async () => {
     const status = await opts.queueStatus?.().catch(() => undefined);
@@ -65,9 +54,12 @@ export async function runSweep(sweep: Sweep, opts: SweepOptions): Promise<SweepS
   };
   await pollQueue();
   const poller = opts.queueStatus ? setInterval(() => void pollQueue(), QUEUE_STATUS_MS) : undefined;
+  return () => poller && clearInterval(poller);
+}
 
-  // Every cell the searches ask for becomes `seeds` runs; each finished cell may unlock the next.
-  await new Promise<void>((resolve) => {
+/** Every cell the searches ask for becomes `seeds` runs; each finished cell may unlock the next. Resolves when none is left. */
+function trainCells(sweep: Sweep, book: SweepBook, pool: RunPool, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
     let outstanding = 0;
     const schedule = () => {
       if (!signal.aborted) {
@@ -89,8 +81,30 @@ export async function runSweep(sweep: Sweep, opts: SweepOptions): Promise<SweepS
     };
     schedule();
   });
+}
 
-  if (poller) clearInterval(poller);
+export async function runSweep(sweep: Sweep, opts: SweepOptions): Promise<SweepSummary> {
+  const started = Date.now();
+  const sweepDir = path.resolve(opts.sweepDir);
+  const emit = openSweepFolder(sweep, sweepDir, opts);
+  const signal = opts.signal ?? new AbortController().signal;
+  const book = new SweepBook(sweep, emit);
+  const pool = new RunPool({
+    runsDir: path.join(sweepDir, 'runs'),
+    parallel: opts.parallel,
+    launch: opts.launch,
+    ensemble: opts.ensemble,
+    signal,
+    onAttemptFailed: (runId, attempt, reason, willRetry) => {
+      emit({ type: 'run-failed', runId, attempt, reason });
+      if (willRetry) book.retryPlanned();
+    },
+  });
+  // The event's field keeps its name `workers` (the on-disk format); it is the number trained at once.
+  book.start({ sweepDir, workers: opts.parallel });
+  const stopWatching = await watchQueue(opts, emit);
+  await trainCells(sweep, book, pool, signal);
+  stopWatching();
   const summary = book.summary({
     aborted: signal.aborted,
     sweepDir,

@@ -3,9 +3,11 @@
 // released). The real package cannot be installed here (it downloads libtensorflow), so a stand-in
 // makes the same calls when it loads, and registers no backend, as a broken native install would.
 //
-// Node 24 itself comes from the npm registry (the `node` package) and is cached, outside the repo's
-// node_modules, in <repo>/.cache/node24 (SPARSE_ATTENTION_NODE24_HOME moves it;
-// SPARSE_ATTENTION_NODE24=<binary> uses a Node 24 you already have). Needs `npm run build` first.
+// Node 24 itself comes from the npm registry (the `node` package), fetched by scripts/ensure-node24.sh
+// BEFORE the tests (`npm test` runs it first), and cached outside the repo's node_modules in
+// <repo>/.cache/node24 (SPARSE_ATTENTION_NODE24_HOME moves it; SPARSE_ATTENTION_NODE24=<binary> uses a
+// Node 24 you already have). This test never fetches: without the cached binary it fails in one line.
+// Needs `npm run build` first.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,37 +24,14 @@ const LEGACY = Object.keys(LEGACY_UTIL_FUNCTIONS);
 /** Removed from `util` in Node 23 (isArray stays, deprecated). */
 const REMOVED_IN_23 = LEGACY.filter((n) => n !== 'isArray');
 
-/** A Node 24 binary: SPARSE_ATTENTION_NODE24, else the cached npm package, installed on first use. */
-function ensureNode24(): string {
-  const given = process.env.SPARSE_ATTENTION_NODE24;
-  if (given) return given;
+/** The cached Node 24 binary (SPARSE_ATTENTION_NODE24, else what scripts/ensure-node24.sh installed). */
+function cachedNode24(): string {
   const home = process.env.SPARSE_ATTENTION_NODE24_HOME ?? path.join(ROOT, '.cache', 'node24');
-  const bin = path.join(home, 'node_modules', 'node', 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
-  const version = () => (existsSync(bin) ? spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout?.trim() ?? '' : '');
-  if (/^v24\./.test(version())) return bin;
-  mkdirSync(home, { recursive: true });
-  // The default home is inside the repo: keep it out of git (as scripts/ensure-code-server.sh does).
-  const cacheIgnore = path.join(ROOT, '.cache', '.gitignore');
-  if (!process.env.SPARSE_ATTENTION_NODE24_HOME && !existsSync(cacheIgnore)) writeFileSync(cacheIgnore, '*\n');
-  if (!existsSync(path.join(home, 'package.json'))) {
-    writeFileSync(path.join(home, 'package.json'), '{ "name": "node24-for-tests", "private": true, "description": "Node 24 for test/core/nodeCompat.test.ts" }\n');
+  const bin = process.env.SPARSE_ATTENTION_NODE24 || path.join(home, 'node_modules', 'node', 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
+  const version = existsSync(bin) ? (spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 20_000 }).stdout ?? '').trim() : '';
+  if (!/^v24\./.test(version)) {
+    throw new Error(`no Node 24 at ${bin} (${version ? `it says ${version}` : 'missing'}): run bash scripts/ensure-node24.sh (npm test runs it first)`);
   }
-  const started = Date.now();
-  // `node`'s preinstall runs npm once more to fetch node-<platform>-<arch>, the binary itself.
-  const r = spawnSync(
-    process.platform === 'win32' ? 'npm.cmd' : 'npm',
-    ['install', '--prefix', home, '--no-audit', '--no-fund', '--no-package-lock', '--save-exact', '--loglevel=warn', 'node@24'],
-    { cwd: home, encoding: 'utf8', shell: process.platform === 'win32', timeout: 540_000 },
-  );
-  const got = version();
-  if (r.status !== 0 || !/^v24\./.test(got)) {
-    throw new Error(
-      `could not get Node 24 from the npm registry (npm install node@24 in ${home}: ` +
-        `${r.error ? r.error.message : `exit ${r.status}`}, binary ${existsSync(bin) ? `says "${got}"` : 'missing'}):\n` +
-        `${(r.stderr ?? '').trim().split('\n').slice(-15).join('\n')}`,
-    );
-  }
-  process.stderr.write(`# installed Node ${got} into ${home} in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
   return bin;
 }
 
@@ -107,8 +86,8 @@ describe('the trainer under Node 24', () => {
   const env = { ...process.env, SPARSE_ATTENTION_NATIVE_MODULES: modules, STAND_IN_MARKER: marker };
   before(() => {
     assert.ok(existsSync(CLI), `${CLI} is missing: run npm run build`);
-    node24 = ensureNode24();
-  }, { timeout: 600_000 });
+    node24 = cachedNode24();
+  });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('the stand-in reproduces the bug: on Node 24 without the shim it throws', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyTarget, balancedBias, drawTarget, labelOf } from '../../src/core/spec/sparseTargets';
+import { makeDataset } from '../../src/core/spec/dataset';
 import { rngFor } from '../../src/core/spec/seededRandom';
 import { ExperimentSchema } from '../../src/core/spec/experimentSpec';
 
@@ -59,5 +60,43 @@ describe('sparse targets', () => {
     }
     assert.equal(balancedBias('parity', 3), 0.5);
     assert.ok(Math.abs(balancedBias('and', 3) - 0.7937) < 1e-4);
+  });
+
+  // The hidden set S must be uniform over all T positions: a sampler that never picks the last one
+  // (an off-by-one in drawDistinct's range) passed every other test. The draws are seeded, so the
+  // counts are fixed; the bounds are far from them (about ten standard deviations of the statistic),
+  // so a change of random stream cannot make the test flake, while a missing position cannot pass.
+  for (const [T, s, seeds] of [[10, 3, 2000], [16, 1, 3200], [5, 4, 1000], [64, 3, 4000]] as const) {
+    it(`S is drawn uniformly over all ${T} positions (s = ${s}, ${seeds} seeds)`, () => {
+      const task = ExperimentSchema.parse({ version: 1, name: 'u', task: { kind: 'parity', T, s }, data: { trainSize: 1 } }).task;
+      const hits = new Array<number>(T).fill(0);
+      for (let seed = 0; seed < seeds; seed++) {
+        const { relevant } = drawTarget(task, rngFor(seed, 'task'));
+        assert.equal(new Set(relevant).size, s, `seed ${seed}: ${s} distinct positions`);
+        for (const pos of relevant) {
+          assert.ok(Number.isInteger(pos) && pos >= 0 && pos < T, `seed ${seed}: position ${pos} outside [0, ${T})`);
+          hits[pos]++;
+        }
+      }
+      const never = hits.flatMap((h, pos) => (h === 0 ? [pos] : []));
+      assert.deepEqual(never, [], `positions never drawn: ${never.join(', ')}`);
+      // Pearson's statistic against s/T per position; with s of T drawn per seed it is about
+      // (1 - s/T) chi-square with T - 1 degrees of freedom, so mean + 10 sd of chi-square(T - 1) is loose.
+      const expected = (seeds * s) / T;
+      const chi2 = hits.reduce((sum, h) => sum + (h - expected) ** 2 / expected, 0);
+      const bound = T - 1 + 10 * Math.sqrt(2 * (T - 1));
+      assert.ok(chi2 < bound, `chi-square ${chi2.toFixed(1)} over ${bound.toFixed(1)}: counts ${hits.join(' ')}`);
+    });
+  }
+
+  it('a run draws S on its task stream: the same uniform sets through makeDataset', () => {
+    const hits = new Array<number>(8).fill(0);
+    for (let seed = 0; seed < 400; seed++) {
+      const spec = ExperimentSchema.parse({ version: 1, name: 'u', task: { kind: 'parity', T: 8, s: 2 }, data: { trainSize: 1, testSize: 1 }, seed });
+      const { relevant } = makeDataset(spec).target;
+      assert.deepEqual(relevant, drawTarget(spec.task, rngFor(seed, 'task')).relevant);
+      for (const pos of relevant) hits[pos]++;
+    }
+    assert.ok(hits.every((h) => h > 0), `every position drawn: ${hits.join(' ')}`);
   });
 });

@@ -45,11 +45,11 @@ export async function waitFor<T>(probe: () => T | Promise<T>, timeoutMs: number,
   }
 }
 
-/** Installs code-server once (scripts/ensure-code-server.sh) and returns its executable. */
+/** The code-server that `npm test` installed first (scripts/ensure-code-server.sh); never fetches here. */
 export function ensureCodeServer(): string {
   const script = path.join(REPO_ROOT, 'scripts/ensure-code-server.sh');
   // stderr (one line per step) goes straight to ours; the last stdout line is the executable.
-  const out = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 15 * 60_000 });
+  const out = execFileSync('bash', [script, '--cached'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 15 * 60_000 });
   const bin = out.trim().split('\n').pop() ?? '';
   if (!bin || !existsSync(bin)) throw new Error(`ensure-code-server.sh printed no usable executable (got "${bin}")`);
   return bin;

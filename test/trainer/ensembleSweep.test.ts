@@ -1,4 +1,4 @@
-// Sweeps trained as ensembles in long-lived workers (issue 11): the same science as one process per
+// Sweeps trained as ensembles in long-lived ensemble processes (issue 11): the same science as one process per
 // run, every member an ordinary run folder, and nothing finished lost to a kill or a cancel.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';

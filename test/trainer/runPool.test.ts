@@ -42,11 +42,11 @@ describe('run pool', () => {
   it('keeps to the worker limit, then reuses finished runs from disk', async () => {
     const runsDir = mkdtempSync(path.join(tmpdir(), 'sa-pool-'));
     const launch = finishing();
-    const pool = new RunPool({ runsDir, workers: 2, launch, signal: new AbortController().signal });
+    const pool = new RunPool({ runsDir, parallel: 2, launch, signal: new AbortController().signal });
     const outcomes = await Promise.all([0, 1, 2, 3, 4].map((k) => pool.run(cellExperiment(sweep, key, k), cellRunId(sweep, key, k))));
     assert.equal(launch.peak, 2);
     assert.ok(outcomes.every((o) => o.kind === 'finished' && !o.reused));
-    const again = new RunPool({ runsDir, workers: 2, launch: finishing(), signal: new AbortController().signal });
+    const again = new RunPool({ runsDir, parallel: 2, launch: finishing(), signal: new AbortController().signal });
     const reused = await again.run(cellExperiment(sweep, key, 0), cellRunId(sweep, key, 0));
     assert.deepEqual([reused.kind, reused.kind === 'finished' && reused.reused, again.executed], ['finished', true, 0]);
   });
@@ -55,7 +55,7 @@ describe('run pool', () => {
     const runsDir = mkdtempSync(path.join(tmpdir(), 'sa-pool-'));
     const failures: [number, boolean][] = [];
     const crash: RunLauncher = async () => ({ ok: false, reason: 'boom' });
-    const pool = new RunPool({ runsDir, workers: 1, launch: crash, signal: new AbortController().signal, onAttemptFailed: (_id, a, _r, retry) => failures.push([a, retry]) });
+    const pool = new RunPool({ runsDir, parallel: 1, launch: crash, signal: new AbortController().signal, onAttemptFailed: (_id, a, _r, retry) => failures.push([a, retry]) });
     const o = await pool.run(cellExperiment(sweep, key, 0), cellRunId(sweep, key, 0));
     assert.deepEqual(o, { kind: 'crashed', reason: 'boom' });
     assert.deepEqual(failures, [[1, true], [2, false]]);
@@ -66,7 +66,7 @@ describe('run pool', () => {
     const runsDir = mkdtempSync(path.join(tmpdir(), 'sa-pool-'));
     const controller = new AbortController();
     const launch = finishing(() => controller.abort());
-    const pool = new RunPool({ runsDir, workers: 1, launch, signal: controller.signal });
+    const pool = new RunPool({ runsDir, parallel: 1, launch, signal: controller.signal });
     const outcomes = await Promise.all([0, 1, 2].map((k) => pool.run(cellExperiment(sweep, key, k), cellRunId(sweep, key, k))));
     assert.deepEqual(outcomes.map((o) => o.kind), ['aborted', 'aborted', 'aborted']);
     assert.equal(pool.executed, 1);
@@ -86,10 +86,10 @@ describe('run pool with ensembles', () => {
   }
   const specsOf = (T: number, seeds: number) => Array.from({ length: seeds }, (_, k) => ({ spec: cellExperiment(sweep, { variant: 0, T, m: 16 }, k), runId: cellRunId(sweep, { variant: 0, T, m: 16 }, k) }));
 
-  it('groups queued first attempts by T into ensembles, up to the memory bound and an even share of the workers', async () => {
+  it('groups queued first attempts by T into ensembles, up to the memory bound and an even share of the parallel launches', async () => {
     const runsDir = mkdtempSync(path.join(tmpdir(), 'sa-pool-ens-'));
     const e = ensembles();
-    const pool = new RunPool({ runsDir, workers: 2, ensemble: { launch: e.launch, maxMembers: () => 4 }, signal: new AbortController().signal });
+    const pool = new RunPool({ runsDir, parallel: 2, ensemble: { launch: e.launch, maxMembers: () => 4 }, signal: new AbortController().signal });
     const twice = (T: number) => [...specsOf(T, 3), ...specsOf(T, 3).map((r, i) => ({ ...r, runId: `${r.runId}-again${i}` }))];
     const runs = [...twice(4), ...twice(8)];
     const outcomes = await Promise.all(runs.map((r) => pool.run(r.spec, r.runId)));
@@ -100,7 +100,7 @@ describe('run pool with ensembles', () => {
     }
     assert.equal(e.launches.flat().length, 12);
     assert.equal(pool.executed, 12);
-    // Six runs per T over two workers: two ensembles of 3 side by side (an even share), not 4 + 2.
+    // Six runs per T, two launches in parallel: two ensembles of 3 side by side (an even share), not 4 + 2.
     assert.deepEqual(e.launches.map((g) => g.length), [3, 3, 3, 3]);
   });
 
@@ -109,7 +109,7 @@ describe('run pool with ensembles', () => {
     const runs = specsOf(8, 3);
     const e = ensembles(new Set([runs[1].runId]));
     const failed: string[] = [];
-    const pool = new RunPool({ runsDir, workers: 1, ensemble: { launch: e.launch, maxMembers: () => 8 }, signal: new AbortController().signal, onAttemptFailed: (id) => failed.push(id) });
+    const pool = new RunPool({ runsDir, parallel: 1, ensemble: { launch: e.launch, maxMembers: () => 8 }, signal: new AbortController().signal, onAttemptFailed: (id) => failed.push(id) });
     const outcomes = await Promise.all(runs.map((r) => pool.run(r.spec, r.runId)));
     assert.ok(outcomes.every((o) => o.kind === 'finished'));
     assert.deepEqual(e.launches, [runs.map((r) => r.runId), [runs[1].runId]]);

@@ -93,7 +93,7 @@ describe('sweep and report CLI', () => {
     process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
     let code: number;
     try {
-      code = await sweepCommand(file, { out: path.join(dir, 'crashed'), workers: 1, backend: 'wasm', json: true, cliPath: BIN, launch: crashing });
+      code = await sweepCommand(file, { out: path.join(dir, 'crashed'), parallel: 1, backend: 'wasm', json: true, cliPath: BIN, launch: crashing });
     } finally {
       process.stderr.write = write;
     }

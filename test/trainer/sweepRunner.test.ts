@@ -62,7 +62,7 @@ const strip = (s: { points: unknown; fits: unknown; best: unknown; compare: unkn
 describe('sweep runner (fake trainer)', () => {
   it('recovers m*(T) = 20 + 15·ln T within its intervals and names log T the best fit', async () => {
     const events: SweepEvent[] = [];
-    const summary = await runSweep(sweepSpec(), { sweepDir: tmp(), workers: 2, launch: oracleLauncher(), onEvent: (e) => events.push(e) });
+    const summary = await runSweep(sweepSpec(), { sweepDir: tmp(), parallel: 2, launch: oracleLauncher(), onEvent: (e) => events.push(e) });
     assert.equal(summary.status, 'completed');
     // The bracket is only as fine as the candidate ladder (ratio ≈ 1.1 per step), and outcomes near
     // m* are coin flips, so the truth must lie inside the bracket widened by one ladder step.
@@ -84,8 +84,8 @@ describe('sweep runner (fake trainer)', () => {
   it('bisection uses far fewer runs than the grid for the same answer', async () => {
     const b = oracleLauncher({ steep: 1000 });
     const g = oracleLauncher({ steep: 1000 });
-    const bs = await runSweep(sweepSpec({ search: 'bisect' }), { sweepDir: tmp(), workers: 2, launch: b });
-    const gs = await runSweep(sweepSpec({ search: 'grid' }), { sweepDir: tmp(), workers: 2, launch: g });
+    const bs = await runSweep(sweepSpec({ search: 'bisect' }), { sweepDir: tmp(), parallel: 2, launch: b });
+    const gs = await runSweep(sweepSpec({ search: 'grid' }), { sweepDir: tmp(), parallel: 2, launch: g });
     assert.deepEqual(bs.points.map((p) => p.mStar), gs.points.map((p) => p.mStar));
     assert.equal(g.launched.length, 9 * 40 * 3);
     assert.ok(b.launched.length <= 9 * 6 * 3, `bisect ran ${b.launched.length} runs`);
@@ -93,16 +93,16 @@ describe('sweep runner (fake trainer)', () => {
 
   it('a killed sweep resumes: finished runs are reused and the summary matches an uninterrupted sweep', async () => {
     const spec = sweepSpec({ compareWith: [{ model: { arch: 'mlp' } }] });
-    const reference = await runSweep(spec, { sweepDir: tmp(), workers: 2, launch: oracleLauncher() });
+    const reference = await runSweep(spec, { sweepDir: tmp(), parallel: 2, launch: oracleLauncher() });
 
     const dir = tmp();
     const controller = new AbortController();
     const first = oracleLauncher({ onLaunch: () => first.launched.length === 25 && controller.abort() });
-    const interrupted = await runSweep(spec, { sweepDir: dir, workers: 2, launch: first, signal: controller.signal });
+    const interrupted = await runSweep(spec, { sweepDir: dir, parallel: 2, launch: first, signal: controller.signal });
     assert.equal(interrupted.status, 'cancelled');
 
     const second = oracleLauncher();
-    const resumed = await runSweep(spec, { sweepDir: dir, workers: 2, launch: second });
+    const resumed = await runSweep(spec, { sweepDir: dir, parallel: 2, launch: second });
     assert.equal(resumed.status, 'completed');
     assert.ok(resumed.runsReused >= 20, `reused ${resumed.runsReused}`);
     assert.equal(resumed.runsReused + second.launched.length, reference.runsExecuted);
@@ -115,7 +115,7 @@ describe('sweep runner (fake trainer)', () => {
   it('a crashed run is retried once; a retry that succeeds completes the cell', async () => {
     const events: SweepEvent[] = [];
     const crashOnce = oracleLauncher({ crash: (id, attempt) => id.endsWith('seed1') && id.includes('T4-') && attempt === 1 });
-    const s1 = await runSweep(sweepSpec({ contextLengths: [4, 16, 64] }), { sweepDir: tmp(), workers: 1, launch: crashOnce, onEvent: (e) => events.push(e) });
+    const s1 = await runSweep(sweepSpec({ contextLengths: [4, 16, 64] }), { sweepDir: tmp(), parallel: 1, launch: crashOnce, onEvent: (e) => events.push(e) });
     assert.ok(events.some((e) => e.type === 'run-failed' && e.attempt === 1));
     assert.equal(s1.runsFailed, 0);
     assert.equal(s1.status, 'completed');
@@ -127,7 +127,7 @@ describe('sweep runner (fake trainer)', () => {
     // At T = 4 every run but seed 0 crashes, and seed 0 succeeds everywhere: 1/1 would have "passed".
     const launch = oracleLauncher({ steep: 1000, crash: (id) => id.includes('T4-') && !id.endsWith('seed0') });
     const dir = tmp();
-    const s = await runSweep(sweepSpec({ contextLengths: [4, 16, 64] }), { sweepDir: dir, workers: 2, launch });
+    const s = await runSweep(sweepSpec({ contextLengths: [4, 16, 64] }), { sweepDir: dir, parallel: 2, launch });
     const p = s.points[0];
     assert.equal(p.cells.length, 1, 'the bisection did not step past the incomplete cell');
     assert.equal(p.cells[0].status, 'incomplete');
@@ -146,7 +146,7 @@ describe('sweep runner (fake trainer)', () => {
     const launch = oracleLauncher({ steep: 1000, crash: (_id, _attempt) => false });
     const crashSmall: RunLauncher = (req, signal) =>
       req.spec.data.trainSize <= 80 ? Promise.resolve({ ok: false, reason: 'simulated crash' }) : launch(req, signal);
-    const s = await runSweep(sweepSpec({ contextLengths: [4, 16, 64] }), { sweepDir: tmp(), workers: 2, launch: crashSmall });
+    const s = await runSweep(sweepSpec({ contextLengths: [4, 16, 64] }), { sweepDir: tmp(), parallel: 2, launch: crashSmall });
     for (const p of s.points) {
       const first = p.cells[0];
       if (first.m > 80) continue; // the first bisection size was above 80
@@ -158,13 +158,13 @@ describe('sweep runner (fake trainer)', () => {
     }
     assert.equal(s.status, 'incomplete');
     // A second try whose launcher no longer crashes completes it, reusing every finished run.
-    const again = await runSweep(sweepSpec({ contextLengths: [4, 16, 64] }), { sweepDir: s.sweepDir, workers: 2, launch: oracleLauncher({ steep: 1000 }) });
+    const again = await runSweep(sweepSpec({ contextLengths: [4, 16, 64] }), { sweepDir: s.sweepDir, parallel: 2, launch: oracleLauncher({ steep: 1000 }) });
     assert.equal(again.status, 'completed');
     assert.ok(again.points.every((p) => p.status === 'found'));
   });
 
   it('the summary carries the bootstrap: shares summing to 1, intervals, censored T, the protocol', async () => {
-    const s = await runSweep(sweepSpec({ bootstrap: 300 }), { sweepDir: tmp(), workers: 2, launch: oracleLauncher() });
+    const s = await runSweep(sweepSpec({ bootstrap: 300 }), { sweepDir: tmp(), parallel: 2, launch: oracleLauncher() });
     const sup = s.verdictSupport!;
     assert.ok(Math.abs(sup.log + sup.linear + sup.power - 1) < 1e-9);
     assert.ok(s.exponent!.interval[0] <= s.exponent!.c && s.exponent!.c <= s.exponent!.interval[1]);
@@ -172,7 +172,7 @@ describe('sweep runner (fake trainer)', () => {
     assert.deepEqual(s.censored, []);
     assert.match(s.protocol, /and of s = 3 bits; Transformer, 1 layer, 4 heads, d = 64, init fan-in; AdamW lr 0\.001, batch 64; success = test accuracy ≥ 0\.99 at an evaluation/);
     assert.ok(s.curve.length > 10 && s.curve[0].T === 4);
-    const again = await runSweep(sweepSpec({ bootstrap: 300 }), { sweepDir: tmp(), workers: 2, launch: oracleLauncher() });
+    const again = await runSweep(sweepSpec({ bootstrap: 300 }), { sweepDir: tmp(), parallel: 2, launch: oracleLauncher() });
     assert.deepEqual(again.verdictSupport, s.verdictSupport, 'seeded: the same sweep gives the same shares');
   });
 
@@ -184,7 +184,7 @@ describe('sweep runner (fake trainer)', () => {
       seen.push(req.spec.training.successWhen);
       return launch(req, signal);
     };
-    await runSweep(s, { sweepDir: tmp(), workers: 2, launch: spy });
+    await runSweep(s, { sweepDir: tmp(), parallel: 2, launch: spy });
     assert.ok(seen.length > 0 && seen.every((w) => w === 'final'));
   });
 
@@ -197,7 +197,7 @@ describe('sweep runner (fake trainer)', () => {
     };
     const events: SweepEvent[] = [];
     const s = sweepSpec({ contextLengths: [4, 16, 64], vary: { 'model.heads': [1, 2] } });
-    const summary = await runSweep(s, { sweepDir: tmp(), workers: 2, launch: spy, onEvent: (e) => events.push(e) });
+    const summary = await runSweep(s, { sweepDir: tmp(), parallel: 2, launch: spy, onEvent: (e) => events.push(e) });
     assert.equal(summary.status, 'completed');
     const variants = [summary, ...summary.compare];
     assert.deepEqual(variants.map((v) => v.label), ['heads-1', 'heads-2']);

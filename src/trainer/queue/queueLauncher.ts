@@ -24,6 +24,48 @@ export interface QueueLauncher {
   close(): Promise<void>;
 }
 
+/** Writes the run folder from a worker's result, as runFiles.ts would have locally. */
+function writeRun(out: string, r: RunJobResult) {
+  const dir = path.join(out, r.runId);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'experiment.json'), r.experiment);
+  writeFileSync(path.join(dir, 'events.jsonl'), r.events);
+  const summary = { ...r.summary, runDir: dir, host: r.host };
+  writeFileAtomic.sync(path.join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  return summary;
+}
+
+/** A job already in the queue (a restarted coordinator, or a retry) is reused, never added twice. */
+async function findOrAddJob(queue: Queue, jobId: string, data: RunJobData): Promise<Job> {
+  // A finished one gives its result at once, a failed one is retried, a waiting one is waited for.
+  const job = await Job.fromId<RunJobData, unknown>(queue, jobId);
+  if (job && (await job.getState()) === 'failed') await job.retry('failed');
+  return job ?? (await queue.add('run', data, { jobId, attempts: 1, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } }));
+}
+
+/** Resolves as cancelled when the sweep is stopped, removing the job if it has not started. */
+function whenAborted(job: Job, signal: AbortSignal): Promise<RunResult> {
+  return new Promise<RunResult>((resolve) => {
+    const stop = () => {
+      void job.remove().catch(() => {}); // a waiting job goes; an active one finishes and is kept for a resume
+      resolve({ ok: false, reason: 'cancelled' });
+    };
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+  });
+}
+
+/** The job's return value checked and written into the sweep folder; a malformed one counts as a crash. */
+function jobResult(value: unknown, jobId: string, out: string, log: (line: string) => void): RunResult {
+  const parsed = RunJobResult.safeParse(value);
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'result'}: ${i.message}`).slice(0, 3).join('; ');
+    log(`queue: job ${jobId} returned a malformed result (${why}); counted as a crashed run`);
+    return { ok: false, reason: `job ${jobId}: malformed result (${why})` };
+  }
+  return { ok: true, summary: writeRun(out, parsed.data) };
+}
+
 export async function queueLauncher(target: QueueTarget, sweep: string, log: (line: string) => void): Promise<QueueLauncher> {
   const connection = target.options;
   const queue = new Queue(QUEUE_NAME, { connection, prefix: QUEUE_PREFIX });
@@ -32,43 +74,13 @@ export async function queueLauncher(target: QueueTarget, sweep: string, log: (li
   events.on('error', (err) => log(`queue events: ${explain(target, err)}`));
   await events.waitUntilReady();
 
-  /** Writes the run folder from a worker's result, as runFiles.ts would have locally. */
-  const writeRun = (out: string, r: RunJobResult) => {
-    const dir = path.join(out, r.runId);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'experiment.json'), r.experiment);
-    writeFileSync(path.join(dir, 'events.jsonl'), r.events);
-    const summary = { ...r.summary, runDir: dir, host: r.host };
-    writeFileAtomic.sync(path.join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-    return summary;
-  };
-
   const launch: RunLauncher = async (req, signal): Promise<RunResult> => {
     const jobId = jobIdFor(sweep, req.runId, req.spec);
     const data: RunJobData = { spec: req.spec as unknown as Record<string, unknown>, runId: req.runId, sweep };
-    // A job already in the queue (a restarted coordinator, or a retry) is reused, never added twice:
-    // a finished one gives its result at once, a failed one is retried, a waiting one is waited for.
-    let job = await Job.fromId<RunJobData, unknown>(queue, jobId);
-    if (job && (await job.getState()) === 'failed') await job.retry('failed');
-    job ??= await queue.add('run', data, { jobId, attempts: 1, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } });
-    const aborted = new Promise<RunResult>((resolve) => {
-      const stop = () => {
-        void job!.remove().catch(() => {}); // a waiting job goes; an active one finishes and is kept for a resume
-        resolve({ ok: false, reason: 'cancelled' });
-      };
-      if (signal.aborted) stop();
-      else signal.addEventListener('abort', stop, { once: true });
-    });
+    const job = await findOrAddJob(queue, jobId, data);
+    const aborted = whenAborted(job, signal);
     const finished = job.waitUntilFinished(events).then(
-      (value): RunResult => {
-        const parsed = RunJobResult.safeParse(value);
-        if (!parsed.success) {
-          const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'result'}: ${i.message}`).slice(0, 3).join('; ');
-          log(`queue: job ${jobId} returned a malformed result (${why}); counted as a crashed run`);
-          return { ok: false, reason: `job ${jobId}: malformed result (${why})` };
-        }
-        return { ok: true, summary: writeRun(req.out, parsed.data) };
-      },
+      (value): RunResult => jobResult(value, jobId, req.out, log),
       (err: Error): RunResult => ({ ok: false, reason: `job ${jobId} failed on a worker: ${err.message}` }),
     );
     return Promise.race([finished, aborted]);

@@ -8,10 +8,10 @@ import { availableParallelism, hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { BackendChoice } from '../../core/train/backend';
-import { ExperimentSchema } from '../../core/spec/experimentSpec';
+import { type Experiment, ExperimentSchema } from '../../core/spec/experimentSpec';
 import { QUEUE_NAME, QUEUE_PREFIX, RunJobData, type RunJobResult } from '../../protocol/queueMessages';
 import { forkLauncher } from '../forkedRun';
-import { QueueError, checkQueue, explain, parseQueueUrl } from './redisConnection';
+import { QueueError, type QueueTarget, checkQueue, explain, parseQueueUrl } from './redisConnection';
 
 const EXIT = { ok: 0, failure: 1, invalid: 2, cancelled: 130 } as const;
 
@@ -35,44 +35,50 @@ export interface WorkerOptions {
   lockSeconds: number;
 }
 
-export async function workerCommand(opts: WorkerOptions): Promise<number> {
-  const log = (line: string) => process.stderr.write(`[worker] ${line}\n`);
-  let target;
+type Log = (line: string) => void;
+
+/** The queue's address checked and reachable, or the exit code after a one-line error. */
+async function connect(opts: WorkerOptions): Promise<QueueTarget | number> {
   try {
-    target = parseQueueUrl(opts.queue);
+    const target = parseQueueUrl(opts.queue);
     await checkQueue(target);
+    return target;
   } catch (err) {
     if (!(err instanceof QueueError)) throw err;
     process.stderr.write(`error: ${err.message}\n`);
     return EXIT.invalid;
   }
-  // On a native GPU backend: one run per GPU, each trainer pinned to its own and allowed to grow its
-  // memory (TensorFlow otherwise takes nearly all of every GPU it sees in each process).
-  const gpus = opts.backend === 'tensorflow-gpu' || opts.backend === 'auto' ? gpuCount() : 0;
-  const concurrency = opts.concurrency ?? (gpus > 0 ? gpus : availableParallelism());
-  const freeSlots = Array.from({ length: concurrency }, (_, i) => i);
-  const name = `${hostname()}:${process.pid}`;
+}
 
-  const processor = async (job: Job): Promise<RunJobResult> => {
-    const data = RunJobData.safeParse(job.data);
-    const spec = data.success ? ExperimentSchema.safeParse(data.data.spec) : undefined;
-    if (!data.success || !spec?.success) {
-      const issues = data.success ? spec!.error!.issues : data.error.issues;
-      const why = issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).slice(0, 3).join('; ');
-      log(`job ${job.id}: malformed job data (${why}); failed, not retried`);
-      throw new UnrecoverableError(`malformed job data: ${why}`);
-    }
+/** The job's data and experiment validated; a malformed job fails for good (never retried). */
+function validJob(job: Job, log: Log): { data: RunJobData; spec: Experiment } {
+  const data = RunJobData.safeParse(job.data);
+  const spec = data.success ? ExperimentSchema.safeParse(data.data.spec) : undefined;
+  if (!data.success || !spec?.success) {
+    const issues = data.success ? spec!.error!.issues : data.error.issues;
+    const why = issues.map((i) => `${i.path.join('.') || 'data'}: ${i.message}`).slice(0, 3).join('; ');
+    log(`job ${job.id}: malformed job data (${why}); failed, not retried`);
+    throw new UnrecoverableError(`malformed job data: ${why}`);
+  }
+  return { data: data.data, spec: spec.data };
+}
+
+/** Trains each job's run in a forked trainer in a scratch folder and returns the run's files. */
+function jobProcessor(opts: WorkerOptions, gpus: number, concurrency: number, log: Log) {
+  const freeSlots = Array.from({ length: concurrency }, (_, i) => i);
+  return async (job: Job): Promise<RunJobResult> => {
+    const { data, spec } = validJob(job, log);
     const slot = freeSlots.shift() ?? 0;
     const dir = mkdtempSync(path.join(tmpdir(), 'sa-worker-'));
     const started = Date.now();
     try {
       const env = gpus > 0 ? { ...process.env, CUDA_VISIBLE_DEVICES: String(slot % gpus), TF_FORCE_GPU_ALLOW_GROWTH: 'true' } : process.env;
       const launch = forkLauncher({ cliPath: opts.cliPath, backend: opts.backend, specDir: path.join(dir, 'specs'), env: () => env });
-      const runId = data.data.runId;
-      const result = await launch({ spec: spec.data, runId, out: path.join(dir, 'runs') }, new AbortController().signal);
+      const runId = data.runId;
+      const result = await launch({ spec, runId, out: path.join(dir, 'runs') }, new AbortController().signal);
       if (!result.ok) throw new Error(result.reason);
       const runDir = path.join(dir, 'runs', runId);
-      log(`${runId} (${data.data.sweep}) ${result.summary.status} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      log(`${runId} (${data.sweep}) ${result.summary.status} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return {
         runId,
         summary: result.summary,
@@ -85,8 +91,33 @@ export async function workerCommand(opts: WorkerOptions): Promise<number> {
       rmSync(dir, { recursive: true, force: true });
     }
   };
+}
 
-  const worker = new Worker(QUEUE_NAME, processor, {
+/** Resolves once Ctrl-C (or SIGTERM) has let the current runs finish; a second one quits now. */
+function untilStopped(worker: Worker, log: Log): Promise<number> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const stop = () => {
+      if (stopping) process.exit(EXIT.cancelled); // jobs left active are handed to another worker once their lock expires
+      stopping = true;
+      log('finishing the current runs (Ctrl-C again to quit now)');
+      void worker.close().then(() => resolve(EXIT.ok));
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+export async function workerCommand(opts: WorkerOptions): Promise<number> {
+  const log: Log = (line) => process.stderr.write(`[worker] ${line}\n`);
+  const target = await connect(opts);
+  if (typeof target === 'number') return target;
+  // On a native GPU backend: one run per GPU, each trainer pinned to its own and allowed to grow its
+  // memory (TensorFlow otherwise takes nearly all of every GPU it sees in each process).
+  const gpus = opts.backend === 'tensorflow-gpu' || opts.backend === 'auto' ? gpuCount() : 0;
+  const concurrency = opts.concurrency ?? (gpus > 0 ? gpus : availableParallelism());
+  const name = `${hostname()}:${process.pid}`;
+  const worker = new Worker(QUEUE_NAME, jobProcessor(opts, gpus, concurrency, log), {
     connection: target.options,
     prefix: QUEUE_PREFIX,
     concurrency,
@@ -99,16 +130,5 @@ export async function workerCommand(opts: WorkerOptions): Promise<number> {
   worker.on('failed', (job, err) => job && !(err instanceof UnrecoverableError) && log(`job ${job.id} failed: ${err.message}`));
   await worker.waitUntilReady();
   log(`${name} taking runs from ${target.label} (${concurrency} at a time${gpus ? `, ${gpus} GPU${gpus > 1 ? 's' : ''}` : ''}, backend ${opts.backend}); Ctrl-C finishes the current runs, twice quits now`);
-
-  return new Promise((resolve) => {
-    let stopping = false;
-    const stop = () => {
-      if (stopping) process.exit(EXIT.cancelled); // jobs left active are handed to another worker once their lock expires
-      stopping = true;
-      log('finishing the current runs (Ctrl-C again to quit now)');
-      void worker.close().then(() => resolve(EXIT.ok));
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  return untilStopped(worker, log);
 }

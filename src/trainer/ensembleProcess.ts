@@ -1,16 +1,18 @@
-// `sparse-attention ensemble-worker`: a long-lived trainer a sweep forks once per core. It takes
-// ensembles from its parent over IPC, one at a time, trains them (runExperiment.ts runEnsemble) and
-// reports when each is done; the tfjs start-up is paid once per worker, not once per run. It exits
-// when its parent goes away, after closing the ensemble it was training (members end `cancelled`).
+// `sparse-attention ensemble-process` (formerly `ensemble-worker`): a long-lived trainer a sweep forks
+// once per core. It takes ensembles from its parent over IPC, one at a time, trains them
+// (runExperiment.ts runEnsemble) and reports when each is done; the tfjs start-up is paid once per
+// process, not once per run. It exits when its parent goes away, after closing the ensemble it was
+// training (members end `cancelled`). "Ensemble process", not "worker": workers take runs from the
+// Redis queue (queue/workerCommand.ts).
 import { type BackendChoice, selectBackend } from '../core/train/backend';
 import { ExperimentSchema } from '../core/spec/experimentSpec';
 import { EnsembleCommand, type EnsembleReport } from '../protocol/ensembleMessages';
 import { onParentGone, toParent } from './parentChannel';
 import { runEnsemble } from './runExperiment';
 
-export async function ensembleWorkerCommand(opts: { backend: BackendChoice }): Promise<number> {
+export async function ensembleProcessCommand(opts: { backend: BackendChoice }): Promise<number> {
   if (!process.send) {
-    process.stderr.write('ensemble-worker is started by `sparse-attention sweep`, with an IPC channel\n');
+    process.stderr.write('ensemble-process is started by `sparse-attention sweep`, with an IPC channel\n');
     return 2;
   }
   await selectBackend(opts.backend);
