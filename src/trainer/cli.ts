@@ -8,10 +8,10 @@ import { ExperimentSchema, experimentJsonSchema } from '../core/spec/experimentS
 import { readSpecFile } from '../core/spec/specProblems';
 import { specKindOf, wrongKindProblem } from './specKind';
 import { type RunEvent, type RunSummary, TrainerCommand } from '../protocol/runEvents';
-import { DEFAULT_OUT } from './runFiles';
+import { DEFAULT_OUT } from '../store/runFolder';
 import { InputError, runExperiment } from './runExperiment';
 import { SweepSchema, sweepJsonSchema } from '../core/spec/sweepSpec';
-import { DEFAULT_SWEEP_OUT } from './sweepRunner';
+import { DEFAULT_SWEEP_OUT } from '../store/sweepFolder';
 import { type EnsembleChoice, sweepCommand } from './sweepCommand';
 import { ensembleWorkerCommand } from './ensembleWorker';
 import { buildReport } from './htmlReport';

@@ -7,7 +7,7 @@ import { MODEL_NAMES, fitFormula } from '../core/sweep/fitCurve';
 import { mStarText } from '../core/sweep/sweepText';
 import type { AttentionEvent, MetricsEvent, StartedEvent } from '../protocol/runEvents';
 import { type SweepPoint, SweepSummary, type VariantResult, summaryVariants } from '../protocol/sweepEvents';
-import { readEvents, readSummary } from './runFiles';
+import { readEvents, readSummary } from '../store/runFolder';
 
 /** Chart.js's UMD build: copied next to the bundle by the build, else from node_modules. */
 function chartJsSource(): string {

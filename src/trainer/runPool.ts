@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { ensembleKey } from '../core/train/ensembleTraining';
 import type { Experiment } from '../core/spec/experimentSpec';
 import type { RunSummary } from '../protocol/runEvents';
-import { readSummary } from './runFiles';
+import { readSummary } from '../store/runFolder';
 
 export interface RunRequest {
   spec: Experiment;

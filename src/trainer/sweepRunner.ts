@@ -5,15 +5,13 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { SweepBook } from '../core/sweep/sweepBook';
-import { type Sweep, cellExperiment, cellRunId } from '../core/spec/sweepSpec';
-import { SweepEvent as SweepEventSchema, SweepSummary as SweepSummarySchema } from '../protocol/sweepEvents';
+import { type Sweep, cellExperiment } from '../core/spec/sweepSpec';
 import type { SweepEvent, SweepSummary } from '../protocol/sweepEvents';
-import { readJsonFile, readJsonLines, writeTrainerRecord } from './runFiles';
+import { cellRunId } from '../store/cellRunId';
+import { writeTrainerRecord } from '../store/trainerRecord';
 import { type EnsemblePlan, type RunLauncher, RunPool } from './runPool';
 
 export type { EnsemblePlan, RunLauncher, RunRequest, RunResult } from './runPool';
-
-export const DEFAULT_SWEEP_OUT = path.join('.sparse-attention', 'sweeps');
 
 export interface SweepOptions {
   sweepDir: string;
@@ -100,14 +98,4 @@ export async function runSweep(sweep: Sweep, opts: SweepOptions): Promise<SweepS
   writeFileAtomic.sync(path.join(sweepDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   emit(summary);
   return summary;
-}
-
-/** The sweep's summary.json, validated; undefined when absent, torn or written by an older version. */
-export function readSweepSummary(sweepDir: string): SweepSummary | undefined {
-  return readJsonFile(path.join(sweepDir, 'summary.json'), SweepSummarySchema);
-}
-
-/** The sweep's events (the same tolerant reader as a run's). */
-export function readSweepEvents(sweepDir: string): SweepEvent[] {
-  return readJsonLines(path.join(sweepDir, 'events.jsonl'), SweepEventSchema);
 }

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readTrainerRecord } from '../../trainer/runFiles';
+import { readTrainerRecord } from '../../store/trainerRecord';
 import { loadRun } from '../diskState';
 import type { Node } from '../runsTree';
 import type { Services } from '../services';

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readTrainerRecord } from '../../trainer/runFiles';
+import { readTrainerRecord } from '../../store/trainerRecord';
 import type { Node } from '../runsTree';
 import type { Services } from '../services';
 import { pickSpecFile, requireTrust, validateOrReport } from './specFiles';

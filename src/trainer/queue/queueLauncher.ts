@@ -32,7 +32,7 @@ export async function queueLauncher(target: QueueTarget, sweep: string, log: (li
   events.on('error', (err) => log(`queue events: ${explain(target, err)}`));
   await events.waitUntilReady();
 
-  /** Writes the run folder from a worker's result, as runFiles.ts would have locally. */
+  /** Writes the run folder from a worker's result, as RunFiles (src/store/runFolder.ts) would have locally. */
   const writeRun = (out: string, r: RunJobResult) => {
     const dir = path.join(out, r.runId);
     mkdirSync(dir, { recursive: true });
