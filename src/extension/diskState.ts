@@ -15,6 +15,12 @@ export function runLabel(runId: string): string {
   return p ? `${p.name} (seed ${p.seed})` : runId;
 }
 
+/** A run's row under its experiment in the tree: "seed 0 · 20261128T120000Z-k3x9"; any other id as it is. */
+export function runRowLabel(runId: string): string {
+  const p = parseRunId(runId);
+  return p ? `seed ${p.seed} · ${p.stamp}-${p.salt}` : runId;
+}
+
 /**
  * Whether a run folder belongs to an experiment file: by the file the trainer recorded, else (runs
  * from before that record existed) by the exact experiment name in its id — never by prefix, so

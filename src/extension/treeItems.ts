@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunView } from '../protocol/panelMessages';
 import { readSummary, runFolderStatus } from '../store/runFolder';
-import { parseRunId } from '../store/runId';
 import { readSweepSummary, sweepFolderStatus } from '../store/sweepFolder';
+import { runRowLabel } from './diskState';
 import type { RunStore } from './runStore';
 import type { Node } from './treeNodes';
 
@@ -73,12 +73,6 @@ function specFileItem(node: Extract<Node, { kind: 'experiment' | 'sweep' }>): vs
   item.description = vscode.workspace.asRelativePath(node.file);
   item.command = { command: 'vscode.open', title: 'Open', arguments: [node.file] };
   return item;
-}
-
-/** A run's row label: its seed and start time ("seed 0 · 20261128T120000Z-k3x9"), or its id as it is. */
-export function runRowLabel(runId: string): string {
-  const p = parseRunId(runId);
-  return p ? `seed ${p.seed} · ${p.stamp}-${p.salt}` : runId;
 }
 
 function runItem(node: Extract<Node, { kind: 'run' }>, ctx: TreeItemContext): vscode.TreeItem {

@@ -4,7 +4,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } f
 import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { MAX_RESTORED_TABLE_RUNS, folderOf, loadRun, loadSweep, restoreShown, runBelongsTo, runLabel, shownBefore } from '../../src/extension/diskState';
+import { MAX_RESTORED_TABLE_RUNS, folderOf, loadRun, loadSweep, restoreShown, runBelongsTo, runLabel, runRowLabel, shownBefore } from '../../src/extension/diskState';
 import { RunStore } from '../../src/extension/runStore';
 import { RunEvent } from '../../src/protocol/runEvents';
 import { readJsonLines } from '../../src/store/jsonFiles';
@@ -89,6 +89,8 @@ describe('reading runs and sweeps back from disk', () => {
     assert.ok(runBelongsTo(old, foo2File, 'foo-s2'));
     assert.deepEqual(parseRunId('foo-s2-s3-20261128T120000Z-wxyz'), { name: 'foo-s2', seed: 3, stamp: '20261128T120000Z', salt: 'wxyz' });
     assert.equal(runLabel('foo-s2-s3-20261128T120000Z-wxyz'), 'foo-s2 (seed 3)');
+    assert.equal(runRowLabel('foo-s2-s3-20261128T120000Z-wxyz'), 'seed 3 · 20261128T120000Z-wxyz');
+    assert.equal(runRowLabel('my-own-run'), 'my-own-run');
     assert.equal(parseRunId('transformer-T10-m16-seed0'), undefined);
   });
 
