@@ -35,6 +35,16 @@ export const IMPORT_RULES: ImportRule[] = [
     why: 'the science runs headless, in the trainer and in tests, without the editor or the disk layout',
   },
   {
+    from: 'src/store/',
+    never: ['vscode', 'src/extension/', 'src/trainer/', 'src/report/', 'webview/'],
+    why: 'the folders on disk are read and written the same way by the trainer, the host and the report',
+  },
+  {
+    from: 'src/report/',
+    never: ['vscode', 'src/extension/', 'src/trainer/', 'webview/'],
+    why: 'the HTML report renders folders (src/store) for the CLI and the editor alike',
+  },
+  {
     from: 'src/extension/',
     never: ['src/trainer/'],
     // The host runs the trainer as a separate process (dist/cli.js); only the launcher may know it.

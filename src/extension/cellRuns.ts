@@ -1,16 +1,17 @@
 // Drill-down: the runs behind one cell of a sweep, read back from their folders
-// (<sweepDir>/runs/<variant>-T<T>-m<m>-seed<N>, named by src/core/spec/sweepSpec.ts cellRunId) and folded
+// (<sweepDir>/runs/<variant>-T<T>-m<m>-seed<N>, named by src/store/cellRunId.ts) and folded
 // with the same RunStore the panel's snapshots come from. No vscode import, so it is unit-tested directly.
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { type CellRunRef, parseCellRunId } from '../core/spec/sweepSpec';
 import type { RunView } from '../protocol/panelMessages';
+import { type CellRunRef, parseCellRunId } from '../store/cellRunId';
+import { sweepRunsDir } from '../store/sweepFolder';
 import { replayRun } from './diskState';
 import { RunStore } from './runStore';
 
 /** The cell's run folders, by seed. Exact match on variant, T and m, so `tiny` does not claim `tiny-2`'s runs. */
 export function cellRunDirs(sweepDir: string, variant: string, T: number, m: number): string[] {
-  const runsDir = path.join(sweepDir, 'runs');
+  const runsDir = sweepRunsDir(sweepDir);
   if (!existsSync(runsDir)) return [];
   return readdirSync(runsDir)
     .map(parseCellRunId)

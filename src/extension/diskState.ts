@@ -1,24 +1,24 @@
-// Runs and sweeps read back from their folders into the store: the one place the host replays
-// events.jsonl (through the trainer's tolerant reader), and decides that a folder with no summary and
-// no live trainer was interrupted. No vscode import, so it is unit-tested directly.
+// Runs and sweeps read back from their folders into the RunStore: the one place the host replays
+// events.jsonl (through the store's tolerant readers, src/store/), and marks a folder with no summary
+// and no live trainer as interrupted. No vscode import, so it is unit-tested directly.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { readEvents, readSummary, readTrainerRecord, trainerAlive } from '../trainer/runFiles';
-import { readSweepEvents, readSweepSummary } from '../trainer/sweepRunner';
+import { readEvents, readSummary, runFolderStatus } from '../store/runFolder';
+import { parseRunId } from '../store/runId';
+import { readSweepEvents, readSweepSummary, sweepFolderStatus } from '../store/sweepFolder';
+import { readTrainerRecord } from '../store/trainerRecord';
 import type { RunStore } from './runStore';
 
-/** Run ids are `<experiment name>-s<seed>-<UTC stamp>-<salt>` (runFiles.newRunId). */
-const RUN_ID = /^(.+)-s(\d+)-\d{8}T\d{6}Z-[a-z0-9]{4}$/;
-
-/** The experiment name and seed in a run id, or undefined for another shape (a sweep cell's run). */
-export function parseRunId(runId: string): { name: string; seed: number } | undefined {
-  const m = RUN_ID.exec(runId);
-  return m ? { name: m[1], seed: Number(m[2]) } : undefined;
-}
-
+/** "parity (seed 0)" for a run id made by newRunId; any other id as it is. */
 export function runLabel(runId: string): string {
   const p = parseRunId(runId);
   return p ? `${p.name} (seed ${p.seed})` : runId;
+}
+
+/** A run's row under its experiment in the tree: "seed 0 · 20261128T120000Z-k3x9"; any other id as it is. */
+export function runRowLabel(runId: string): string {
+  const p = parseRunId(runId);
+  return p ? `seed ${p.seed} · ${p.stamp}-${p.salt}` : runId;
 }
 
 /**
@@ -30,17 +30,6 @@ export function runBelongsTo(runDir: string, experimentFile: string, experimentN
   const recorded = readTrainerRecord(runDir)?.experimentFile;
   if (recorded) return path.resolve(recorded) === path.resolve(experimentFile);
   return parseRunId(path.basename(runDir))?.name === experimentName;
-}
-
-/** Live, finished, or interrupted (no summary and its process is gone). */
-export function diskRunStatus(runDir: string): 'running' | 'interrupted' | 'finished' {
-  if (readSummary(runDir)) return 'finished';
-  return trainerAlive(runDir) ? 'running' : 'interrupted';
-}
-
-export function diskSweepStatus(sweepDir: string): 'running' | 'interrupted' | 'finished' {
-  if (existsSync(path.join(sweepDir, 'summary.json'))) return 'finished';
-  return trainerAlive(sweepDir) ? 'running' : 'interrupted';
 }
 
 /**
@@ -63,7 +52,7 @@ export function loadRun(store: RunStore, runDir: string): string {
   const label = store.run(runId)?.label ?? runLabel(runId);
   store.forget(runId);
   replayRun(store, runDir, runId, label, readTrainerRecord(runDir)?.experimentFile);
-  if (diskRunStatus(runDir) === 'interrupted') {
+  if (runFolderStatus(runDir) === 'interrupted') {
     const step = store.run(runId)?.metrics.at(-1)?.step ?? 0;
     store.markRunEnded(runId, 'interrupted', `the trainer stopped without finishing (last step reached: ${step}): killed, crashed, or the machine slept`);
   }
@@ -76,7 +65,7 @@ export function loadSweep(store: RunStore, sweepDir: string, name = path.basenam
   for (const e of readSweepEvents(sweepDir)) store.applySweepEvent(sweepDir, name, e);
   const summary = readSweepSummary(sweepDir);
   if (summary && store.sweep(sweepDir)?.status === 'running') store.applySweepEvent(sweepDir, name, summary);
-  if (diskSweepStatus(sweepDir) === 'interrupted') store.markSweepEnded(sweepDir, 'interrupted');
+  if (sweepFolderStatus(sweepDir) === 'interrupted') store.markSweepEnded(sweepDir, 'interrupted');
   return sweepDir;
 }
 

@@ -1,68 +1,20 @@
 // "Experiments & Runs": the workspace's experiment and sweep files, each with its runs (from disk
-// and live from the store), status icons and live progress in the description.
+// and live from the store), status icons and live progress in the description. What the nodes are:
+// treeNodes.ts; how each is drawn: treeItems.ts; which rows a change redraws: treeRefresh.ts.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunView } from '../protocol/panelMessages';
-import { readSummary } from '../trainer/runFiles';
-import { readSweepEvents, readSweepSummary } from '../trainer/sweepRunner';
-import { diskRunStatus, diskSweepStatus, parseRunId, runBelongsTo } from './diskState';
+import { parseRunId } from '../store/runId';
+import { SWEEP_FILES, readSweepEvents, sweepFolderStatus, sweepRunsDir } from '../store/sweepFolder';
+import { runBelongsTo } from './diskState';
 import type { RunStore } from './runStore';
 import { type CellTally, type VariantGroup, cellKey, cellTallies, describeCell, groupSweepRuns, variantOrder } from './sweepRunGroups';
+import { treeItem } from './treeItems';
 import { NodeCache } from './treeNodeCache';
+import { type GroupPath, type Node, type QueuedRun, localKey } from './treeNodes';
 import { type IndexedNode, type TreeChanges, nodesToRefresh } from './treeRefresh';
 
-/** A run waiting in the editor's queue (it has no run id until its trainer starts). */
-export interface QueuedRun {
-  queueId: string;
-  file: string;
-}
-
-/** Where a group node sits in a sweep's runs: a variant, a T under it, or an m under that. */
-interface GroupPath {
-  variant: string;
-  T?: number;
-  m?: number;
-}
-
-export type Node =
-  | { kind: 'experiment'; file: vscode.Uri; name: string }
-  | { kind: 'sweep'; file: vscode.Uri; name: string }
-  /** `cell`: a run of a sweep's cell (its folder is under the sweep; it cannot be re-run or cancelled alone). */
-  | { kind: 'run'; runId: string; runDir: string; cell?: { seed: number } }
-  | { kind: 'queued'; queueId: string; file: string; position: number }
-  | { kind: 'sweepRun'; sweepDir: string; name: string }
-  | { kind: 'sweepGroup'; sweepDir: string; path: GroupPath; label: string; description?: string };
-
-/** A node's key among its siblings; a node's id is its parent's id, `›`, then this. */
-function localKey(node: Node): string {
-  switch (node.kind) {
-    case 'experiment':
-    case 'sweep':
-      return `${node.kind}:${node.file.fsPath}`;
-    case 'run':
-      return `run:${node.runDir}`;
-    case 'queued':
-      return `queued:${node.queueId}`;
-    case 'sweepRun':
-      return 'sweepRun';
-    case 'sweepGroup':
-      return `group:${node.path.variant}:${node.path.T ?? ''}:${node.path.m ?? ''}`;
-  }
-}
-
-const STATUS_ICON: Record<RunView['status'], [string, string?]> = {
-  running: ['sync~spin'],
-  succeeded: ['pass', 'testing.iconPassed'],
-  'not-reached': ['circle-large-outline', 'list.warningForeground'],
-  diverged: ['warning', 'list.warningForeground'],
-  cancelled: ['circle-slash'],
-  failed: ['error', 'testing.iconFailed'],
-  interrupted: ['debug-disconnect', 'list.warningForeground'],
-};
-
-/** Context values the menus in package.json match: what can be stopped, cancelled, deleted, resumed. */
-const contextState = (status: string) => (status === 'running' ? 'running' : status === 'failed' ? 'failed' : status === 'interrupted' ? 'interrupted' : 'done');
+export type { Node, QueuedRun } from './treeNodes';
 
 function specName(file: vscode.Uri): string {
   try {
@@ -120,7 +72,7 @@ export class RunsTree implements vscode.TreeDataProvider<Node> {
    * last time this was asked: its events file changes on every run's progress, its cells far less often.
    */
   private sweepShapeChanged(sweepDir: string): boolean {
-    const runsDir = path.join(sweepDir, 'runs');
+    const runsDir = sweepRunsDir(sweepDir);
     const folders = existsSync(runsDir) ? readdirSync(runsDir).sort().join('/') : '';
     const tallies = [...this.sweepEvents(sweepDir).tallies].map(([k, t]) => `${k}=${t.successes}/${t.trials}${t.status}`).join('/');
     const shape = `${folders}|${tallies}|${this.sweepAlive(sweepDir)}`;
@@ -187,7 +139,7 @@ export class RunsTree implements vscode.TreeDataProvider<Node> {
    * the cell's runs by seed.
    */
   private sweepGroups(sweepDir: string, at?: GroupPath): Node[] {
-    const runsDir = path.join(sweepDir, 'runs');
+    const runsDir = sweepRunsDir(sweepDir);
     if (!existsSync(runsDir)) return [];
     const groups: VariantGroup[] = groupSweepRuns(readdirSync(runsDir), this.sweepEvents(sweepDir).order);
     const group = (p: GroupPath, label: string, description?: string): Node => ({ kind: 'sweepGroup', sweepDir, path: p, label, description });
@@ -219,7 +171,7 @@ export class RunsTree implements vscode.TreeDataProvider<Node> {
   private sweepEvents(sweepDir: string): { order: string[]; tallies: Map<string, CellTally> } {
     let stamp = '';
     try {
-      const st = statSync(path.join(sweepDir, 'events.jsonl'));
+      const st = statSync(path.join(sweepDir, SWEEP_FILES.events));
       stamp = `${st.mtimeMs}:${st.size}`;
     } catch {
       // no events yet
@@ -234,79 +186,10 @@ export class RunsTree implements vscode.TreeDataProvider<Node> {
 
   private sweepAlive(sweepDir: string): boolean {
     const live = this.store.sweep(sweepDir);
-    return live ? live.status === 'running' : diskSweepStatus(sweepDir) === 'running';
+    return live ? live.status === 'running' : sweepFolderStatus(sweepDir) === 'running';
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
-    if (node.kind === 'queued') {
-      const item = new vscode.TreeItem(`queued #${node.position}`, vscode.TreeItemCollapsibleState.None);
-      item.id = this.nodes.keyOf(node);
-      item.iconPath = new vscode.ThemeIcon('clock');
-      item.description = 'waiting for a free slot';
-      item.tooltip = `${node.file}\nStarts when a run ends (setting: Sparse Attention › Max Concurrent Runs).`;
-      item.contextValue = 'run-queued';
-      return item;
-    }
-    if (node.kind === 'sweepGroup') {
-      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Collapsed);
-      item.id = this.nodes.keyOf(node);
-      item.iconPath = new vscode.ThemeIcon(node.path.m !== undefined ? 'symbol-number' : node.path.T !== undefined ? 'symbol-ruler' : 'symbol-class');
-      item.description = node.description;
-      item.contextValue = 'sweepGroup';
-      // A cell (m under T) opens its runs in the results panel, as a click in its success table does;
-      // the twistie still expands it to its seeds.
-      if (node.path.T !== undefined && node.path.m !== undefined) {
-        item.command = { command: 'sparseAttention.openCell', title: 'Open Sweep Cell', arguments: [node] };
-        item.tooltip = `${node.path.variant}, T = ${node.path.T}, m = ${node.path.m}: click to see this cell's runs in the results panel`;
-      }
-      return item;
-    }
-    if (node.kind === 'experiment' || node.kind === 'sweep') {
-      const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Expanded);
-      item.id = this.nodes.keyOf(node);
-      item.resourceUri = node.file;
-      item.iconPath = new vscode.ThemeIcon(node.kind === 'sweep' ? 'graph-line' : 'beaker');
-      item.contextValue = node.kind;
-      item.description = vscode.workspace.asRelativePath(node.file);
-      item.command = { command: 'vscode.open', title: 'Open', arguments: [node.file] };
-      return item;
-    }
-    if (node.kind === 'run') {
-      const live = this.store.run(node.runId);
-      const summary = live?.summary ?? readSummary(node.runDir);
-      // A cell run with no summary is still training while its sweep is (pool workers may share one process).
-      const alive = diskRunStatus(node.runDir) === 'running' || (node.cell !== undefined && this.sweepAlive(path.dirname(path.dirname(node.runDir))));
-      const status: RunView['status'] = live?.status ?? summary?.status ?? (alive ? 'running' : 'interrupted');
-      const label = node.cell ? `seed ${node.cell.seed}` : node.runId.replace(/^.*?-s(\d+)-/, 'seed $1 · ');
-      const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
-      item.id = this.nodes.keyOf(node);
-      const [icon, colour] = STATUS_ICON[status];
-      item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
-      const last = live?.metrics.at(-1);
-      const acc = summary?.testAccuracy ?? last?.testAccuracy;
-      const interrupted = status === 'interrupted' ? ` · at step ${last?.step ?? '?'}` : '';
-      item.description =
-        status === 'running'
-          ? `step ${last?.step ?? 0} · test ${acc?.toFixed(3) ?? '–'} · attn ${last?.attentionOnRelevant?.toFixed(2) ?? '–'}`
-          : `${status}${interrupted} · test ${acc?.toFixed(3) ?? '–'}${summary ? ` · ${summary.backend}` : ''}`;
-      item.tooltip = `${node.runId}\n${node.runDir}${live?.failure ? `\n${live.failure}` : ''}`;
-      // A sweep's cell run belongs to its sweep: opened and revealed, not re-run, cancelled or deleted alone.
-      item.contextValue = node.cell ? `cellRun-${contextState(status)}` : `run-${contextState(status)}`;
-      item.command = { command: 'sparseAttention.openResults', title: 'Open Results', arguments: [node] };
-      return item;
-    }
-    const live = this.store.sweep(node.sweepDir);
-    const summary = live?.summary ?? readSweepSummary(node.sweepDir);
-    const status = live?.status ?? summary?.status ?? (diskSweepStatus(node.sweepDir) === 'running' ? 'running' : 'interrupted');
-    const item = new vscode.TreeItem('m*(T) results', vscode.TreeItemCollapsibleState.None);
-    item.id = this.nodes.keyOf(node);
-    const icon = { running: 'sync~spin', completed: 'graph', incomplete: 'warning', interrupted: 'debug-disconnect' }[status as string] ?? 'circle-slash';
-    item.iconPath = new vscode.ThemeIcon(icon);
-    item.description =
-      status === 'running' ? `${live?.runsDone ?? 0}/${live?.plannedRuns ?? '?'} runs` : summary?.best ? `${status} · best fit: ${summary.best}` : status;
-    item.tooltip = summary?.verdict ?? node.sweepDir;
-    item.contextValue = `sweepRun-${contextState(status)}`;
-    item.command = { command: 'sparseAttention.openResults', title: 'Open Results', arguments: [node] };
-    return item;
+    return treeItem(node, this.nodes.keyOf(node), { store: this.store, sweepAlive: (dir) => this.sweepAlive(dir) });
   }
 }

@@ -1,9 +1,9 @@
 // How a sweep's runs are laid out in the tree: by variant (only when there are several), then by
 // context length T, then by training-set size m, then one leaf per seed. Run folders are named
-// `<variantLabel>-T<T>-m<m>-seed<N>` (src/core/spec/sweepSpec.ts cellRunId). The pass tallies shown next to
+// `<variantLabel>-T<T>-m<m>-seed<N>` (src/store/cellRunId.ts). The pass tallies shown next to
 // each m are the sweep's own `cell-finished` verdicts (src/core/sweep/sweepBook), never recounted here.
 // No vscode import, so it is unit-tested directly.
-import { type CellRunRef, parseCellRunId } from '../core/spec/sweepSpec';
+import { type CellRunRef, parseCellRunId } from '../store/cellRunId';
 import type { SweepEvent } from '../protocol/sweepEvents';
 
 export interface MGroup {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { AttentionEvent, MetricsEvent, StartedEvent } from '../protocol/runEvents';
-import { readEvents, readSummary } from '../trainer/runFiles';
+import { readEvents, readSummary } from '../store/runFolder';
 import { esc, num, page, scriptJson } from './reportPage';
 
 export function runReport(runDir: string): string {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { BackendChoice } from '../core/train/backend';
 import { EnsembleReport, type EnsembleCommand } from '../protocol/ensembleMessages';
 import type { EnsembleLaunch, RunRequest, RunResult } from './runPool';
-import { readSummary } from './runFiles';
+import { readSummary } from '../store/runFolder';
 
 interface EnsembleProcess {
   child: ChildProcess;

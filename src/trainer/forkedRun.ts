@@ -4,7 +4,7 @@ import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BackendChoice } from '../core/train/backend';
-import { readSummary } from './runFiles';
+import { readSummary } from '../store/runFolder';
 import type { RunLauncher } from './sweepRunner';
 
 export function forkLauncher(opts: { cliPath: string; backend: BackendChoice; specDir: string; env?: () => NodeJS.ProcessEnv }): RunLauncher {

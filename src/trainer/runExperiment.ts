@@ -9,7 +9,8 @@ import { trainEnsemble } from '../core/train/ensembleTraining';
 import { type Experiment, estimateTrainingMemoryBytes, formatBytes } from '../core/spec/experimentSpec';
 import type { TrainResult } from '../core/train/training';
 import type { RunEvent, RunSummary } from '../protocol/runEvents';
-import { RunFiles, newRunId } from './runFiles';
+import { RunFiles } from '../store/runFolder';
+import { newRunId } from '../store/runId';
 
 /** Bad input found only once the backend is known: exit code 2, nothing written. */
 export class InputError extends Error {}

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { ensembleKey } from '../core/train/ensembleTraining';
 import type { Experiment } from '../core/spec/experimentSpec';
 import type { RunSummary } from '../protocol/runEvents';
-import { readSummary } from './runFiles';
+import { RUN_FILES, readSummary } from '../store/runFolder';
 
 export interface RunRequest {
   spec: Experiment;
@@ -38,7 +38,7 @@ function reusable(runDir: string, spec: Experiment): RunSummary | undefined {
   const summary = readSummary(runDir);
   if (!summary || !FINISHED.has(summary.status)) return undefined;
   try {
-    const stored = JSON.parse(readFileSync(path.join(runDir, 'experiment.json'), 'utf8'));
+    const stored = JSON.parse(readFileSync(path.join(runDir, RUN_FILES.experiment), 'utf8'));
     return JSON.stringify(stored) === JSON.stringify(spec) ? summary : undefined;
   } catch {
     return undefined;

@@ -1,19 +1,15 @@
 // Runs a sweep: the bookkeeping (src/core/sweep/sweepBook.ts) says which cells to train and turns their
 // runs into m*, fits and events; the pool (runPool.ts) trains the runs. This file only joins them
 // and writes the sweep folder: sweep.json, events.jsonl (append-only) and summary.json (atomic).
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { SweepBook } from '../core/sweep/sweepBook';
-import { type Sweep, cellExperiment, cellRunId } from '../core/spec/sweepSpec';
-import { SweepEvent as SweepEventSchema, SweepSummary as SweepSummarySchema } from '../protocol/sweepEvents';
+import { type Sweep, cellExperiment } from '../core/spec/sweepSpec';
 import type { SweepEvent, SweepSummary } from '../protocol/sweepEvents';
-import { readJsonFile, readJsonLines, writeTrainerRecord } from './runFiles';
+import { cellRunId } from '../store/cellRunId';
+import { SweepFiles } from '../store/sweepFolder';
 import { type EnsemblePlan, type RunLauncher, RunPool } from './runPool';
 
 export type { EnsemblePlan, RunLauncher, RunRequest, RunResult } from './runPool';
-
-export const DEFAULT_SWEEP_OUT = path.join('.sparse-attention', 'sweeps');
 
 export interface SweepOptions {
   sweepDir: string;
@@ -32,15 +28,15 @@ export interface SweepOptions {
 
 const QUEUE_STATUS_MS = 5000;
 
-/** Creates the sweep folder (sweep.json, trainer.json) and returns the appender of its events. */
-function openSweepFolder(sweep: Sweep, sweepDir: string, opts: SweepOptions): (e: SweepEvent) => void {
-  mkdirSync(path.join(sweepDir, 'runs'), { recursive: true });
-  writeFileSync(path.join(sweepDir, 'sweep.json'), JSON.stringify(sweep, null, 2) + '\n');
-  writeTrainerRecord(sweepDir, { experimentFile: opts.sweepFile });
-  return (e: SweepEvent) => {
-    appendFileSync(path.join(sweepDir, 'events.jsonl'), JSON.stringify(e) + '\n');
+/** Creates the sweep folder (the store's SweepFiles) and returns its writer and the appender of its events. */
+function openSweepFolder(sweep: Sweep, sweepDir: string, opts: SweepOptions): { files: SweepFiles; emit: (e: SweepEvent) => void } {
+  const files = new SweepFiles(sweepDir);
+  files.create(sweep, { sweepFile: opts.sweepFile });
+  const emit = (e: SweepEvent) => {
+    files.append(e);
     opts.onEvent?.(e);
   };
+  return { files, emit };
 }
 
 /** Over a queue: a queue-status event now and whenever the connected workers change; returns the stopper. */
@@ -86,11 +82,11 @@ function trainCells(sweep: Sweep, book: SweepBook, pool: RunPool, signal: AbortS
 export async function runSweep(sweep: Sweep, opts: SweepOptions): Promise<SweepSummary> {
   const started = Date.now();
   const sweepDir = path.resolve(opts.sweepDir);
-  const emit = openSweepFolder(sweep, sweepDir, opts);
+  const { files, emit } = openSweepFolder(sweep, sweepDir, opts);
   const signal = opts.signal ?? new AbortController().signal;
   const book = new SweepBook(sweep, emit);
   const pool = new RunPool({
-    runsDir: path.join(sweepDir, 'runs'),
+    runsDir: files.runsDir,
     parallel: opts.parallel,
     launch: opts.launch,
     ensemble: opts.ensemble,
@@ -111,17 +107,7 @@ export async function runSweep(sweep: Sweep, opts: SweepOptions): Promise<SweepS
     runsExecuted: pool.executed,
     wallSeconds: Math.round((Date.now() - started) / 100) / 10,
   });
-  writeFileAtomic.sync(path.join(sweepDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  files.writeSummary(summary);
   emit(summary);
   return summary;
-}
-
-/** The sweep's summary.json, validated; undefined when absent, torn or written by an older version. */
-export function readSweepSummary(sweepDir: string): SweepSummary | undefined {
-  return readJsonFile(path.join(sweepDir, 'summary.json'), SweepSummarySchema);
-}
-
-/** The sweep's events (the same tolerant reader as a run's). */
-export function readSweepEvents(sweepDir: string): SweepEvent[] {
-  return readJsonLines(path.join(sweepDir, 'events.jsonl'), SweepEventSchema);
 }

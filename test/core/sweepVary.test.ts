@@ -2,7 +2,8 @@
 // each variant's cells carry its values, and a bad path or value is refused with the path named.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type SweepInput, SweepSchema, cellExperiment, cellRunId, sweepVariants } from '../../src/core/spec/sweepSpec';
+import { type SweepInput, SweepSchema, cellExperiment, sweepVariants } from '../../src/core/spec/sweepSpec';
+import { cellRunId } from '../../src/store/cellRunId';
 
 const sweep = (over: Partial<SweepInput> = {}): SweepInput => ({
   version: 1,

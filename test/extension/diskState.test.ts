@@ -4,10 +4,12 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } f
 import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { MAX_RESTORED_TABLE_RUNS, diskRunStatus, folderOf, loadRun, loadSweep, parseRunId, restoreShown, runBelongsTo, runLabel, shownBefore } from '../../src/extension/diskState';
+import { MAX_RESTORED_TABLE_RUNS, folderOf, loadRun, loadSweep, restoreShown, runBelongsTo, runLabel, runRowLabel, shownBefore } from '../../src/extension/diskState';
 import { RunStore } from '../../src/extension/runStore';
 import { RunEvent } from '../../src/protocol/runEvents';
-import { readJsonLines } from '../../src/trainer/runFiles';
+import { readJsonLines } from '../../src/store/jsonFiles';
+import { runFolderStatus } from '../../src/store/runFolder';
+import { parseRunId } from '../../src/store/runId';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'sa-disk-'));
@@ -57,13 +59,13 @@ describe('reading runs and sweeps back from disk', () => {
     const root = tmp();
     const store = new RunStore();
     const killed = runFolder(root, 'parity-s0-20261128T120000Z-abcd', { lines: 5 });
-    assert.equal(diskRunStatus(killed), 'interrupted');
+    assert.equal(runFolderStatus(killed), 'interrupted');
     loadRun(store, killed);
     const run = store.run('parity-s0-20261128T120000Z-abcd')!;
     assert.equal(run.status, 'interrupted');
     assert.match(run.failure!, /last step reached: \d+/);
     const live = runFolder(root, 'parity-s1-20261128T120000Z-abcd', { lines: 5, pid: process.pid });
-    assert.equal(diskRunStatus(live), 'running');
+    assert.equal(runFolderStatus(live), 'running');
     loadRun(store, live);
     assert.equal(store.run('parity-s1-20261128T120000Z-abcd')!.status, 'running');
     const done = runFolder(root, 'parity-s2-20261128T120000Z-abcd', { lines: 100, summary: true });
@@ -85,8 +87,10 @@ describe('reading runs and sweeps back from disk', () => {
     mkdirSync(old);
     assert.ok(!runBelongsTo(old, fooFile, 'foo'));
     assert.ok(runBelongsTo(old, foo2File, 'foo-s2'));
-    assert.deepEqual(parseRunId('foo-s2-s3-20261128T120000Z-wxyz'), { name: 'foo-s2', seed: 3 });
+    assert.deepEqual(parseRunId('foo-s2-s3-20261128T120000Z-wxyz'), { name: 'foo-s2', seed: 3, stamp: '20261128T120000Z', salt: 'wxyz' });
     assert.equal(runLabel('foo-s2-s3-20261128T120000Z-wxyz'), 'foo-s2 (seed 3)');
+    assert.equal(runRowLabel('foo-s2-s3-20261128T120000Z-wxyz'), 'seed 3 · 20261128T120000Z-wxyz');
+    assert.equal(runRowLabel('my-own-run'), 'my-own-run');
     assert.equal(parseRunId('transformer-T10-m16-seed0'), undefined);
   });
 

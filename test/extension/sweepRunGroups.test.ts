@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { SweepSchema, cellRunId, parseCellRunId, variantLabels } from '../../src/core/spec/sweepSpec';
+import { SweepSchema, variantLabels } from '../../src/core/spec/sweepSpec';
+import { cellRunId, parseCellRunId } from '../../src/store/cellRunId';
 import { cellKey, cellTallies, describeCell, groupSweepRuns, variantOrder } from '../../src/extension/sweepRunGroups';
 import { SweepEvent } from '../../src/protocol/sweepEvents';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { launchPlan, probeNodeVersion } from '../../src/extension/trainerRunner';
-import { readSummary } from '../../src/trainer/runFiles';
+import { readSummary } from '../../src/store/runFolder';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 

@@ -6,7 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { readEvents, readSummary, trainerAlive } from '../../src/trainer/runFiles';
+import { readEvents, readSummary } from '../../src/store/runFolder';
+import { trainerAlive } from '../../src/store/trainerRecord';
 
 const BIN = path.resolve(__dirname, '../../bin/sparse-attention.js');
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'sa-cli-'));

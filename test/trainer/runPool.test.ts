@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { SweepBook } from '../../src/core/sweep/sweepBook';
-import { SweepSchema, cellExperiment, cellRunId } from '../../src/core/spec/sweepSpec';
+import { SweepSchema, cellExperiment } from '../../src/core/spec/sweepSpec';
+import { cellRunId } from '../../src/store/cellRunId';
 import type { RunSummary } from '../../src/protocol/runEvents';
 import type { SweepEvent } from '../../src/protocol/sweepEvents';
-import { RunFiles } from '../../src/trainer/runFiles';
+import { RunFiles } from '../../src/store/runFolder';
 import { type RunLauncher, type RunRequest, RunPool } from '../../src/trainer/runPool';
 
 const sweep = SweepSchema.parse({

@@ -10,7 +10,7 @@ import { type SweepInput, SweepSchema } from '../../src/core/spec/sweepSpec';
 import { parseWithSchema } from '../../src/core/spec/specProblems';
 import type { RunSummary } from '../../src/protocol/runEvents';
 import type { SweepEvent } from '../../src/protocol/sweepEvents';
-import { RunFiles } from '../../src/trainer/runFiles';
+import { RunFiles } from '../../src/store/runFolder';
 import { type RunLauncher, type RunRequest, type RunResult, runSweep } from '../../src/trainer/sweepRunner';
 
 const trueMStar = (T: number) => 20 + 15 * Math.log(T);

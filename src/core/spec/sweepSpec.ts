@@ -269,27 +269,6 @@ function cellExperimentInput(sweep: Pick<Sweep, 'name' | 'base' | 'compareWith' 
   return { version: 1, name: `${sweep.name}-${variant.label}-T${key.T}-m${key.m}`, ...spec, seed: sweep.base.seed + k } as ExperimentInput;
 }
 
-export function cellRunId(sweep: Sweep, key: CellKey, k: number): string {
-  return `${variantLabels(sweep)[key.variant]}-T${key.T}-m${key.m}-seed${sweep.base.seed + k}`;
-}
-
-/** A sweep run's id read back: parsed from the right, since a variant label may itself contain "-T…". */
-const CELL_RUN_ID = /^(.+)-T(\d+)-m(\d+)-seed(\d+)$/;
-
-export interface CellRunRef {
-  runId: string;
-  variant: string;
-  T: number;
-  m: number;
-  seed: number;
-}
-
-/** The variant, T, m and seed in a run id made by cellRunId, or undefined for another shape. */
-export function parseCellRunId(runId: string): CellRunRef | undefined {
-  const p = CELL_RUN_ID.exec(runId);
-  return p ? { runId, variant: p[1], T: Number(p[2]), m: Number(p[3]), seed: Number(p[4]) } : undefined;
-}
-
 /** JSON Schema for `*.sweep.json`, for the editor's jsonValidation. */
 export function sweepJsonSchema(): object {
   return z.toJSONSchema(SweepSchema, { io: 'input', unrepresentable: 'any' });

@@ -3,7 +3,8 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readTrainerRecord } from '../../trainer/runFiles';
+import { readTrainerRecord } from '../../store/trainerRecord';
+import { RUN_FILES } from '../../store/runFolder';
 import { loadRun } from '../diskState';
 import type { Node } from '../runsTree';
 import type { Services } from '../services';
@@ -20,7 +21,7 @@ export function registerRunCommands(s: Services, refreshStatus: () => void): vsc
       // The experiment file the run came from, so its new runs sit under the same experiment;
       // the run's own resolved copy when that file is gone.
       const recorded = readTrainerRecord(node.runDir)?.experimentFile;
-      const file = recorded && existsSync(recorded) ? recorded : path.join(node.runDir, 'experiment.json');
+      const file = recorded && existsSync(recorded) ? recorded : path.join(node.runDir, RUN_FILES.experiment);
       await runExperiment(vscode.Uri.file(file));
     }),
     s.command('cancelRun', (node?: Node) => cancelRun(s, node)),

@@ -3,7 +3,8 @@ import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readTrainerRecord } from '../../trainer/runFiles';
+import { readTrainerRecord } from '../../store/trainerRecord';
+import { SWEEP_FILES } from '../../store/sweepFolder';
 import type { Node } from '../runsTree';
 import type { Services } from '../services';
 import { pickSpecFile, requireTrust, validateOrReport } from './specFiles';
@@ -35,7 +36,7 @@ export function registerSweepCommands(s: Services, refreshStatus: () => void): v
       // The sweep file it was started from; else the resolved copy the sweep keeps (same name, same
       // folder, so every finished run is reused).
       const recorded = readTrainerRecord(node.sweepDir)?.experimentFile;
-      const file = recorded && existsSync(recorded) ? recorded : path.join(node.sweepDir, 'sweep.json');
+      const file = recorded && existsSync(recorded) ? recorded : path.join(node.sweepDir, SWEEP_FILES.sweep);
       if (!validateOrReport(s, vscode.Uri.file(file), 'sweep')) return;
       start(file, path.dirname(node.sweepDir));
     }),

@@ -3,11 +3,9 @@
 // and are written into the sweep folder exactly as a local run writes them. The pool and the book are
 // unchanged, so resume, retries and the summary work as for a local sweep.
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { Job, Queue, QueueEvents } from 'bullmq';
-import writeFileAtomic from 'write-file-atomic';
 import { QUEUE_NAME, QUEUE_PREFIX, type RunJobData, RunJobResult } from '../../protocol/queueMessages';
+import { RunFiles } from '../../store/runFolder';
 import type { RunLauncher, RunResult } from '../runPool';
 import { type QueueTarget, explain } from './redisConnection';
 
@@ -24,14 +22,11 @@ export interface QueueLauncher {
   close(): Promise<void>;
 }
 
-/** Writes the run folder from a worker's result, as runFiles.ts would have locally. */
+/** Writes the run folder from a worker's result, as a local run leaves it (the store's RunFiles). */
 function writeRun(out: string, r: RunJobResult) {
-  const dir = path.join(out, r.runId);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'experiment.json'), r.experiment);
-  writeFileSync(path.join(dir, 'events.jsonl'), r.events);
-  const summary = { ...r.summary, runDir: dir, host: r.host };
-  writeFileAtomic.sync(path.join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  const files = new RunFiles(out, r.runId);
+  const summary = { ...r.summary, runDir: files.dir, host: r.host };
+  files.writeReceived({ experiment: r.experiment, events: r.events, summary });
   return summary;
 }
 

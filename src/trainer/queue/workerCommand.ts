@@ -3,13 +3,14 @@
 // the job's result. A worker killed mid-job leaves a job whose lock expires; BullMQ's stalled-job
 // check then gives it to another worker.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { BackendChoice } from '../../core/train/backend';
 import { type Experiment, ExperimentSchema } from '../../core/spec/experimentSpec';
 import { QUEUE_NAME, QUEUE_PREFIX, RunJobData, type RunJobResult } from '../../protocol/queueMessages';
+import { readRunText } from '../../store/runFolder';
 import { forkLauncher } from '../forkedRun';
 import { QueueError, type QueueTarget, checkQueue, explain, parseQueueUrl } from './redisConnection';
 
@@ -82,8 +83,7 @@ function jobProcessor(opts: WorkerOptions, gpus: number, concurrency: number, lo
       return {
         runId,
         summary: result.summary,
-        experiment: readFileSync(path.join(runDir, 'experiment.json'), 'utf8'),
-        events: readFileSync(path.join(runDir, 'events.jsonl'), 'utf8'),
+        ...readRunText(runDir),
         host: hostname(),
       };
     } finally {
