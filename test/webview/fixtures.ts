@@ -6,12 +6,14 @@ import { RunStore } from '../../src/extension/runStore';
 import type { HostToPanel } from '../../src/protocol/panelMessages';
 import { RunEvent } from '../../src/protocol/runEvents';
 import { SweepEvent } from '../../src/protocol/sweepEvents';
+import { upgradeRunEvent } from '../../src/store/olderRecordings';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
 
 const lines = (file: string) => readFileSync(path.join(FIXTURES, file), 'utf8').split('\n').filter((l) => l.trim());
 
-export const runEvents = (): RunEvent[] => lines('parity-T16.events.jsonl').map((l) => RunEvent.parse(JSON.parse(l)));
+// Through the store's upgrade, as the host reads a folder: the fixture predates per-head attention mass.
+export const runEvents = (): RunEvent[] => lines('parity-T16.events.jsonl').map((l) => upgradeRunEvent(RunEvent.parse(JSON.parse(l))));
 export const sweepEvents = (): SweepEvent[] => lines('and-sweep.events.jsonl').map((l) => SweepEvent.parse(JSON.parse(l)));
 
 export const RUN_LABEL = 'parity-T16 (seed 0)';

@@ -92,7 +92,7 @@ export class AttentionView implements PanelView {
   private drawNone(run: RunModel): void {
     this.heatmap = null;
     this.event = null;
-    const arch = run.started?.spec && (run.started.spec as { model?: { arch?: unknown } }).model?.arch;
+    const arch = run.started?.spec.model?.arch;
     this.card.heading.textContent = 'Attention';
     this.note.textContent = arch === 'mlp' ? 'This model has no attention layers.' : 'No attention snapshot yet: the first one comes with the first evaluation.';
   }

@@ -30,22 +30,17 @@ export class RunFactsView implements PanelView {
 }
 
 const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
-function at(obj: unknown, ...path: string[]): unknown {
-  let cur = obj;
-  for (const k of path) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
-  return cur;
-}
 
 const percent = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)}%`);
 
 function renderRunFacts(list: HTMLDListElement, problem: HTMLElement, run: RunModel): void {
   const m = latestMetrics(run);
   const spec = run.started?.spec;
-  const maxSteps = str(at(spec, 'training', 'maxSteps'));
-  const task = spec ? [str(at(spec, 'task', 'kind')), `T = ${str(at(spec, 'task', 'T')) ?? '?'}`, `s = ${str(at(spec, 'task', 's')) ?? '?'}`].filter(Boolean).join(', ') : '–';
-  const arch = str(at(spec, 'model', 'arch'));
+  const maxSteps = str(spec?.training?.maxSteps);
+  const task = spec ? [str(spec?.task?.kind), `T = ${str(spec?.task?.T) ?? '?'}`, `s = ${str(spec?.task?.s) ?? '?'}`].filter(Boolean).join(', ') : '–';
+  const arch = str(spec?.model?.arch);
   const model = spec
-    ? `${arch ?? '?'} ${arch === 'mlp' ? '' : `${str(at(spec, 'model', 'layers')) ?? '?'} layer × ${str(at(spec, 'model', 'heads')) ?? '?'} heads, `}d = ${str(at(spec, 'model', 'dModel')) ?? '?'}`
+    ? `${arch ?? '?'} ${arch === 'mlp' ? '' : `${str(spec?.model?.layers) ?? '?'} layer × ${str(spec?.model?.heads) ?? '?'} heads, `}d = ${str(spec?.model?.dModel) ?? '?'}`
     : '–';
   const s = run.summary;
   const pairs: [string, string][] = [
