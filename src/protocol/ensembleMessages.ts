@@ -1,22 +1,22 @@
-// Messages between a sweep and its long-lived ensemble workers (forked `sparse-attention
-// ensemble-worker` processes, IPC). Validated on arrival on both sides: a worker trains whatever a
-// message asks, and a sweep counts whatever a worker reports.
+// Messages between a sweep and its long-lived ensemble processes (forked `sparse-attention
+// ensemble-process`, IPC). Validated on arrival on both sides: an ensemble process trains whatever a
+// message asks, and a sweep counts whatever one reports. ("Worker" is kept for the Redis queue's.)
 import { z } from 'zod';
 
-/** Parent → worker: train these runs as one ensemble into `out`, or stop the current ensemble. */
+/** Parent → ensemble process: train these runs as one ensemble into `out`, or stop the current ensemble. */
 export const EnsembleCommand = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('train'),
     jobId: z.number().int().nonnegative(),
     out: z.string().min(1),
-    // Specs are validated again by the worker with the experiment schema.
+    // Specs are validated again by the ensemble process with the experiment schema.
     runs: z.array(z.object({ runId: z.string().min(1), spec: z.unknown() })).min(1),
   }),
   z.object({ type: z.literal('stop') }),
 ]);
 export type EnsembleCommand = z.infer<typeof EnsembleCommand>;
 
-/** Worker → parent: an ensemble ended (every member has a summary.json), or failed as a whole. */
+/** Ensemble process → parent: an ensemble ended (every member has a summary.json), or failed as a whole. */
 export const EnsembleReport = z.discriminatedUnion('type', [
   z.object({ type: z.literal('job-done'), jobId: z.number().int().nonnegative() }),
   z.object({ type: z.literal('job-failed'), jobId: z.number().int().nonnegative(), message: z.string() }),
