@@ -14,7 +14,7 @@
 // the measured speed-up.
 import * as tf from '@tensorflow/tfjs-core';
 import { layerNorm } from '../src/core/model/layers';
-import { type ForwardFn, type ForwardResult, type ModelConfig, forward } from '../src/core/model/model';
+import { type ForwardFn, type ModelConfig, forward } from '../src/core/model/model';
 import { type Block, type TransformerParams, isTransformer, mapParams } from '../src/core/model/params';
 import { embed } from '../src/core/model/tokens';
 
