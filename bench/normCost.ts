@@ -15,9 +15,10 @@ export interface NormCostRow {
   projectionMsPerStep: number;
 }
 
-export function measureNormCost(repeats: number): NormCostRow[] {
+export async function measureNormCost(repeats: number): Promise<NormCostRow[]> {
   const sizes: [number, number, number][] = [[64, 4, 1], [64, 16, 4], [256, 8, 4]];
-  return sizes.map(([dModel, heads, mlpRatio]) => {
+  const rows: NormCostRow[] = [];
+  for (const [dModel, heads, mlpRatio] of sizes) {
     const cfg: ModelConfig = { arch: 'transformer', layers: 1, heads, dModel, mlpRatio, init: 'fan-in', T: 40 };
     const params = stackParams([initParams(cfg, rngFor(0, 'init'))]);
     const time = (f: () => void) => {
@@ -26,9 +27,16 @@ export function measureNormCost(repeats: number): NormCostRow[] {
       for (let i = 0; i < repeats; i++) f();
       return (performance.now() - t) / repeats;
     };
-    const normsMsPerEvaluation = time(() => weightNorms(params, cfg));
+    const timeAsync = async (f: () => Promise<unknown>) => {
+      await f(); // warm-up
+      const t = performance.now();
+      for (let i = 0; i < repeats; i++) await f();
+      return (performance.now() - t) / repeats;
+    };
+    const normsMsPerEvaluation = await timeAsync(() => weightNorms(params, cfg));
     const projectionMsPerStep = time(() => projectAttentionNorms(params, cfg, 0.5));
     tf.dispose(leavesOf(params));
-    return { dModel, heads, mlpRatio, normsMsPerEvaluation, projectionMsPerStep };
-  });
+    rows.push({ dModel, heads, mlpRatio, normsMsPerEvaluation, projectionMsPerStep });
+  }
+  return rows;
 }

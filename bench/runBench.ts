@@ -359,7 +359,7 @@ async function main(): Promise<void> {
     if (s % (memSteps / 4) === 0) log(`  memory: step ${s}/${memSteps}`);
   });
   log('weight norms and the norm-ball projection (wasm)');
-  const normCost = measureNormCost(quick ? 3 : 20);
+  const normCost = await measureNormCost(quick ? 3 : 20);
   const ensembles = await ensembleSection();
   const sweeps = args['skip-sweeps'] ? null : await sweepSection();
   const torch = args['skip-sweeps'] ? null : await torchSection(sweeps?.file ?? args['sweep-file']!);

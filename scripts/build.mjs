@@ -15,8 +15,8 @@ const node = {
   target: 'node20',
   format: 'cjs',
   sourcemap: true,
-  // Native TensorFlow packages are optional and found at run time, never bundled.
-  external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'node-fetch', 'vscode'],
+  // Native TensorFlow packages and Dawn's webgpu are optional and found at run time, never bundled.
+  external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu', 'node-fetch', 'vscode'],
   // tfjs registers its backends and kernels as import side effects that its package.json hides.
   ignoreAnnotations: true,
   // ESM entries first: jsonc-parser's UMD build hides its requires from the bundler.

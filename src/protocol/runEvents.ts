@@ -21,6 +21,18 @@ const RecordedExperiment = z.custom<ExperimentInput>((v) => typeof v === 'object
   error: 'must be the experiment (an object)',
 });
 
+/**
+ * The GPU a WebGPU run used, as Dawn describes its adapter; `software` when it is a CPU renderer
+ * (SwiftShader, llvmpipe, a fallback adapter): such a run is a correctness check, not a GPU figure.
+ */
+export const GpuAdapter = z.object({
+  vendor: z.string(),
+  architecture: z.string(),
+  description: z.string(),
+  software: z.boolean(),
+});
+export type GpuAdapter = z.infer<typeof GpuAdapter>;
+
 export const StartedEvent = z.object({
   type: z.literal('started'),
   runId: z.string(),
@@ -28,6 +40,8 @@ export const StartedEvent = z.object({
   backend: z.string(),
   /** Why each faster backend was passed over (empty when the first choice loaded). */
   backendSkipped: z.array(z.string()),
+  /** On backend "webgpu": the adapter it ran on (absent on other backends and in older recordings). */
+  adapter: GpuAdapter.optional(),
   /** The resolved experiment (defaults filled in), typed as the experiment schema (experimentSchema.ts). */
   spec: RecordedExperiment,
   relevant: z.array(z.number().int()),
@@ -94,6 +108,8 @@ export const RunSummary = z.object({
   trainAccuracy: nullableNumber,
   attentionOnRelevant: nullableNumber,
   backend: z.string(),
+  /** On backend "webgpu": the adapter it ran on (absent on other backends and in older recordings). */
+  adapter: GpuAdapter.optional(),
   wallSeconds: finite,
   runDir: z.string(),
   /** For status "failed": the one-line reason. */

@@ -3,7 +3,7 @@
 // both to the run's events.jsonl and to the caller (stdout, IPC, a sweep). Each member's
 // summary.json is written the moment it ends, so a kill keeps the members that had finished.
 import * as tf from '@tensorflow/tfjs-core';
-import { type BackendChoice, type BackendName, selectBackend } from '../core/train/backend';
+import { type BackendChoice, type BackendName, BackendUnavailable, adapterOf, selectBackend } from '../core/train/backend';
 import { makeDataset } from '../core/spec/dataset';
 import { trainEnsemble } from '../core/train/ensembleTraining';
 import { type Experiment, estimateTrainingMemoryBytes, formatBytes } from '../core/spec/experimentSpec';
@@ -88,6 +88,7 @@ function memberOutput(runs: MemberRun[], opts: EnsembleRunOptions, backend: Back
       runId: run.files.runId,
       ...fields,
       backend: backend.name,
+      adapter: adapterOf(backend),
       wallSeconds: Math.round((Date.now() - started) / 10) / 100,
       runDir: run.files.dir,
     };
@@ -113,6 +114,7 @@ function trainingMember(run: MemberRun, i: number, out: ReturnType<typeof member
           time: new Date(started).toISOString(),
           backend: backend.name,
           backendSkipped: backend.skipped,
+          adapter: adapterOf(backend),
           spec: run.spec,
           relevant: run.data.target.relevant,
           inputBias: run.data.inputBias,
@@ -132,7 +134,10 @@ function trainingMember(run: MemberRun, i: number, out: ReturnType<typeof member
 
 /** Trains the specs as one ensemble (same T, model and training settings; ensembleKey). */
 export async function runEnsemble(specs: Experiment[], opts: EnsembleRunOptions): Promise<RunSummary[]> {
-  const backend = await selectBackend(opts.backend);
+  const backend = await selectBackend(opts.backend).catch((err) => {
+    // Asked for by name and not here: the user's input, refused before any folder is written.
+    throw err instanceof BackendUnavailable ? new InputError(`--backend ${opts.backend}: ${err.message}`) : err;
+  });
   checkMemory(specs, backend);
   const started = Date.now();
   const runs = openMembers(specs, opts);

@@ -54,11 +54,11 @@ describe('weight norms (WASM backend)', () => {
     assert.equal((await selectBackend('wasm')).name, 'wasm');
   });
 
-  it('equal a direct computation on the weights, per layer and head', () => {
+  it('equal a direct computation on the weights, per layer and head', async () => {
     const s = spec(3);
     const cfg = modelConfig(s);
     const params = stackParams([initParams(cfg, rngFor(7, 'init'))]);
-    const norms = weightNorms(params, cfg);
+    const norms = await weightNorms(params, cfg);
     assert.ok(isTransformer(params));
     const d = 8;
     const dh = 4;

@@ -4,11 +4,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
- * Whether per-member products run as one batched matMul (native TensorFlow: fast for it) or as K
- * plain 2-D matMuls: tfjs-wasm's fast kernel serves only 2-D products, and a batched one with
- * batch > 1 on both sides costs ~9× more per member there (measured: 1.05 vs 0.115 ms, 416×64·64×64).
+ * Whether per-member products run as one batched matMul (native TensorFlow and WebGPU: one kernel
+ * for all K members) or as K plain 2-D matMuls: tfjs-wasm's fast kernel serves only 2-D products,
+ * and a batched one with batch > 1 on both sides costs ~9× more per member there (measured: 1.05 vs
+ * 0.115 ms, 416×64·64×64).
  */
-const batchedMatMul = () => tf.getBackend() === 'tensorflow';
+export const batchedMatMul = () => tf.getBackend() === 'tensorflow' || tf.getBackend() === 'webgpu';
 
 /** Scalar index tensors 0, 1, … kept for the process: gather's indices, made once. */
 const indices: tf.Tensor[] = [];

@@ -41,11 +41,11 @@ export function productNorm(a: Matrix, b: Matrix): MatrixNorm {
  * eigenvalues are close: its error scales with their difference). At d = 256, mlpRatio = 4 this takes
  * tens of milliseconds where an SVD of the 256 × 1024 matrix took ~0.5 s.
  */
-export function gramNorm(w: tf.Tensor2D): MatrixNorm {
+export async function gramNorm(w: tf.Tensor2D): Promise<MatrixNorm> {
   const [rows, cols] = w.shape;
   const n = Math.min(rows, cols);
   const gramTensor = tf.tidy(() => (cols <= rows ? tf.matMul(w, w, true, false) : tf.matMul(w, w, false, true)));
-  const g = Float64Array.from(gramTensor.dataSync());
+  const g = Float64Array.from(await gramTensor.data());
   gramTensor.dispose();
   let trace = 0;
   for (let i = 0; i < n; i++) trace += g[i * n + i];
@@ -75,8 +75,8 @@ export function gramNorm(w: tf.Tensor2D): MatrixNorm {
 }
 
 /** One member's heads of W (1, d, d) as Matrices (headSlices.ts). */
-function heads(w: tf.Tensor, H: number, part: 'columns' | 'rows'): Matrix[] {
-  const { blocks, rows, cols } = headBlocks(w, H, part);
+async function heads(w: tf.Tensor, H: number, part: 'columns' | 'rows'): Promise<Matrix[]> {
+  const { blocks, rows, cols } = await headBlocks(w, H, part);
   return blocks.map((b) => toMatrix(b, rows, cols));
 }
 
@@ -87,13 +87,25 @@ const squeezed = (w: tf.Tensor) => tf.squeeze(w, [0]) as tf.Tensor2D;
  * Per layer: every head's ‖W_Q,h·W_K,hᵀ‖, ‖W_V,h‖, ‖W_O,h‖, and the MLP's ‖W_1‖, ‖W_2‖, of one member
  * (a record with K = 1). Empty for the MLP baseline.
  */
-export function weightNorms(weights: Params, cfg: ModelConfig): LayerNorms[] {
+export async function weightNorms(weights: Params, cfg: ModelConfig): Promise<LayerNorms[]> {
   if (!isTransformer(weights)) return [];
   const H = cfg.heads;
-  return weights.layers.map(({ attn, mlp }) => {
-    const [q, k, v] = [attn.wq, attn.wk, attn.wv].map((w) => heads(w, H, 'columns'));
-    const o = heads(attn.wo, H, 'rows');
+  const out: LayerNorms[] = [];
+  for (const { attn, mlp } of weights.layers) {
+    const [q, k, v] = await Promise.all([attn.wq, attn.wk, attn.wv].map((w) => heads(w, H, 'columns')));
+    const o = await heads(attn.wo, H, 'rows');
     const perHead = q.map((qh, h) => ({ qk: productNorm(qh, k[h]), v: matrixNorm(v[h]), o: matrixNorm(o[h]) }));
-    return { heads: perHead, mlp: { in: tf.tidy(() => gramNorm(squeezed(mlp.w1))), out: tf.tidy(() => gramNorm(squeezed(mlp.w2))) } };
-  });
+    out.push({ heads: perHead, mlp: { in: await normOfMember(mlp.w1), out: await normOfMember(mlp.w2) } });
+  }
+  return out;
+}
+
+/** gramNorm of a member's (1, rows, cols) matrix, disposing the squeezed view after the read. */
+async function normOfMember(w: tf.Tensor): Promise<MatrixNorm> {
+  const m = squeezed(w);
+  try {
+    return await gramNorm(m);
+  } finally {
+    if (m !== w) m.dispose();
+  }
 }

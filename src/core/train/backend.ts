@@ -8,9 +8,12 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import type { GpuAdapter } from '../../protocol/runEvents';
 import { addMissingLegacyUtil } from './legacyUtilShim';
+import { optionalRequirers } from './optionalPackages';
+import { type WebGpuProbe, registerWebGpu, softwareAllowed } from './webgpuBackend';
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export type BackendName = Exclude<BackendChoice, 'auto'>;
 
@@ -19,17 +22,9 @@ const NATIVE_PACKAGES: Record<'tensorflow-gpu' | 'tensorflow', string> = {
   tensorflow: '@tensorflow/tfjs-node',
 };
 
-/** Where a native package may live: our own node_modules, then an extra folder set by the editor. */
-function nativeRequirers(): NodeRequire[] {
-  const out: NodeRequire[] = [require];
-  const extra = process.env.SPARSE_ATTENTION_NATIVE_MODULES;
-  if (extra) out.push(createRequire(path.join(extra, 'noop.js')));
-  return out;
-}
-
 function tryLoadNative(name: 'tensorflow-gpu' | 'tensorflow'): string | undefined {
   const reasons: string[] = [];
-  for (const req of nativeRequirers()) {
+  for (const req of optionalRequirers()) {
     try {
       const file = req.resolve(NATIVE_PACKAGES[name]);
       // The package is there and about to load: give it the util.is* functions Node 23+ removed,
@@ -70,34 +65,70 @@ export interface BackendInfo {
   name: BackendName;
   /** Why each faster backend was passed over, for the user to read. */
   skipped: string[];
+  /** On webgpu: the adapter and its buffer limits (the ensemble's memory bound comes from them). */
+  gpu?: WebGpuProbe;
+}
+
+/** A backend that was asked for by name and cannot run here: the CLI exits 2 and writes nothing. */
+export class BackendUnavailable extends Error {}
+
+/** The order `auto` tries: a hardware GPU first (CUDA, then WebGPU), then native CPU, then WASM. */
+export const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+
+/** The native TensorFlow backends: loads the package, starts it, and checks that the GPU build found its GPU. */
+async function tryNative(name: 'tensorflow-gpu' | 'tensorflow', choice: BackendChoice, skipped: string[]): Promise<BackendInfo | undefined> {
+  const why = tryLoadNative(name);
+  if (why) {
+    skipped.push(why);
+    return undefined;
+  }
+  if (!(await trySet('tensorflow'))) {
+    skipped.push(`${NATIVE_PACKAGES[name]} loaded but its backend did not start`);
+    return undefined;
+  }
+  if (name === 'tensorflow-gpu' && !usesGpuDevice()) {
+    // libtensorflow's GPU build falls back to its CPU kernels when CUDA/cuDNN are missing: the
+    // run is then a CPU run and must say so, not claim the GPU.
+    const why = `${NATIVE_PACKAGES[name]} loaded but TensorFlow found no usable GPU (it needs an NVIDIA driver, CUDA 11.2 and cuDNN 8.1; WebGPU needs neither: --backend webgpu); running on its CPU kernels`;
+    if (choice === 'tensorflow-gpu') throw new BackendUnavailable(`backend "tensorflow-gpu" is not available: ${why}`);
+    return { name: 'tensorflow', skipped: [...skipped, why] };
+  }
+  return { name, skipped };
+}
+
+/** WebGPU on Dawn: `auto` takes it only on a hardware adapter; by name, a software one needs the allowance. */
+async function tryWebGpu(choice: BackendChoice, skipped: string[]): Promise<BackendInfo | undefined> {
+  try {
+    const gpu = await registerWebGpu(choice === 'webgpu' && softwareAllowed());
+    if (await trySet('webgpu')) return { name: 'webgpu', skipped, gpu };
+    skipped.push('webgpu: the adapter was found but tfjs-backend-webgpu did not start on it');
+  } catch (err) {
+    skipped.push(`webgpu: ${(err as Error).message.split('\n')[0]}`);
+  }
+  return undefined;
 }
 
 export async function selectBackend(choice: BackendChoice): Promise<BackendInfo> {
-  const order: BackendName[] = choice === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] : [choice];
+  const order: readonly BackendName[] = choice === 'auto' ? AUTO_ORDER : [choice];
   const skipped: string[] = [];
   for (const name of order) {
     if (name === 'tensorflow-gpu' || name === 'tensorflow') {
-      const why = tryLoadNative(name);
-      if (why) {
-        skipped.push(why);
-        continue;
-      }
-      if (!(await trySet('tensorflow'))) {
-        skipped.push(`${NATIVE_PACKAGES[name]} loaded but its backend did not start`);
-        continue;
-      }
-      if (name === 'tensorflow-gpu' && !usesGpuDevice()) {
-        // libtensorflow's GPU build falls back to its CPU kernels when CUDA/cuDNN are missing: the
-        // run is then a CPU run and must say so, not claim the GPU.
-        const why = `${NATIVE_PACKAGES[name]} loaded but TensorFlow found no usable GPU (it needs an NVIDIA driver, CUDA 11.2 and cuDNN 8.1); running on its CPU kernels`;
-        if (choice === 'tensorflow-gpu') throw new Error(`backend "tensorflow-gpu" is not available: ${why}`);
-        return { name: 'tensorflow', skipped: [...skipped, why] };
-      }
-      return { name, skipped };
+      const info = await tryNative(name, choice, skipped);
+      if (info) return info;
+      continue;
+    }
+    if (name === 'webgpu') {
+      const info = await tryWebGpu(choice, skipped);
+      if (info) return info;
+      continue;
     }
     if (name === 'wasm') setWasmPaths(wasmDir() + path.sep);
     if (await trySet(name)) return { name, skipped };
     skipped.push(`the ${name} backend did not start`);
   }
-  throw new Error(`backend "${choice}" is not available: ${skipped.join('; ')}`);
+  const reasons = skipped.map((s) => s.replace(/^webgpu: /, ''));
+  throw new BackendUnavailable(`backend "${choice}" is not available: ${reasons.join('; ')}`);
 }
+
+/** The adapter a run records (webgpu only). */
+export const adapterOf = (info: BackendInfo): GpuAdapter | undefined => info.gpu?.adapter;

@@ -8,13 +8,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type ForwardFn, type ModelConfig, forward } from '../model/model';
 import { projectAttentionNorms } from '../model/normProjection';
-import { initParams } from '../model/params';
+import { initParams, leavesOf } from '../model/params';
 import type { Dataset } from '../spec/dataset';
 import { type Experiment, effectiveBatchSize } from '../spec/experimentSpec';
 import { rngFor } from '../spec/seededRandom';
 import { adamStep } from './adamw';
 import { type Batch, BatchSampler, type RowSource, makeBatch, range } from './batches';
-import { Evaluator } from './evaluation';
+import { Evaluator, readAndDispose } from './evaluation';
 import { MemberStack } from './memberStack';
 import { type TrainHooks, type TrainResult, judge, modelConfig } from './training';
 
@@ -129,7 +129,7 @@ class EnsembleRun {
   }
 
   /** One AdamW step on every active member; returns each one's mean loss on its batch. */
-  trainStep(): Float32Array {
+  async trainStep(): Promise<Float32Array> {
     const { learningRate: lr, weightDecay } = this.training;
     const fwd = this.opts.forward ?? forward;
     const losses = tf.tidy(() => {
@@ -146,14 +146,18 @@ class EnsembleRun {
       if (!this.resident) tf.dispose(Object.values(batch));
       return perMember as tf.Tensor1D;
     });
-    const values = losses.dataSync() as Float32Array;
-    losses.dispose();
-    return values;
+    // The one read per step, asynchronous: WebGPU in Node has no synchronous read.
+    return readAndDispose(losses);
   }
 
   /** Evaluates the member at stack position s (its slices, K = 1); returns its test accuracy. */
-  evaluate(s: number): number {
-    return tf.tidy(() => this.evaluators[this.stack.active[s]].evaluate(this.step, this.stack.slice(s)));
+  async evaluate(s: number): Promise<number> {
+    const weights = this.stack.slice(s);
+    try {
+      return await this.evaluators[this.stack.active[s]].evaluate(this.step, weights);
+    } finally {
+      tf.dispose(leavesOf(weights));
+    }
   }
 
   finish(i: number, status: TrainResult['status']): void {
@@ -163,26 +167,26 @@ class EnsembleRun {
   }
 
   /** After a step: reports each member's loss, evaluates, ends the diverged and the judged; returns the positions that ended. */
-  endOfStep(losses: Float32Array): number[] {
+  async endOfStep(losses: Float32Array): Promise<number[]> {
     const { evalEvery, maxSteps } = this.training;
     const ended: number[] = [];
-    this.stack.active.forEach((i, s) => {
+    for (const [s, i] of this.stack.active.entries()) {
       const loss = losses[s];
       if (!Number.isFinite(loss)) {
         this.finish(i, 'diverged');
         ended.push(s);
-        return;
+        continue;
       }
       this.evaluators[i].addLoss(loss);
       this.members[i].hooks?.onStep?.(this.step, loss);
-      if (this.step % evalEvery !== 0 && this.step !== maxSteps) return;
-      const verdict = judge(this.training, this.step, this.evaluate(s));
+      if (this.step % evalEvery !== 0 && this.step !== maxSteps) continue;
+      const verdict = judge(this.training, this.step, await this.evaluate(s));
       // judge() succeeds only at an end: the first hit under "reached", the last step under "final".
       if (verdict || this.step === maxSteps) {
         this.finish(i, verdict ?? 'not-reached');
         ended.push(s);
       }
-    });
+    }
     return ended;
   }
 
@@ -212,12 +216,12 @@ export async function trainEnsemble(members: EnsembleMember[], opts: TrainOption
   const run = new EnsembleRun(members, opts);
   try {
     members.forEach((m) => m.hooks?.onReady?.({ parameterCount: run.parameterCount }));
-    run.stack.active.forEach((_, s) => run.evaluate(s));
+    for (const s of run.stack.active.keys()) await run.evaluate(s);
     while (run.step < run.training.maxSteps && run.stack.active.length > 0) {
       if (opts.shouldStop?.()) break;
-      const losses = run.trainStep();
+      const losses = await run.trainStep();
       run.step++;
-      run.removeEnded(run.endOfStep(losses));
+      run.removeEnded(await run.endOfStep(losses));
       // Let signals and IPC messages (stop) through between steps.
       await new Promise((resolve) => setImmediate(resolve));
     }

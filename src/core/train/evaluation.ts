@@ -26,12 +26,21 @@ function rowsToTensor(split: Split, T: number, rows: ArrayLike<number>): tf.Tens
   return tf.tensor3d(x, [1, rows.length, T]);
 }
 
-export function accuracy(split: Split, p: Params, cfg: ModelConfig, fwd: ForwardFn = forward): number {
+/** A tensor's values, read asynchronously (WebGPU in Node has no synchronous read), then disposed. */
+export async function readAndDispose(t: tf.Tensor): Promise<Float32Array> {
+  try {
+    return (await t.data()) as Float32Array;
+  } finally {
+    t.dispose();
+  }
+}
+
+export async function accuracy(split: Split, p: Params, cfg: ModelConfig, fwd: ForwardFn = forward): Promise<number> {
   const chunk = evalChunk(cfg);
   let correct = 0;
   for (let from = 0; from < split.n; from += chunk) {
     const rows = range(from, Math.min(split.n, from + chunk));
-    const logits = tf.tidy(() => fwd(rowsToTensor(split, cfg.T, rows), p, cfg).logits.dataSync());
+    const logits = await readAndDispose(tf.tidy(() => fwd(rowsToTensor(split, cfg.T, rows), p, cfg).logits));
     rows.forEach((i, r) => {
       if ((logits[r] > 0 ? 1 : 0) === split.y[i]) correct++;
     });
@@ -40,14 +49,15 @@ export function accuracy(split: Split, p: Params, cfg: ModelConfig, fwd: Forward
 }
 
 /** Mean attention over a few test samples, per layer (H, n, n). */
-export function meanAttention(split: Split, p: Params, cfg: ModelConfig, fwd: ForwardFn = forward): Float32Array[] {
+export async function meanAttention(split: Split, p: Params, cfg: ModelConfig, fwd: ForwardFn = forward): Promise<Float32Array[]> {
   if (cfg.arch === 'mlp') return [];
   const n = cfg.T + 1;
   const samples = Math.max(1, Math.min(256, split.n, Math.floor(2 ** 23 / (cfg.heads * n * n))));
-  return tf.tidy(() => {
+  const means = tf.tidy(() => {
     const { attention } = fwd(rowsToTensor(split, cfg.T, range(0, samples)), p, cfg, { fullAttention: true, attention: true });
-    return attention.map((a) => tf.mean(a, [0, 1]).dataSync() as Float32Array); // (1, B, H, n, n) → (H, n, n)
+    return attention.map((a) => tf.mean(a, [0, 1])); // (1, B, H, n, n) → (H, n, n)
   });
+  return Promise.all(means.map(readAndDispose));
 }
 
 /**
@@ -73,11 +83,12 @@ export class Evaluator {
   }
 
   /** Evaluates the weights at `step`, reports the events, returns the test accuracy. */
-  evaluate(step: number, weights: Params): number {
+  async evaluate(step: number, weights: Params): Promise<number> {
     const { cfg, data, hooks } = this;
-    const testAccuracy = accuracy(data.test, weights, cfg, this.fwd);
-    const trainAccuracy = accuracy(data.train, weights, cfg, this.fwd);
-    const maps = meanAttention(data.test, weights, cfg, this.fwd);
+    const testAccuracy = await accuracy(data.test, weights, cfg, this.fwd);
+    const trainAccuracy = await accuracy(data.train, weights, cfg, this.fwd);
+    const maps = await meanAttention(data.test, weights, cfg, this.fwd);
+    const norms = cfg.arch === 'transformer' ? await weightNorms(weights, cfg) : undefined;
     const n = cfg.T + 1;
     const perHead = maps.map((m) => clsMassOnRelevant(m, cfg.heads, n, data.target.relevant).map(round4));
     const attentionOnRelevant = bestHeadScore(perHead);
@@ -89,7 +100,7 @@ export class Evaluator {
       testAccuracy,
       attentionOnRelevant,
       attentionPerHead: perHead,
-      ...(cfg.arch === 'transformer' ? { norms: weightNorms(weights, cfg) } : {}),
+      ...(norms ? { norms } : {}),
       elapsedSeconds: (Date.now() - this.started) / 1000,
       liveTensors: tf.memory().numTensors,
     });

@@ -1,0 +1,101 @@
+// The WebGPU backend on Dawn (`webgpu` on npm): Dawn's dawn.node gives Node a `navigator.gpu`, and
+// @tensorflow/tfjs-backend-webgpu (bundled: it must share the bundle's tfjs-core) trains on it. Dawn
+// ships prebuilt inside its npm package for Vulkan, Metal and D3D12, so any GPU vendor works and no
+// CUDA is needed. A software adapter (SwiftShader, llvmpipe) is refused unless the user allows it:
+// it runs on the CPU, far slower than WASM, and is meant for tests.
+import { pathToFileURL } from 'node:url';
+import type { GpuAdapter } from '../../protocol/runEvents';
+import { resolveOptional } from './optionalPackages';
+
+export const WEBGPU_PACKAGE = 'webgpu';
+export const WEBGPU_VERSION = '0.6.2';
+/** Set to 1 to let `--backend webgpu` run on a software adapter (the tests do; `auto` never does). */
+export const ALLOW_SOFTWARE_ENV = 'SPARSE_ATTENTION_ALLOW_SOFTWARE_GPU';
+/** Dawn's adapter name to use (`--adapter NAME` sets it, so forked processes inherit it). */
+export const ADAPTER_ENV = 'SPARSE_ATTENTION_GPU_ADAPTER';
+
+/** What a WebGPU adapter offers the trainer: who it is and how big a buffer may be. */
+export interface WebGpuProbe {
+  adapter: GpuAdapter;
+  limits: { maxBufferSize: number; maxStorageBufferBindingSize: number };
+}
+
+interface DawnAdapter {
+  info: { vendor: string; architecture: string; description: string; isFallbackAdapter?: boolean };
+  isFallbackAdapter?: boolean;
+  limits: { maxBufferSize: number; maxStorageBufferBindingSize: number };
+}
+interface DawnGpu {
+  requestAdapter(options?: { powerPreference?: string }): Promise<DawnAdapter | null>;
+}
+
+const SOFTWARE_NAMES = /swiftshader|llvmpipe|lavapipe|softpipe|software|warp|basic render/i;
+
+export function isSoftwareAdapter(a: DawnAdapter): boolean {
+  const { vendor, architecture, description } = a.info;
+  return a.isFallbackAdapter === true || a.info.isFallbackAdapter === true || SOFTWARE_NAMES.test(`${vendor} ${architecture} ${description}`);
+}
+
+export function describeAdapter(a: GpuAdapter): string {
+  const name = a.description || [a.vendor, a.architecture].filter(Boolean).join(' ') || 'unnamed adapter';
+  return `${name}${a.software ? ' (software, on the CPU)' : ''}`;
+}
+
+/** Dawn's `navigator.gpu`, made once per process (Dawn keeps one instance). */
+let gpu: Promise<DawnGpu> | undefined;
+
+async function dawnGpu(adapterName: string | undefined): Promise<DawnGpu> {
+  const found = resolveOptional(WEBGPU_PACKAGE);
+  if ('why' in found) {
+    throw new Error(`the "${WEBGPU_PACKAGE}" package is not installed: run "Set Up GPU Backend" in the editor, or \`npm install ${WEBGPU_PACKAGE}@${WEBGPU_VERSION}\``);
+  }
+  // webgpu's index.js is an ES module: load it as one.
+  const { create, globals } = (await import(pathToFileURL(found.file).href)) as { create(opts: string[]): DawnGpu; globals: object };
+  Object.assign(globalThis, globals);
+  const instance = create(adapterName ? [`adapter=${adapterName}`] : []);
+  // Node 21+ has a read-only `navigator` of its own; tfjs-backend-webgpu looks for navigator.gpu.
+  const nav = (globalThis as { navigator?: object }).navigator ?? {};
+  Object.defineProperty(globalThis, 'navigator', { value: Object.assign(Object.create(nav), { gpu: instance }), configurable: true, writable: true });
+  return instance;
+}
+
+/** The adapter Dawn offers (the one tfjs-backend-webgpu will take), or throws why there is none. */
+export async function probeWebGpu(adapterName = process.env[ADAPTER_ENV] || undefined): Promise<WebGpuProbe> {
+  gpu ??= dawnGpu(adapterName);
+  let adapter: DawnAdapter | null;
+  try {
+    adapter = await (await gpu).requestAdapter({ powerPreference: 'high-performance' });
+  } catch (err) {
+    // Dawn lists the adapters it has when the requested name matches none.
+    throw new Error(`no WebGPU adapter named "${adapterName}": ${(err as Error).message.replace(/\s*\n\s*/g, ' ').replace(/^no suitable backends found\s*/, '')}`);
+  }
+  if (!adapter) {
+    throw new Error(
+      'WebGPU found no GPU adapter: install the GPU driver with Vulkan support (Linux: the NVIDIA driver, or mesa-vulkan-drivers for AMD/Intel; macOS uses Metal, Windows D3D12)',
+    );
+  }
+  const { vendor, architecture, description } = adapter.info;
+  return {
+    adapter: { vendor, architecture, description, software: isSoftwareAdapter(adapter) },
+    limits: { maxBufferSize: adapter.limits.maxBufferSize, maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize },
+  };
+}
+
+/** Whether this process may train on a software adapter (only when asked for by name, with the variable set). */
+export const softwareAllowed = () => process.env[ALLOW_SOFTWARE_ENV] === '1';
+
+/**
+ * Makes the `webgpu` backend available to tfjs-core: probes the adapter, refuses a software one
+ * unless `allowSoftware`, then loads tfjs-backend-webgpu, which registers itself at import time only
+ * if navigator.gpu exists (so it is imported here, after Dawn, not at the top of a module).
+ */
+export async function registerWebGpu(allowSoftware: boolean): Promise<WebGpuProbe> {
+  const probe = await probeWebGpu();
+  if (probe.adapter.software && !allowSoftware) {
+    throw new Error(
+      `the only WebGPU adapter is ${describeAdapter(probe.adapter)}, which is slower than WASM: install a GPU driver, or set ${ALLOW_SOFTWARE_ENV}=1 to use it anyway (for tests)`,
+    );
+  }
+  await import('@tensorflow/tfjs-backend-webgpu');
+  return probe;
+}
