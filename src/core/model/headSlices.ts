@@ -16,17 +16,17 @@ export function headRows(w: tf.Tensor, H: number): tf.Tensor4D {
 }
 
 /**
- * One member's (K = 1) per-head blocks on the host, row-major: for W_Q, W_K, W_V each head's
- * (d, dh) columns, for W_O each head's (dh, d) rows. Returns H flat arrays and the block's shape.
- * Read asynchronously: WebGPU in Node has no synchronous read (it needs an OffscreenCanvas).
+ * Every member's per-head blocks on the host, row-major: for W_Q, W_K, W_V each head's (d, dh)
+ * columns, for W_O each head's (dh, d) rows; blocks[k][h] is member k's head h. One read for all
+ * members (a read is a round trip to a GPU), asynchronous: WebGPU in Node has no synchronous read.
  */
-export async function headBlocks(w: tf.Tensor, H: number, part: 'columns' | 'rows'): Promise<{ blocks: Float32Array[]; rows: number; cols: number }> {
-  const [, d] = w.shape as [number, number, number];
+export async function headBlocks(w: tf.Tensor, H: number, part: 'columns' | 'rows'): Promise<{ blocks: Float32Array[][]; rows: number; cols: number }> {
+  const [K, d] = w.shape as [number, number, number];
   const dh = d / H;
   const ordered = tf.tidy(() => (part === 'columns' ? tf.transpose(headColumns(w, H), [0, 2, 1, 3]) : headRows(w, H)));
   const data = (await ordered.data()) as Float32Array;
   ordered.dispose();
   const size = d * dh;
-  const blocks = Array.from({ length: H }, (_, h) => data.subarray(h * size, (h + 1) * size));
+  const blocks = Array.from({ length: K }, (_, k) => Array.from({ length: H }, (_, h) => data.subarray((k * H + h) * size, (k * H + h + 1) * size)));
   return part === 'columns' ? { blocks, rows: d, cols: dh } : { blocks, rows: dh, cols: d };
 }

@@ -35,18 +35,34 @@ export function productNorm(a: Matrix, b: Matrix): MatrixNorm {
 }
 
 /**
- * Norms of a matrix too large for a quick SVD (the MLP's d × mlpRatio·d): its Gram matrix on the
- * smaller side in one tfjs product, then the Frobenius norm from its trace and the spectral norm from
- * its largest eigenvalue by power iteration (the Rayleigh quotient converges fast even when the top
- * eigenvalues are close: its error scales with their difference). At d = 256, mlpRatio = 4 this takes
- * tens of milliseconds where an SVD of the 256 × 1024 matrix took ~0.5 s.
+ * Norms of matrices too large for a quick SVD (the MLP's d × mlpRatio·d), one per member of w
+ * (K, rows, cols): each Gram matrix on the smaller side in one batched product and one read, then the
+ * Frobenius norm from its trace and the spectral norm from its largest eigenvalue by power iteration
+ * (the Rayleigh quotient converges fast even when the top eigenvalues are close: its error scales
+ * with their difference). At d = 256, mlpRatio = 4 this takes tens of milliseconds where an SVD of
+ * the 256 × 1024 matrix took ~0.5 s.
  */
-export async function gramNorm(w: tf.Tensor2D): Promise<MatrixNorm> {
-  const [rows, cols] = w.shape;
+export async function gramNorms(w: tf.Tensor3D): Promise<MatrixNorm[]> {
+  const [K, rows, cols] = w.shape;
   const n = Math.min(rows, cols);
   const gramTensor = tf.tidy(() => (cols <= rows ? tf.matMul(w, w, true, false) : tf.matMul(w, w, false, true)));
-  const g = Float64Array.from(await gramTensor.data());
+  const all = await gramTensor.data();
   gramTensor.dispose();
+  return Array.from({ length: K }, (_, k) => spectralFromGram(Float64Array.from(all.subarray(k * n * n, (k + 1) * n * n)), n));
+}
+
+/** The 2-D case of gramNorms. */
+export async function gramNorm(w: tf.Tensor2D): Promise<MatrixNorm> {
+  const stacked = tf.expandDims(w, 0) as tf.Tensor3D;
+  try {
+    return (await gramNorms(stacked))[0];
+  } finally {
+    stacked.dispose();
+  }
+}
+
+/** Spectral and Frobenius norm of a matrix from its n × n Gram matrix g (row-major). */
+function spectralFromGram(g: Float64Array, n: number): MatrixNorm {
   let trace = 0;
   for (let i = 0; i < n; i++) trace += g[i * n + i];
   // A fixed start with a component along every direction (never orthogonal to the top eigenvector in practice).
@@ -74,38 +90,34 @@ export async function gramNorm(w: tf.Tensor2D): Promise<MatrixNorm> {
   return { spectral: round(Math.sqrt(Math.max(0, lambda))), frobenius: round(Math.sqrt(Math.max(0, trace))) };
 }
 
-/** One member's heads of W (1, d, d) as Matrices (headSlices.ts). */
-async function heads(w: tf.Tensor, H: number, part: 'columns' | 'rows'): Promise<Matrix[]> {
+/** Every member's heads of W (K, d, d) as Matrices, [member][head] (headSlices.ts). */
+async function heads(w: tf.Tensor, H: number, part: 'columns' | 'rows'): Promise<Matrix[][]> {
   const { blocks, rows, cols } = await headBlocks(w, H, part);
-  return blocks.map((b) => toMatrix(b, rows, cols));
+  return blocks.map((member) => member.map((b) => toMatrix(b, rows, cols)));
 }
 
-/** A member's matrix (1, rows, cols) as the 2-D tensor it is. */
-const squeezed = (w: tf.Tensor) => tf.squeeze(w, [0]) as tf.Tensor2D;
-
 /**
- * Per layer: every head's ‖W_Q,h·W_K,hᵀ‖, ‖W_V,h‖, ‖W_O,h‖, and the MLP's ‖W_1‖, ‖W_2‖, of one member
- * (a record with K = 1). Empty for the MLP baseline.
+ * Per member, per layer: every head's ‖W_Q,h·W_K,hᵀ‖, ‖W_V,h‖, ‖W_O,h‖, and the MLP's ‖W_1‖, ‖W_2‖,
+ * from stacked weights (K, ...): a handful of reads per layer, whatever K. Empty for the MLP baseline.
  */
-export async function weightNorms(weights: Params, cfg: ModelConfig): Promise<LayerNorms[]> {
-  if (!isTransformer(weights)) return [];
+export async function memberWeightNorms(weights: Params, cfg: ModelConfig): Promise<LayerNorms[][]> {
+  if (!isTransformer(weights)) return [[]];
   const H = cfg.heads;
-  const out: LayerNorms[] = [];
+  const K = weights.head.w.shape[0];
+  const out: LayerNorms[][] = Array.from({ length: K }, () => []);
   for (const { attn, mlp } of weights.layers) {
     const [q, k, v] = await Promise.all([attn.wq, attn.wk, attn.wv].map((w) => heads(w, H, 'columns')));
     const o = await heads(attn.wo, H, 'rows');
-    const perHead = q.map((qh, h) => ({ qk: productNorm(qh, k[h]), v: matrixNorm(v[h]), o: matrixNorm(o[h]) }));
-    out.push({ heads: perHead, mlp: { in: await normOfMember(mlp.w1), out: await normOfMember(mlp.w2) } });
+    const [w1, w2] = [await gramNorms(mlp.w1 as tf.Tensor3D), await gramNorms(mlp.w2 as tf.Tensor3D)];
+    for (let m = 0; m < K; m++) {
+      const perHead = q[m].map((qh, h) => ({ qk: productNorm(qh, k[m][h]), v: matrixNorm(v[m][h]), o: matrixNorm(o[m][h]) }));
+      out[m].push({ heads: perHead, mlp: { in: w1[m], out: w2[m] } });
+    }
   }
   return out;
 }
 
-/** gramNorm of a member's (1, rows, cols) matrix, disposing the squeezed view after the read. */
-async function normOfMember(w: tf.Tensor): Promise<MatrixNorm> {
-  const m = squeezed(w);
-  try {
-    return await gramNorm(m);
-  } finally {
-    if (m !== w) m.dispose();
-  }
+/** The norms of one member's weights (a record with K = 1). */
+export async function weightNorms(weights: Params, cfg: ModelConfig): Promise<LayerNorms[]> {
+  return (await memberWeightNorms(weights, cfg))[0];
 }

@@ -14,7 +14,9 @@ import { type Experiment, effectiveBatchSize } from '../spec/experimentSpec';
 import { rngFor } from '../spec/seededRandom';
 import { adamStep } from './adamw';
 import { type Batch, BatchSampler, type RowSource, makeBatch, range } from './batches';
-import { Evaluator, readAndDispose } from './evaluation';
+import { Evaluator, type Measurement, attentionSamples, readAndDispose } from './evaluation';
+import { groupSize, measureGroup } from './groupEvaluation';
+import { batchedMatMul } from '../model/memberProducts';
 import { MemberStack } from './memberStack';
 import { type TrainHooks, type TrainResult, judge, modelConfig } from './training';
 
@@ -150,14 +152,44 @@ class EnsembleRun {
     return readAndDispose(losses);
   }
 
-  /** Evaluates the member at stack position s (its slices, K = 1); returns its test accuracy. */
-  async evaluate(s: number): Promise<number> {
-    const weights = this.stack.slice(s);
-    try {
-      return await this.evaluators[this.stack.active[s]].evaluate(this.step, weights);
-    } finally {
-      tf.dispose(leavesOf(weights));
+  /**
+   * Evaluates the members at stack positions `due` and reports their events; returns each one's
+   * test accuracy. Where a batched product is one kernel (GPU), groups of members share each
+   * forward pass; elsewhere (WASM) each member runs alone on its slices (K = 1), as it always has.
+   */
+  async evaluate(due: number[]): Promise<number[]> {
+    const measured = batchedMatMul() ? await this.measureGroups(due) : undefined;
+    const accuracies: number[] = [];
+    for (const [j, s] of due.entries()) {
+      const evaluator = this.evaluators[this.stack.active[s]];
+      if (measured) {
+        accuracies.push(evaluator.report(this.step, measured[j]));
+        continue;
+      }
+      const weights = this.stack.slice(s);
+      try {
+        accuracies.push(await evaluator.evaluate(this.step, weights));
+      } finally {
+        tf.dispose(leavesOf(weights));
+      }
     }
+    return accuracies;
+  }
+
+  private async measureGroups(due: number[]): Promise<Measurement[]> {
+    const data = due.map((s) => this.members[this.stack.active[s]].data);
+    const G = groupSize(this.cfg, Math.max(...data.map((d) => attentionSamples(d.test, this.cfg))), due.length);
+    const out: Measurement[] = [];
+    for (let from = 0; from < due.length; from += G) {
+      const positions = due.slice(from, from + G);
+      const weights = this.stack.gather(positions);
+      try {
+        out.push(...(await measureGroup(data.slice(from, from + G), weights, this.cfg, this.opts.forward ?? forward)));
+      } finally {
+        tf.dispose(leavesOf(weights));
+      }
+    }
+    return out;
   }
 
   finish(i: number, status: TrainResult['status']): void {
@@ -170,6 +202,7 @@ class EnsembleRun {
   async endOfStep(losses: Float32Array): Promise<number[]> {
     const { evalEvery, maxSteps } = this.training;
     const ended: number[] = [];
+    const live: number[] = [];
     for (const [s, i] of this.stack.active.entries()) {
       const loss = losses[s];
       if (!Number.isFinite(loss)) {
@@ -179,15 +212,19 @@ class EnsembleRun {
       }
       this.evaluators[i].addLoss(loss);
       this.members[i].hooks?.onStep?.(this.step, loss);
-      if (this.step % evalEvery !== 0 && this.step !== maxSteps) continue;
-      const verdict = judge(this.training, this.step, await this.evaluate(s));
+      live.push(s);
+    }
+    if (this.step % evalEvery !== 0 && this.step !== maxSteps) return ended;
+    const accuracies = await this.evaluate(live);
+    live.forEach((s, j) => {
+      const verdict = judge(this.training, this.step, accuracies[j]);
       // judge() succeeds only at an end: the first hit under "reached", the last step under "final".
       if (verdict || this.step === maxSteps) {
-        this.finish(i, verdict ?? 'not-reached');
+        this.finish(this.stack.active[s], verdict ?? 'not-reached');
         ended.push(s);
       }
-    }
-    return ended;
+    });
+    return ended.sort((a, b) => a - b);
   }
 
   /** Removes the ended members from the stack (all ended: nothing left to train). */
@@ -216,7 +253,7 @@ export async function trainEnsemble(members: EnsembleMember[], opts: TrainOption
   const run = new EnsembleRun(members, opts);
   try {
     members.forEach((m) => m.hooks?.onReady?.({ parameterCount: run.parameterCount }));
-    for (const s of run.stack.active.keys()) await run.evaluate(s);
+    await run.evaluate([...run.stack.active.keys()]);
     while (run.step < run.training.maxSteps && run.stack.active.length > 0) {
       if (opts.shouldStop?.()) break;
       const losses = await run.trainStep();

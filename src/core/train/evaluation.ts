@@ -5,6 +5,7 @@ import type { Dataset, Split } from '../spec/dataset';
 import { type ForwardFn, type ModelConfig, type Params, forward } from '../model/model';
 import { bestHeadScore, clsMassOnRelevant, poolMap } from '../model/variableCreation';
 import { weightNorms } from '../model/weightNorms';
+import type { LayerNorms } from '../../protocol/runEvents';
 import { copyRows, range } from './batches';
 import type { TrainHooks, TrainResult } from './training';
 
@@ -13,7 +14,7 @@ export const MAP_CELLS = 64;
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
 /** Samples per forward pass during evaluation, so the attention tensors stay near 64 MiB. */
-function evalChunk(cfg: ModelConfig): number {
+export function evalChunk(cfg: ModelConfig): number {
   if (cfg.arch === 'mlp') return 4096;
   const n = cfg.T + 1;
   return Math.max(1, Math.min(2048, Math.floor((16 * 2 ** 20) / (cfg.heads * n * n * cfg.layers))));
@@ -48,16 +49,39 @@ export async function accuracy(split: Split, p: Params, cfg: ModelConfig, fwd: F
   return correct / split.n;
 }
 
+/** How many test samples the mean attention map averages (its full maps stay near 32 MiB). */
+export function attentionSamples(split: Split, cfg: ModelConfig): number {
+  const n = cfg.T + 1;
+  return Math.max(1, Math.min(256, split.n, Math.floor(2 ** 23 / (cfg.heads * n * n))));
+}
+
 /** Mean attention over a few test samples, per layer (H, n, n). */
 export async function meanAttention(split: Split, p: Params, cfg: ModelConfig, fwd: ForwardFn = forward): Promise<Float32Array[]> {
   if (cfg.arch === 'mlp') return [];
-  const n = cfg.T + 1;
-  const samples = Math.max(1, Math.min(256, split.n, Math.floor(2 ** 23 / (cfg.heads * n * n))));
+  const samples = attentionSamples(split, cfg);
   const means = tf.tidy(() => {
     const { attention } = fwd(rowsToTensor(split, cfg.T, range(0, samples)), p, cfg, { fullAttention: true, attention: true });
     return attention.map((a) => tf.mean(a, [0, 1])); // (1, B, H, n, n) → (H, n, n)
   });
   return Promise.all(means.map(readAndDispose));
+}
+
+/** What one evaluation of one member measures; the events are made from it (Evaluator.report). */
+export interface Measurement {
+  testAccuracy: number;
+  trainAccuracy: number;
+  /** Mean attention per layer (H, n, n); empty for the MLP. */
+  maps: Float32Array[];
+  norms?: LayerNorms[];
+}
+
+/** One member's measurement from its weights (a record with K = 1), one forward pass at a time. */
+export async function measureMember(data: Dataset, weights: Params, cfg: ModelConfig, fwd: ForwardFn = forward): Promise<Measurement> {
+  const testAccuracy = await accuracy(data.test, weights, cfg, fwd);
+  const trainAccuracy = await accuracy(data.train, weights, cfg, fwd);
+  const maps = await meanAttention(data.test, weights, cfg, fwd);
+  const norms = cfg.arch === 'transformer' ? await weightNorms(weights, cfg) : undefined;
+  return { testAccuracy, trainAccuracy, maps, norms };
 }
 
 /**
@@ -84,11 +108,13 @@ export class Evaluator {
 
   /** Evaluates the weights at `step`, reports the events, returns the test accuracy. */
   async evaluate(step: number, weights: Params): Promise<number> {
+    return this.report(step, await measureMember(this.data, weights, this.cfg, this.fwd));
+  }
+
+  /** Reports what was measured at `step` as events; returns the test accuracy. */
+  report(step: number, measured: Measurement): number {
     const { cfg, data, hooks } = this;
-    const testAccuracy = await accuracy(data.test, weights, cfg, this.fwd);
-    const trainAccuracy = await accuracy(data.train, weights, cfg, this.fwd);
-    const maps = await meanAttention(data.test, weights, cfg, this.fwd);
-    const norms = cfg.arch === 'transformer' ? await weightNorms(weights, cfg) : undefined;
+    const { testAccuracy, trainAccuracy, maps, norms } = measured;
     const n = cfg.T + 1;
     const perHead = maps.map((m) => clsMassOnRelevant(m, cfg.heads, n, data.target.relevant).map(round4));
     const attentionOnRelevant = bestHeadScore(perHead);

@@ -35,6 +35,11 @@ export class MemberStack {
     return mapParams(this.params, (v) => tf.gather(v, [s]));
   }
 
+  /** The members at stack positions `positions` as a record with K = positions.length (a batched evaluation). */
+  gather(positions: number[]): Params {
+    return mapParams(this.params, (v) => tf.gather(v, positions));
+  }
+
   /** Keeps only the stack positions `keep`, disposing the rest. */
   compact(keep: number[]): void {
     const gathered = (v: tf.Variable) => {
