@@ -98,3 +98,51 @@ describe('backend selection with a tfjs-node-gpu that cannot load libcudart.so.1
     assert.match(info.skipped[2], /@tensorflow\/tfjs-node is not available/);
   });
 });
+
+/** A tfjs-node-gpu that loads and registers "tensorflow" but, like libtensorflow without CUDA, uses no GPU. */
+function writeCpuOnlyGpuPackage(root: string): string {
+  const dir = path.join(root, 'node_modules', '@tensorflow', 'tfjs-node-gpu');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node-gpu', version: '0.0.0-fake', main: 'index.js' }));
+  const core = JSON.stringify(require.resolve('@tensorflow/tfjs-core'));
+  const cpu = JSON.stringify(require.resolve('@tensorflow/tfjs-backend-cpu'));
+  writeFileSync(
+    path.join(dir, 'index.js'),
+    `const tf = require(${core});
+const { MathBackendCPU } = require(${cpu});
+class CpuOnly extends MathBackendCPU { get isUsingGpuDevice() { return false; } }
+tf.registerBackend('tensorflow', () => new CpuOnly(), 3);
+`,
+  );
+  return path.join(root, 'node_modules');
+}
+
+// After the failing stand-in above: once this one registers "tensorflow" it stays in the process.
+describe('backend selection with a tfjs-node-gpu that loads but finds no GPU', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'sa-cuda-cpu-'));
+  before(() => {
+    process.env.SPARSE_ATTENTION_NATIVE_MODULES = writeCpuOnlyGpuPackage(root);
+  });
+  after(() => {
+    delete process.env.SPARSE_ATTENTION_NATIVE_MODULES;
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('auto names the missing libraries, tries WebGPU next, then takes its CPU kernels as "tensorflow"', async () => {
+    const info = await selectBackend('auto');
+    assert.equal(info.name, 'tensorflow');
+    const lead = '@tensorflow/tfjs-node-gpu loaded but TensorFlow found no usable GPU (it runs on its CPU kernels)';
+    assert.equal(info.skipped[0], cudaDiagnosis(undefined, missingCudaLibraries(), lead));
+    assert.match(info.skipped[1], /^webgpu: /);
+    assert.equal(info.skipped.length, 2);
+  });
+
+  it('--backend tensorflow-gpu is refused with that line', async () => {
+    await assert.rejects(selectBackend('tensorflow-gpu'), (err: Error) => {
+      assert.ok(err instanceof BackendUnavailable);
+      assert.doesNotMatch(err.message, /\n/);
+      assert.match(err.message, /found no usable GPU \(it runs on its CPU kernels\): .*--backend webgpu/);
+      return true;
+    });
+  });
+});

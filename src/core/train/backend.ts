@@ -79,9 +79,17 @@ export class BackendUnavailable extends Error {}
 /** The order `auto` tries: a hardware GPU first (CUDA, then WebGPU), then native CPU, then WASM. */
 export const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 
+/**
+ * tfjs-node-gpu is loaded (auto passed over its CPU kernels above): its kernels serve as 'tensorflow',
+ * as loading tfjs-node beside it would put a second libtensorflow into the process.
+ */
+function gpuBuildLoaded(): boolean {
+  return tf.findBackendFactory('tensorflow') !== null && tryLoadNative('tensorflow-gpu') === undefined;
+}
+
 /** The native TensorFlow backends: loads the package, starts it, and checks that the GPU build found its GPU. */
 async function tryNative(name: 'tensorflow-gpu' | 'tensorflow', choice: BackendChoice, skipped: string[]): Promise<BackendInfo | undefined> {
-  const why = tryLoadNative(name);
+  const why = name === 'tensorflow' && gpuBuildLoaded() ? undefined : tryLoadNative(name);
   if (why) {
     skipped.push(why);
     return undefined;
@@ -95,7 +103,9 @@ async function tryNative(name: 'tensorflow-gpu' | 'tensorflow', choice: BackendC
     // run is then a CPU run and must say so, not claim the GPU.
     const why = cudaDiagnosis(undefined, undefined, `${NATIVE_PACKAGES[name]} loaded but TensorFlow found no usable GPU (it runs on its CPU kernels)`);
     if (choice === 'tensorflow-gpu') throw new BackendUnavailable(`backend "tensorflow-gpu" is not available: ${why}`);
-    return { name: 'tensorflow', skipped: [...skipped, why] };
+    // auto: a hardware WebGPU adapter beats these CPU kernels; they stay for the 'tensorflow' step.
+    skipped.push(why);
+    return undefined;
   }
   return { name, skipped };
 }
