@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { GpuAdapter } from '../../protocol/runEvents';
+import { cudaDiagnosis, libraryInError } from './cudaLibraries';
 import { addMissingLegacyUtil } from './legacyUtilShim';
 import { optionalRequirers } from './optionalPackages';
 import { type WebGpuProbe, registerWebGpu, softwareAllowed } from './webgpuBackend';
@@ -33,7 +34,10 @@ function tryLoadNative(name: 'tensorflow-gpu' | 'tensorflow'): string | undefine
       req(file);
       return undefined;
     } catch (err) {
-      reasons.push((err as Error).message.split('\n')[0]);
+      const message = (err as Error).message;
+      // The GPU build's binding failed on a CUDA/cuDNN library: say which, and what supplies it.
+      if (name === 'tensorflow-gpu' && libraryInError(message)) return cudaDiagnosis(message);
+      reasons.push(message.split('\n')[0]);
     }
   }
   return `${NATIVE_PACKAGES[name]} is not available (${reasons[reasons.length - 1]})`;
@@ -75,9 +79,17 @@ export class BackendUnavailable extends Error {}
 /** The order `auto` tries: a hardware GPU first (CUDA, then WebGPU), then native CPU, then WASM. */
 export const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 
+/**
+ * tfjs-node-gpu is loaded (auto passed over its CPU kernels above): its kernels serve as 'tensorflow',
+ * as loading tfjs-node beside it would put a second libtensorflow into the process.
+ */
+function gpuBuildLoaded(): boolean {
+  return tf.findBackendFactory('tensorflow') !== null && tryLoadNative('tensorflow-gpu') === undefined;
+}
+
 /** The native TensorFlow backends: loads the package, starts it, and checks that the GPU build found its GPU. */
 async function tryNative(name: 'tensorflow-gpu' | 'tensorflow', choice: BackendChoice, skipped: string[]): Promise<BackendInfo | undefined> {
-  const why = tryLoadNative(name);
+  const why = name === 'tensorflow' && gpuBuildLoaded() ? undefined : tryLoadNative(name);
   if (why) {
     skipped.push(why);
     return undefined;
@@ -89,9 +101,11 @@ async function tryNative(name: 'tensorflow-gpu' | 'tensorflow', choice: BackendC
   if (name === 'tensorflow-gpu' && !usesGpuDevice()) {
     // libtensorflow's GPU build falls back to its CPU kernels when CUDA/cuDNN are missing: the
     // run is then a CPU run and must say so, not claim the GPU.
-    const why = `${NATIVE_PACKAGES[name]} loaded but TensorFlow found no usable GPU (it needs an NVIDIA driver, CUDA 11.2 and cuDNN 8.1; WebGPU needs neither: --backend webgpu); running on its CPU kernels`;
+    const why = cudaDiagnosis(undefined, undefined, `${NATIVE_PACKAGES[name]} loaded but TensorFlow found no usable GPU (it runs on its CPU kernels)`);
     if (choice === 'tensorflow-gpu') throw new BackendUnavailable(`backend "tensorflow-gpu" is not available: ${why}`);
-    return { name: 'tensorflow', skipped: [...skipped, why] };
+    // auto: a hardware WebGPU adapter beats these CPU kernels; they stay for the 'tensorflow' step.
+    skipped.push(why);
+    return undefined;
   }
   return { name, skipped };
 }
