@@ -6,6 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import type { GpuAdapter } from '../../protocol/runEvents';
 import { resolveOptional } from './optionalPackages';
+import { findSharedLibrary } from './sharedLibraries';
 
 export const WEBGPU_PACKAGE = 'webgpu';
 export const WEBGPU_VERSION = '0.6.2';
@@ -48,6 +49,11 @@ async function dawnGpu(adapterName: string | undefined): Promise<DawnGpu> {
   const found = resolveOptional(WEBGPU_PACKAGE);
   if ('why' in found) {
     throw new Error(`the "${WEBGPU_PACKAGE}" package is not installed: run "Set Up GPU Backend" in the editor, or \`npm install ${WEBGPU_PACKAGE}@${WEBGPU_VERSION}\``);
+  }
+  // Dawn loads the Vulkan loader on Linux and, when it is missing, prints a native warning on every
+  // run; `auto` tries WebGPU on every run, so look for the loader first and say it plainly.
+  if (process.platform === 'linux' && !findSharedLibrary('libvulkan.so.1')) {
+    throw new Error('WebGPU found no Vulkan loader (libvulkan.so.1): install libvulkan1 and your GPU driver\'s Vulkan support (NVIDIA driver, or mesa-vulkan-drivers for AMD/Intel)');
   }
   // webgpu's index.js is an ES module: load it as one.
   const { create, globals } = (await import(pathToFileURL(found.file).href)) as { create(opts: string[]): DawnGpu; globals: object };
