@@ -3,6 +3,7 @@
 // passes in its settings, so this is unit-tested against the real CLI.
 import { type ChildProcess, fork } from 'node:child_process';
 import * as path from 'node:path';
+import { backendStartLine } from '../protocol/backendLabel';
 import { RunEvent, RunSummary, TrainerCommand } from '../protocol/runEvents';
 import { SweepEvent } from '../protocol/sweepEvents';
 import { runLabel } from './diskState';
@@ -52,6 +53,7 @@ export class TrainerRunner {
       if (e.data.type === 'started') {
         runId = e.data.runId;
         handle.id = runId;
+        this.log(`${runId}: ${backendStartLine(e.data)}`);
       }
       if (runId) this.store.applyRunEvent(runId, runLabel(runId), e.data, file);
       return true;

@@ -28,7 +28,10 @@ const RecordedExperiment = z.custom<ExperimentInput>((v) => typeof v === 'object
 export const GpuAdapter = z.object({
   vendor: z.string(),
   architecture: z.string(),
+  /** Dawn's driver text: on a GPU only its driver and version ("NVIDIA: 550.54.15"), on a software renderer its name. */
   description: z.string(),
+  /** The GPU's name ("nvidia-h200"); absent in recordings made before it was kept. */
+  device: z.string().optional(),
   software: z.boolean(),
 });
 export type GpuAdapter = z.infer<typeof GpuAdapter>;

@@ -3,6 +3,7 @@
 // flattened to dotted paths) and the final metrics. The one computation of the table's rows and
 // columns: the panel renders them, sorts and filters them with these functions, and exports the
 // same rows as CSV. Pure: no DOM, no vscode.
+import { backendLabel } from './backendLabel';
 import { type CsvCell, toCsv } from './csv';
 import type { RunView } from './panelMessages';
 
@@ -58,12 +59,14 @@ export function flattenSpec(spec: unknown, prefix = '', out: Record<string, Cell
 function metricValues(run: RunView): Record<string, CellValue> {
   const s = run.summary;
   const m = run.metrics[run.metrics.length - 1];
+  // The summary's backend once finished, else the started event's (the same on a run that ran).
+  const b = s ?? run.started;
   return {
     testAccuracy: s ? s.testAccuracy : (m?.testAccuracy ?? null),
     attentionOnRelevant: s ? s.attentionOnRelevant : (m?.attentionOnRelevant ?? null),
     steps: s ? s.steps : (m?.step ?? null),
     wallSeconds: s ? s.wallSeconds : (m?.elapsedSeconds ?? null),
-    backend: s?.backend ?? run.started?.backend ?? null,
+    backend: b ? backendLabel(b.backend, b.adapter) : null,
     status: run.status,
   };
 }

@@ -17,7 +17,7 @@ const Cell = z.object({
   status: z.enum(['passed', 'failed', 'incomplete']),
   /** Wilson 95 % interval of the success share. */
   wilson: Range,
-  /** Machines whose queue workers trained the cell's runs (sweeps over a queue). */
+  /** Machines whose queue workers trained the cell's runs (sweeps over a queue), each with its backend and adapter (backendLabel.ts hostLabel). */
   hosts: z.array(z.string()).optional(),
 });
 

@@ -1,6 +1,7 @@
 // The report of one run folder: its outcome, learning curves, the last [CLS] attention and the experiment.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { backendFact } from '../protocol/backendLabel';
 import type { AttentionEvent, MetricsEvent, StartedEvent } from '../protocol/runEvents';
 import { readEvents, readSummary } from '../store/runFolder';
 import { esc, num, page, scriptJson } from './reportPage';
@@ -11,6 +12,7 @@ export function runReport(runDir: string): string {
   const started = events.find((e): e is StartedEvent => e.type === 'started');
   const metrics = events.filter((e): e is MetricsEvent => e.type === 'metrics');
   const lastAttention = events.filter((e): e is AttentionEvent => e.type === 'attention').pop();
+  const b = summary ?? started;
   const spec = started?.spec ?? JSON.parse(readFileSync(path.join(runDir, 'experiment.json'), 'utf8'));
   const rows: [string, string][] = [
     ['status', summary?.status ?? 'unfinished (no summary.json)'],
@@ -19,7 +21,7 @@ export function runReport(runDir: string): string {
     ['train accuracy', num(summary?.trainAccuracy ?? metrics.at(-1)?.trainAccuracy)],
     ['attention on relevant (best head)', num(summary?.attentionOnRelevant ?? metrics.at(-1)?.attentionOnRelevant)],
     ['relevant positions', started ? started.relevant.join(', ') : '–'],
-    ['backend', summary?.backend ?? started?.backend ?? '–'],
+    ['backend', b ? backendFact(b.backend, b.adapter) : '–'],
     ['wall time', summary ? `${summary.wallSeconds} s` : '–'],
   ];
   const body = `<h1>Run ${esc(path.basename(runDir))}</h1>

@@ -6,6 +6,7 @@ import { BACKEND_CHOICES, type BackendChoice } from '../core/train/backend';
 import { ExperimentSchema, experimentJsonSchema } from '../core/spec/experimentSpec';
 import { readSpecFile } from '../core/spec/specProblems';
 import { specKindOf, wrongKindProblem } from './specKind';
+import { backendStartLine } from '../protocol/backendLabel';
 import { TrainerCommand } from '../protocol/runEvents';
 import { printSummary, progressReporter } from './runDisplay';
 import { DEFAULT_OUT } from '../store/runFolder';
@@ -67,7 +68,7 @@ async function runCommand(file: string, opts: { out: string; backend: BackendCho
       onEvent: (e) => {
         toParent(e);
         if (e.type === 'started' && !opts.json) {
-          process.stderr.write(`backend: ${e.backend}${e.backendSkipped.length ? ` (skipped: ${e.backendSkipped.join('; ')})` : ''}\n`);
+          process.stderr.write(`${backendStartLine(e)}\n`);
         }
         if (opts.json && e.type !== 'finished') process.stdout.write(JSON.stringify(e) + '\n');
         progress?.onEvent(e);

@@ -1,6 +1,7 @@
 // What `sparse-attention run` shows on stderr while it trains: a redrawn progress bar on a terminal,
 // one line per evaluation otherwise (a log file, CI), and the summary at the end.
 import cliProgress from 'cli-progress';
+import { backendLabel } from '../protocol/backendLabel';
 import type { RunEvent, RunSummary } from '../protocol/runEvents';
 
 const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? '–' : v.toFixed(digits));
@@ -40,6 +41,6 @@ export function progressReporter(maxSteps: number): RunProgress {
 export function printSummary(s: RunSummary): void {
   process.stderr.write(
     `${s.status}: ${s.steps} steps, test accuracy ${fmt(s.testAccuracy)}, train accuracy ${fmt(s.trainAccuracy)}, ` +
-      `attention on relevant ${fmt(s.attentionOnRelevant, 2)}, backend ${s.backend}, ${s.wallSeconds}s\n  ${s.runDir}\n`,
+      `attention on relevant ${fmt(s.attentionOnRelevant, 2)}, backend ${backendLabel(s.backend, s.adapter)}, ${s.wallSeconds}s\n  ${s.runDir}\n`,
   );
 }

@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import { SweepBook } from '../core/sweep/sweepBook';
 import { type Sweep, cellExperiment } from '../core/spec/sweepSpec';
+import { hostLabel } from '../protocol/backendLabel';
 import type { SweepEvent, SweepSummary } from '../protocol/sweepEvents';
 import { cellRunId } from '../store/cellRunId';
 import { SweepFiles } from '../store/sweepFolder';
@@ -65,7 +66,7 @@ function trainCells(sweep: Sweep, book: SweepBook, pool: RunPool, signal: AbortS
             pool.run(cellExperiment(sweep, key, k), cellRunId(sweep, key, k)).then((outcome) => {
               outstanding--;
               if (outcome.kind === 'finished') {
-                book.record(key, { kind: 'finished', succeeded: outcome.summary.status === 'succeeded', reused: outcome.reused, host: outcome.summary.host });
+                book.record(key, { kind: 'finished', succeeded: outcome.summary.status === 'succeeded', reused: outcome.reused, host: hostLabel(outcome.summary) });
               }
               if (outcome.kind === 'crashed') book.record(key, { kind: 'crashed' });
               schedule();

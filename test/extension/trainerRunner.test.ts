@@ -32,6 +32,8 @@ describe('trainer runner', () => {
     const run = store.run(handle.id!)!;
     assert.equal(run.status, 'succeeded');
     assert.equal(run.summary?.backend, 'wasm');
+    // Show Log says which backend the run got (and on webgpu, which adapter: backendLabel.ts).
+    assert.ok(logs.includes(`${handle.id}: backend: wasm`), logs.join('\n'));
     assert.ok(run.metrics.length >= 2);
     assert.equal(runner.active().length, 0);
   });

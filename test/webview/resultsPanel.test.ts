@@ -149,6 +149,8 @@ describe('results panel in Chromium', { timeout: 120_000 }, () => {
       assert.equal(await page.textContent('#attention-title'), 'Attention at step 800');
       assert.match((await page.getAttribute('#attention-canvas', 'aria-label')) ?? '', /relevant bits 5, 6, 12/);
       assert.match(await page.textContent('.facts') ?? '', /Test accuracy100\.0%/);
+      // The recording predates the adapter field: its backend reads as it always did.
+      assert.match(await page.textContent('.facts') ?? '', /BackendwasmTime/);
       assert.equal(await page.textContent('.status-badge'), 'succeeded');
       await page.screenshot({ path: path.join(ARTIFACTS, 'results-panel-run.png'), fullPage: true });
 
@@ -303,6 +305,30 @@ describe('results panel in Chromium', { timeout: 120_000 }, () => {
       assert.ok(parsed.texts.some((t) => t.startsWith('transformer')), `the legend is text: ${parsed.texts.join(' | ')}`);
       assert.ok((await countColour(page, 'mstar-canvas', ORANGE)) > 200, 'the chart on screen is still drawn');
       assert.deepEqual(await panel.violations(), []);
+      assert.deepEqual(panel.problems, []);
+    } finally {
+      await panel.close();
+    }
+  });
+
+  it('names the GPU adapter: a run\'s backend fact (a software one as no GPU figure) and a sweep cell\'s hosts', { timeout: 30_000 }, async () => {
+    const panel = await openPanel(browser, bundle);
+    try {
+      const { page } = panel;
+      const adapter = { vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader driver 5.0.0', software: true };
+      const events = runEvents().map((e) =>
+        e.type === 'started' ? { ...e, backend: 'webgpu', adapter } : e.type === 'finished' ? { ...e, summary: { ...e.summary, backend: 'webgpu', adapter } } : e,
+      );
+      await panel.post(runSnapshot(events, events.length));
+      assert.match((await page.textContent('.facts')) ?? '', /Backendwebgpu · SwiftShader driver 5\.0\.0 \(software\) — not a GPU figureTime/);
+
+      // The hosts as the sweep runner words them from the queue workers' summaries (backendLabel.ts hostLabel).
+      const snapshot = sweepSnapshot();
+      if (snapshot.type !== 'snapshot') throw new Error('not a snapshot');
+      snapshot.sweeps[0].variants[0].points[0].cells[0].hosts = ['gpu-box-1 · webgpu · nvidia-h200 (nvidia, hopper)'];
+      await panel.post(snapshot);
+      const title = await page.getAttribute('.variant:first-child table.cells tbody tr:first-child > td.bad', 'title');
+      assert.match(title ?? '', /; trained on gpu-box-1 · webgpu · nvidia-h200 \(nvidia, hopper\)$/);
       assert.deepEqual(panel.problems, []);
     } finally {
       await panel.close();

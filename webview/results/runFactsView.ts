@@ -1,5 +1,6 @@
 // The facts line at the top of a run's page (step, accuracies, loss, variable creation, task,
 // model, parameters, backend, time) and the run's failure, if it failed.
+import { backendFact } from '../../src/protocol/backendLabel';
 import { formatValue } from './curves';
 import { el, facts } from './dom';
 import type { Panel } from './panel';
@@ -43,6 +44,7 @@ function renderRunFacts(list: HTMLDListElement, problem: HTMLElement, run: RunMo
     ? `${arch ?? '?'} ${arch === 'mlp' ? '' : `${str(spec?.model?.layers) ?? '?'} layer × ${str(spec?.model?.heads) ?? '?'} heads, `}d = ${str(spec?.model?.dModel) ?? '?'}`
     : '–';
   const s = run.summary;
+  const b = s ?? run.started;
   const pairs: [string, string][] = [
     ['Step', m ? `${m.step}${maxSteps ? ` / ${maxSteps}` : ''}` : '–'],
     ['Test accuracy', percent(s?.testAccuracy ?? m?.testAccuracy)],
@@ -53,7 +55,7 @@ function renderRunFacts(list: HTMLDListElement, problem: HTMLElement, run: RunMo
     ['Task', task],
     ['Model', model],
     ['Parameters', run.started ? run.started.parameterCount.toLocaleString('en-US') : '–'],
-    ['Backend', s?.backend ?? run.started?.backend ?? '–'],
+    ['Backend', b ? backendFact(b.backend, b.adapter) : '–'],
     ['Time', s ? `${s.wallSeconds.toFixed(1)} s` : m ? `${m.elapsedSeconds.toFixed(1)} s` : '–'],
   ];
   facts(list, pairs);

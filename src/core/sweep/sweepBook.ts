@@ -17,7 +17,7 @@ interface Cell extends CellCounts {
   key: CellKey;
   pending: number;
   reused: number;
-  /** Queue workers' machines that trained its runs. */
+  /** Queue workers' machines that trained its runs, as the runner words them (with backend and adapter). */
   hosts: Set<string>;
 }
 

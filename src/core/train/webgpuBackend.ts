@@ -22,7 +22,7 @@ export interface WebGpuProbe {
 }
 
 interface DawnAdapter {
-  info: { vendor: string; architecture: string; description: string; isFallbackAdapter?: boolean };
+  info: { vendor: string; architecture: string; device?: string; description: string; isFallbackAdapter?: boolean };
   isFallbackAdapter?: boolean;
   limits: { maxBufferSize: number; maxStorageBufferBindingSize: number };
 }
@@ -80,9 +80,10 @@ export async function probeWebGpu(adapterName = process.env[ADAPTER_ENV] || unde
       'WebGPU found no GPU adapter: install the GPU driver with Vulkan support (Linux: the NVIDIA driver, or mesa-vulkan-drivers for AMD/Intel; macOS uses Metal, Windows D3D12)',
     );
   }
-  const { vendor, architecture, description } = adapter.info;
+  const { vendor, architecture, description, device } = adapter.info;
   return {
-    adapter: { vendor, architecture, description, software: isSoftwareAdapter(adapter) },
+    // The device names the GPU; on a GPU Dawn's description holds only the driver's name and version.
+    adapter: { vendor, architecture, description, ...(device ? { device } : {}), software: isSoftwareAdapter(adapter) },
     limits: { maxBufferSize: adapter.limits.maxBufferSize, maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize },
   };
 }

@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { backendLabel } from '../../protocol/backendLabel';
 import { readTrainerRecord } from '../../store/trainerRecord';
 import { RUN_FILES } from '../../store/runFolder';
 import { loadRun } from '../diskState';
@@ -60,7 +61,7 @@ async function startExperiment(s: Services, arg: unknown, refreshStatus: () => v
     track(s, handle, title, () => {
       const run = handle.id ? s.store.run(handle.id) : undefined;
       const m = run?.metrics.at(-1);
-      if (run?.summary) return `${run.summary.status}, test accuracy ${run.summary.testAccuracy?.toFixed(3)} (${run.summary.backend})`;
+      if (run?.summary) return `${run.summary.status}, test accuracy ${run.summary.testAccuracy?.toFixed(3)} (${backendLabel(run.summary.backend, run.summary.adapter)})`;
       return m ? `step ${m.step}, test accuracy ${m.testAccuracy.toFixed(3)}, attention on relevant ${m.attentionOnRelevant?.toFixed(2) ?? '–'}` : 'starting…';
     }, refreshStatus);
     return handle;
