@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { availableParallelism } from 'node:os';
 import { BACKEND_CHOICES, type BackendChoice } from '../core/train/backend';
+import { ADAPTER_ENV } from '../core/train/webgpuBackend';
 import { ExperimentSchema, experimentJsonSchema } from '../core/spec/experimentSpec';
 import { readSpecFile } from '../core/spec/specProblems';
 import { specKindOf, wrongKindProblem } from './specKind';
@@ -13,7 +14,8 @@ import { DEFAULT_OUT } from '../store/runFolder';
 import { InputError, runExperiment } from './runExperiment';
 import { SweepSchema, sweepJsonSchema } from '../core/spec/sweepSpec';
 import { DEFAULT_SWEEP_OUT } from '../store/sweepFolder';
-import { type EnsembleChoice, sweepCommand } from './sweepCommand';
+import { sweepCommand } from './sweepCommand';
+import type { EnsembleChoice } from './ensembleCapacity';
 import { ensembleProcessCommand } from './ensembleProcess';
 import { buildReport } from '../report/htmlReport';
 import { workerCommand } from './queue/workerCommand';
@@ -145,6 +147,13 @@ function validateCommand(file: string): number {
 type SetCode = (code: number) => void;
 
 const backendOption = () => new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto');
+/** `--adapter`: Dawn's adapter name for webgpu; set in the environment, so forked trainers use it too. */
+const adapterOption = () => new Option('--adapter <name>', 'WebGPU adapter to use (Dawn\'s name; `gpu-probe` lists them); default $' + ADAPTER_ENV).argParser(parseAdapter);
+
+function parseAdapter(v: string): string {
+  if (!v.trim() || /[\x00-\x1f]/.test(v)) throw new InvalidArgumentError('must be an adapter name (no control characters)');
+  return v;
+}
 
 function addRunCommand(program: Command, setCode: SetCode): void {
   program
@@ -153,6 +162,7 @@ function addRunCommand(program: Command, setCode: SetCode): void {
     .argument('<file>', 'experiment file')
     .option('--out <dir>', 'runs folder', DEFAULT_OUT)
     .addOption(backendOption())
+    .addOption(adapterOption())
     .option('--json', 'print one JSON event per line on stdout; the last line is the summary')
     .option('--run-id <id>', 'name of the run folder (default: <name>-s<seed>-<time>-<random>)', parseRunId)
     .option('--verbose', 'print stack traces of runtime failures')
@@ -166,8 +176,9 @@ function addSweepCommand(program: Command, setCode: SetCode): void {
     .argument('<file>', 'sweep file')
     .option('--out <dir>', 'sweeps folder; the sweep writes <out>/<name>/', DEFAULT_SWEEP_OUT)
     // `--workers` is the flag's historic name: local training processes, not the queue's workers.
-    .option('--workers <n>', 'parallel training processes', parseParallel, availableParallelism())
+    .option('--workers <n>', `parallel training processes (default: 1 when the ensembles train on a GPU, else the number of cores, ${availableParallelism()} here)`, parseParallel)
     .addOption(backendOption())
+    .addOption(adapterOption())
     .option('--json', 'print one JSON event per line on stdout; the last line is the sweep summary')
     .option('--queue <url>', 'run on the workers of a Redis queue: redis://[user:password@]host:port (rediss:// for TLS); default $SPARSE_ATTENTION_QUEUE_URL')
     .option(
@@ -189,6 +200,7 @@ function addEnsembleProcessCommand(program: Command, setCode: SetCode): void {
     .alias('ensemble-worker')
     .description('a sweep\'s long-lived trainer (forked by `sweep`, IPC only)')
     .addOption(backendOption())
+    .addOption(adapterOption())
     .action(async (opts) => setCode(await ensembleProcessCommand(opts)));
 }
 
@@ -199,6 +211,7 @@ function addQueueWorkerCommand(program: Command, setCode: SetCode): void {
     .option('--queue <url>', 'redis://[user:password@]host:port (rediss:// for TLS); default $SPARSE_ATTENTION_QUEUE_URL')
     .option('--concurrency <n>', 'runs at a time (default: 1 per GPU on a native GPU backend, else the number of cores)', parseParallel)
     .addOption(backendOption())
+    .addOption(adapterOption())
     .option('--lock-seconds <s>', 'how long a job stays with a worker that stopped answering before another takes it', parseLockSeconds, 30)
     .action(async (opts) => {
       const queue = opts.queue ?? process.env.SPARSE_ATTENTION_QUEUE_URL;
@@ -242,6 +255,11 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   for (const add of [addRunCommand, addSweepCommand, addEnsembleProcessCommand, addQueueWorkerCommand, addFileCommands]) add(program, setCode);
+  // --adapter reaches every trainer this command forks through the environment they inherit.
+  program.hook('preAction', (_, action) => {
+    const adapter = action.opts().adapter as string | undefined;
+    if (adapter) process.env[ADAPTER_ENV] = adapter;
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type BackendChoice, type BackendName, BackendUnavailable, adapterOf, selectBackend } from '../core/train/backend';
 import { makeDataset } from '../core/spec/dataset';
 import { trainEnsemble } from '../core/train/ensembleTraining';
+import { deviceBudget, gpuMemoryProblem } from '../core/train/gpuMemory';
 import { type Experiment, estimateTrainingMemoryBytes, formatBytes } from '../core/spec/experimentSpec';
 import type { TrainResult } from '../core/train/training';
 import type { RunEvent, RunSummary } from '../protocol/runEvents';
@@ -55,6 +56,12 @@ interface MemberRun {
 
 /** Refuses, before anything is written, an ensemble whose training step would not fit the backend's memory. */
 function checkMemory(specs: Experiment[], backend: Backend): void {
+  if (backend.gpu) {
+    // On a GPU the device bounds the whole ensemble: its free memory and its largest buffer.
+    const problem = gpuMemoryProblem(specs[0], specs.length, deviceBudget(backend.gpu));
+    if (problem) throw new InputError(`--ensemble: ${problem}; use fewer members (--ensemble auto picks them)`);
+    return;
+  }
   const limit = BACKEND_MEMORY_LIMIT[backend.name];
   const need = Math.max(...specs.map((s) => estimateTrainingMemoryBytes(s)));
   if (limit !== undefined && need > limit) {

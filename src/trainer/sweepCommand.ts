@@ -10,11 +10,10 @@ import { TrainerCommand } from '../protocol/runEvents';
 import { type ModelName, fitFormula } from '../core/sweep/scalingFits';
 import { mStarText } from '../protocol/sweepTableModel';
 import type { SweepEvent, SweepPoint, SweepSummary, VariantResult } from '../protocol/sweepEvents';
-import { MAX_ENSEMBLE, membersWithin } from '../core/train/ensembleTraining';
-import type { Experiment } from '../core/spec/experimentSpec';
+import { availableParallelism } from 'node:os';
+import { type EnsembleChoice, capacityLine, ensembleCapacity } from './ensembleCapacity';
 import { ensembleLauncher } from './ensembleLauncher';
 import { forkLauncher } from './forkedRun';
-import { BACKEND_MEMORY_LIMIT } from './runExperiment';
 import { onParentGone, toParent } from './parentChannel';
 import { type EnsemblePlan, type RunLauncher, runSweep } from './sweepRunner';
 import { type QueueLauncher, queueLauncher } from './queue/queueLauncher';
@@ -89,28 +88,20 @@ function printSummary(s: SweepSummary): void {
   );
 }
 
-/** `--ensemble`: members from the memory estimate, a fixed count, or one process per run. */
-export type EnsembleChoice = 'auto' | 'off' | number;
-
-/** Memory an ensemble process may give one ensemble's training step: half the backend's addressable heap. */
-function ensembleBudget(backend: BackendChoice): number {
-  const limit = backend === 'cpu' ? BACKEND_MEMORY_LIMIT.cpu! : backend === 'tensorflow' ? 8 * 2 ** 30 : BACKEND_MEMORY_LIMIT.wasm!;
-  return limit / 2;
-}
-
 /** The run pool's ensemble plan for `--ensemble`, or undefined for one process per run. */
-function ensemblePlan(choice: EnsembleChoice, backend: BackendChoice, cliPath: string): (EnsemblePlan & { close: () => void }) | undefined {
+async function ensemblePlan(choice: EnsembleChoice, backend: BackendChoice, cliPath: string, json: boolean): Promise<(EnsemblePlan & { close: () => void; gpu: boolean }) | undefined> {
   if (choice === 'off') return undefined;
-  const budget = ensembleBudget(backend);
+  const capacity = await ensembleCapacity(choice, backend);
+  const line = capacityLine(capacity);
+  if (line && !json) process.stderr.write(`${line}\n`);
   const processes = ensembleLauncher({ cliPath, backend });
-  const maxMembers = (spec: Experiment) => Math.min(choice === 'auto' ? MAX_ENSEMBLE : choice, membersWithin(spec, budget));
-  return { launch: processes.launch, maxMembers, close: processes.close };
+  return { launch: processes.launch, maxMembers: capacity.maxMembers, close: processes.close, gpu: !!capacity.gpu };
 }
 
 export interface SweepCommandOptions {
   out: string;
-  /** Runs trained at once on this machine (the CLI's `--workers`). */
-  parallel: number;
+  /** Processes training at once on this machine (the CLI's `--workers`); default: 1 on a GPU, else the cores. */
+  parallel?: number;
   backend: BackendChoice;
   json?: boolean;
   cliPath: string;
@@ -174,12 +165,14 @@ export async function sweepCommand(file: string, opts: SweepCommandOptions): Pro
   const controller = abortOnStop();
   const display = progress(!!opts.json);
   // Over a queue (or with a launcher given by a test) runs go one by one; locally, as ensembles.
-  const ensemble = queue || opts.launch ? undefined : ensemblePlan(opts.ensemble ?? 'auto', opts.backend, opts.cliPath);
+  const ensemble = queue || opts.launch ? undefined : await ensemblePlan(opts.ensemble ?? 'auto', opts.backend, opts.cliPath, !!opts.json);
+  // One GPU is best fed by one process holding large ensembles; CPU cores by one process each.
+  const parallel = opts.parallel ?? (ensemble?.gpu ? 1 : availableParallelism());
   try {
     const summary = await runSweep(sweep, {
       sweepDir,
       // Over a queue its workers decide how many run at once: every run the search asks for is enqueued.
-      parallel: queue ? QUEUE_IN_FLIGHT : opts.parallel,
+      parallel: queue ? QUEUE_IN_FLIGHT : parallel,
       queueStatus: queue?.workers,
       launch: opts.launch ?? queue?.launch ?? (ensemble ? undefined : forkLauncher({ cliPath: opts.cliPath, backend: opts.backend, specDir: path.join(sweepDir, 'specs') })),
       ensemble,

@@ -12,8 +12,11 @@ import type { Dataset, Split } from '../spec/dataset';
 import { copyRows, range } from './batches';
 import { type Measurement, attentionSamples, evalChunk, readAndDispose } from './evaluation';
 
-/** Floats one group's largest evaluation tensor may hold (256 MiB): groups are cut to fit it. */
-const GROUP_FLOATS = 2 ** 26;
+/**
+ * Floats one group's largest evaluation tensor may hold: 128 MiB, WebGPU's guaranteed minimum for
+ * one storage-buffer binding (maxStorageBufferBindingSize), so every adapter can bind it.
+ */
+const GROUP_FLOATS = 2 ** 25;
 
 /** Members per group: as many as keep the attention maps of `attentionSamples` rows under GROUP_FLOATS. */
 export function groupSize(cfg: ModelConfig, samples: number, K: number): number {

@@ -4,6 +4,7 @@
 // CUDA is needed. A software adapter (SwiftShader, llvmpipe) is refused unless the user allows it:
 // it runs on the CPU, far slower than WASM, and is meant for tests.
 import { pathToFileURL } from 'node:url';
+import { adapterLabel } from '../../protocol/backendLabel';
 import type { GpuAdapter } from '../../protocol/runEvents';
 import { resolveOptional } from './optionalPackages';
 import { findSharedLibrary } from './sharedLibraries';
@@ -37,10 +38,8 @@ export function isSoftwareAdapter(a: DawnAdapter): boolean {
   return a.isFallbackAdapter === true || a.info.isFallbackAdapter === true || SOFTWARE_NAMES.test(`${vendor} ${architecture} ${description}`);
 }
 
-export function describeAdapter(a: GpuAdapter): string {
-  const name = a.description || [a.vendor, a.architecture].filter(Boolean).join(' ') || 'unnamed adapter';
-  return `${name}${a.software ? ' (software, on the CPU)' : ''}`;
-}
+/** The adapter as every screen names it (backendLabel.ts). */
+export const describeAdapter = (a: GpuAdapter): string => adapterLabel(a);
 
 /** Dawn's `navigator.gpu`, made once per process (Dawn keeps one instance). */
 let gpu: Promise<DawnGpu> | undefined;
@@ -100,7 +99,7 @@ export async function registerWebGpu(allowSoftware: boolean): Promise<WebGpuProb
   const probe = await probeWebGpu();
   if (probe.adapter.software && !allowSoftware) {
     throw new Error(
-      `the only WebGPU adapter is ${describeAdapter(probe.adapter)}, which is slower than WASM: install a GPU driver, or set ${ALLOW_SOFTWARE_ENV}=1 to use it anyway (for tests)`,
+      `the only WebGPU adapter is ${describeAdapter(probe.adapter)}, a CPU renderer slower than WASM: install a GPU driver, or set ${ALLOW_SOFTWARE_ENV}=1 to use it anyway (for tests)`,
     );
   }
   await import('@tensorflow/tfjs-backend-webgpu');

@@ -8,6 +8,7 @@ import { availableParallelism, hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { BackendChoice } from '../../core/train/backend';
+import { ADAPTER_ENV } from '../../core/train/webgpuBackend';
 import { type Experiment, ExperimentSchema } from '../../core/spec/experimentSpec';
 import { QUEUE_NAME, QUEUE_PREFIX, RunJobData, type RunJobResult } from '../../protocol/queueMessages';
 import { readRunText } from '../../store/runFolder';
@@ -115,7 +116,8 @@ export async function workerCommand(opts: WorkerOptions): Promise<number> {
   // On a native GPU backend: one run per GPU, each trainer pinned to its own and allowed to grow its
   // memory (TensorFlow otherwise takes nearly all of every GPU it sees in each process).
   const gpus = opts.backend === 'tensorflow-gpu' || opts.backend === 'auto' ? gpuCount() : 0;
-  const concurrency = opts.concurrency ?? (gpus > 0 ? gpus : availableParallelism());
+  // On WebGPU: one run at a time on the one adapter (--adapter picks it), not one per CPU core.
+  const concurrency = opts.concurrency ?? (gpus > 0 ? gpus : opts.backend === 'webgpu' ? 1 : availableParallelism());
   const name = `${hostname()}:${process.pid}`;
   const worker = new Worker(QUEUE_NAME, jobProcessor(opts, gpus, concurrency, log), {
     connection: target.options,
@@ -129,6 +131,6 @@ export async function workerCommand(opts: WorkerOptions): Promise<number> {
   worker.on('error', (err) => log(explain(target, err)));
   worker.on('failed', (job, err) => job && !(err instanceof UnrecoverableError) && log(`job ${job.id} failed: ${err.message}`));
   await worker.waitUntilReady();
-  log(`${name} taking runs from ${target.label} (${concurrency} at a time${gpus ? `, ${gpus} GPU${gpus > 1 ? 's' : ''}` : ''}, backend ${opts.backend}); Ctrl-C finishes the current runs, twice quits now`);
+  log(`${name} taking runs from ${target.label} (${concurrency} at a time${gpus ? `, ${gpus} GPU${gpus > 1 ? 's' : ''}` : ''}, backend ${opts.backend}${process.env[ADAPTER_ENV] ? `, adapter ${process.env[ADAPTER_ENV]}` : ''}); Ctrl-C finishes the current runs, twice quits now`);
   return untilStopped(worker, log);
 }
