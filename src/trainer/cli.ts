@@ -16,6 +16,7 @@ import { type EnsembleChoice, sweepCommand } from './sweepCommand';
 import { ensembleProcessCommand } from './ensembleProcess';
 import { buildReport } from '../report/htmlReport';
 import { workerCommand } from './queue/workerCommand';
+import { gpuProbeCommand, parseAdapterName } from './gpuProbeCommand';
 import writeFileAtomic from 'write-file-atomic';
 import { onParentGone, toParent } from './parentChannel';
 
@@ -209,6 +210,15 @@ function addQueueWorkerCommand(program: Command, setCode: SetCode): void {
     });
 }
 
+function addGpuProbeCommand(program: Command, setCode: SetCode): void {
+  program
+    .command('gpu-probe')
+    .description('show the WebGPU adapter Dawn finds and whether runs can use it (exit 0 if so, 2 if not)')
+    .option('--adapter <name>', "Dawn's adapter name (default: $SPARSE_ATTENTION_GPU_ADAPTER, else Dawn's choice)", parseAdapterName)
+    .option('--json', 'print one JSON line: {ok, adapter, limits, usable, reason?}')
+    .action(async (opts) => setCode(await gpuProbeCommand(opts)));
+}
+
 /** The commands that read or describe files without training: validate, report, schema. */
 function addFileCommands(program: Command, setCode: SetCode): void {
   program
@@ -240,7 +250,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('Train small Transformers on sparse Boolean targets and measure how attention creates the sparse variable.')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const add of [addRunCommand, addSweepCommand, addEnsembleProcessCommand, addQueueWorkerCommand, addFileCommands]) add(program, setCode);
+  for (const add of [addRunCommand, addSweepCommand, addEnsembleProcessCommand, addQueueWorkerCommand, addGpuProbeCommand, addFileCommands]) add(program, setCode);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
