@@ -12,7 +12,14 @@ export interface ProbeLaunch {
 
 export type ProbeOutcome = { ok: true; line: GpuProbeLine } | { ok: false; message: string };
 
-const lastLine = (s: string) => s.split('\n').map((l) => l.trim()).filter(Boolean).pop();
+const lines = (s: string) => s.split('\n').map((l) => l.trim()).filter(Boolean);
+const lastLine = (s: string) => lines(s).pop();
+
+/** The line of a failed probe's stderr that names the cause: an error line, else the last one (never Node's version trailer). */
+function causeLine(stderr: string): string | undefined {
+  const all = lines(stderr).filter((l) => !/^Node\.js v\d/.test(l));
+  return all.filter((l) => /^error:|^\w*Error\b/.test(l)).pop() ?? all.pop();
+}
 
 /** Runs the probe; never rejects. `message` names why there is no valid line. */
 export function runGpuProbe(launch: ProbeLaunch, timeoutMs = 60_000): Promise<ProbeOutcome> {
@@ -33,7 +40,7 @@ export function runGpuProbe(launch: ProbeLaunch, timeoutMs = 60_000): Promise<Pr
         ? `it did not answer within ${timeoutMs / 1000} s`
         : e?.code === 'ENOENT'
           ? `${launch.execPath} was not found`
-          : (lastLine(stderr) ?? (e ? e.message.split('\n')[0] : `it printed no valid result line (${out ?? 'nothing'})`));
+          : (causeLine(stderr) ?? (e ? e.message.split('\n')[0] : `it printed no valid result line (${out ?? 'nothing'})`));
       resolve({ ok: false, message: `The GPU probe (${launch.execPath} ${args.join(' ')}) failed: ${why}` });
     });
   });

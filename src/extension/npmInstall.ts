@@ -34,7 +34,9 @@ export const isUnreachable = (output: string) => /ENOTFOUND|ECONNREFUSED|ETIMEDO
 export function runNpm(args: string[], opts: NpmRunOptions): Promise<NpmResult> {
   return new Promise((resolve) => {
     const npm = npmSpawn(args);
-    const child = spawn(npm.command, npm.args, { cwd: opts.cwd, shell: npm.shell, windowsHide: true, env: opts.env ?? process.env });
+    // Its own process group on POSIX, so Cancel also ends what npm started (install scripts).
+    const detached = process.platform !== 'win32';
+    const child = spawn(npm.command, npm.args, { cwd: opts.cwd, shell: npm.shell, windowsHide: true, env: opts.env ?? process.env, detached });
     let output = '';
     let settled = false;
     const done = (r: NpmResult) => {
@@ -43,7 +45,14 @@ export function runNpm(args: string[], opts: NpmRunOptions): Promise<NpmResult> 
       opts.signal?.removeEventListener('abort', cancel);
       resolve(r);
     };
-    const cancel = () => child.kill();
+    const cancel = () => {
+      try {
+        if (detached && child.pid) process.kill(-child.pid, 'SIGTERM');
+        else child.kill();
+      } catch {
+        child.kill(); // the group is already gone
+      }
+    };
     if (opts.signal?.aborted) cancel();
     opts.signal?.addEventListener('abort', cancel);
     const onData = (d: Buffer) => {
