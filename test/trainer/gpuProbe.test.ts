@@ -3,19 +3,22 @@
 // `webgpu` package is in our own node_modules, so it cannot be made unresolvable from outside).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { GpuProbeLine } from '../../src/protocol/gpuProbe';
 import { type GpuProbeDeps, gpuProbeCommand, parseAdapterName } from '../../src/trainer/gpuProbeCommand';
 
 const BIN = path.resolve(__dirname, '../../bin/sparse-attention.js');
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const SWIFTSHADER = { LD_LIBRARY_PATH: '/usr/lib/chromium', VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json' };
 
-function probe(args: string[], env: Record<string, string>) {
+function probe(args: string[], env: Record<string, string>, bin = BIN) {
   const base = { ...process.env };
   delete base.SPARSE_ATTENTION_ALLOW_SOFTWARE_GPU;
   delete base.SPARSE_ATTENTION_GPU_ADAPTER;
-  return spawnSync(process.execPath, [BIN, 'gpu-probe', ...args], { env: { ...base, ...env }, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, [bin, 'gpu-probe', ...args], { env: { ...base, ...env }, encoding: 'utf8', timeout: 60_000 });
 }
 /** Our own lines (Dawn itself may print "Warning: Couldn't load Vulkan…" on stderr). */
 const ours = (s: string) => s.split('\n').filter((l) => l.startsWith('error:') || l.startsWith('WebGPU adapter:'));
@@ -73,7 +76,18 @@ describe('gpu-probe', () => {
     assert.match(r.stderr, /--adapter <name>' argument '' is invalid\. must be a non-empty adapter name/);
   });
 
-  it('package missing: exit 2, one line saying how to install it (never probes)', async () => {
+  it('package missing (the bundle copied where no node_modules has webgpu): exit 2, one line saying how to install it', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sa-noweb-'));
+    copyFileSync(CLI, path.join(dir, 'cli.js'));
+    mkdirSync(path.join(dir, 'empty'));
+    const r = probe([], { SPARSE_ATTENTION_NATIVE_MODULES: path.join(dir, 'empty') }, path.join(dir, 'cli.js'));
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    assert.deepEqual(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /^error: the "webgpu" package is not installed: run "Sparse Attention: Set Up GPU Backend" in the editor, or `npm install webgpu@0\.6\.2`/);
+  });
+
+  it('package missing (injected resolver): never probes; --json says package-missing', async () => {
     const written: string[] = [];
     let probed = false;
     const deps: GpuProbeDeps = {
