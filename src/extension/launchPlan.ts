@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BackendChoice } from '../core/train/backend';
+import { ADAPTER_ENV } from '../core/train/webgpuBackend';
 
 export interface LaunchSettings {
   /** dist/cli.js of the extension. */
@@ -15,6 +16,8 @@ export interface LaunchSettings {
   nativeModulesDir?: string;
   /** sparseAttention.queueUrl: sweeps run on a Redis queue's workers. Passed in the environment, never on the command line (which every user of the machine can read). */
   queueUrl?: string;
+  /** sparseAttention.gpuAdapter: Dawn's adapter name for WebGPU runs (SPARSE_ATTENTION_GPU_ADAPTER). */
+  gpuAdapter?: string;
   cwd: string;
 }
 
@@ -60,6 +63,7 @@ export function launchPlan(s: LaunchSettings, runningInElectron = !!process.vers
   if (s.nativeModulesDir) env.SPARSE_ATTENTION_NATIVE_MODULES = s.nativeModulesDir;
   if (s.queueUrl) env.SPARSE_ATTENTION_QUEUE_URL = s.queueUrl;
   else delete env.SPARSE_ATTENTION_QUEUE_URL;
+  if (s.gpuAdapter) env[ADAPTER_ENV] = s.gpuAdapter;
   let execPath = s.nodePath;
   let backend = s.backend;
   let note: string | undefined;

@@ -80,13 +80,14 @@ export function createServices(context: vscode.ExtensionContext): Services {
 }
 
 /** How to start a trainer, read from the settings at every start (a changed setting applies to the next run). */
-function trainerSettings(context: vscode.ExtensionContext, config: vscode.WorkspaceConfiguration, workspaceDir: string | undefined) {
+export function trainerSettings(context: vscode.ExtensionContext, config: vscode.WorkspaceConfiguration, workspaceDir: string | undefined) {
   return {
     cliPath: path.join(context.extensionPath, 'dist', 'cli.js'),
     backend: config.get<BackendChoice>('backend') ?? 'auto',
     nodePath: config.get<string>('nodePath') || findNodeOnPath(),
     nativeModulesDir: nativeModulesDir(context),
     queueUrl: config.get<string>('queueUrl') || undefined,
+    gpuAdapter: config.get<string>('gpuAdapter') || undefined,
     cwd: workspaceDir ?? context.extensionPath,
   };
 }

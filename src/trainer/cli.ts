@@ -19,6 +19,7 @@ import type { EnsembleChoice } from './ensembleCapacity';
 import { ensembleProcessCommand } from './ensembleProcess';
 import { buildReport } from '../report/htmlReport';
 import { workerCommand } from './queue/workerCommand';
+import { gpuProbeCommand, parseAdapterName } from './gpuProbeCommand';
 import writeFileAtomic from 'write-file-atomic';
 import { onParentGone, toParent } from './parentChannel';
 
@@ -148,12 +149,7 @@ type SetCode = (code: number) => void;
 
 const backendOption = () => new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto');
 /** `--adapter`: Dawn's adapter name for webgpu; set in the environment, so forked trainers use it too. */
-const adapterOption = () => new Option('--adapter <name>', 'WebGPU adapter to use (Dawn\'s name; `gpu-probe` lists them); default $' + ADAPTER_ENV).argParser(parseAdapter);
-
-function parseAdapter(v: string): string {
-  if (!v.trim() || /[\x00-\x1f]/.test(v)) throw new InvalidArgumentError('must be an adapter name (no control characters)');
-  return v;
-}
+const adapterOption = () => new Option('--adapter <name>', 'WebGPU adapter to use (Dawn\'s name; `gpu-probe` lists them); default $' + ADAPTER_ENV).argParser(parseAdapterName);
 
 function addRunCommand(program: Command, setCode: SetCode): void {
   program
@@ -223,6 +219,15 @@ function addQueueWorkerCommand(program: Command, setCode: SetCode): void {
     });
 }
 
+function addGpuProbeCommand(program: Command, setCode: SetCode): void {
+  program
+    .command('gpu-probe')
+    .description('show the WebGPU adapter Dawn finds and whether runs can use it (exit 0 if so, 2 if not)')
+    .option('--adapter <name>', "Dawn's adapter name (default: $SPARSE_ATTENTION_GPU_ADAPTER, else Dawn's choice)", parseAdapterName)
+    .option('--json', 'print one JSON line: {ok, adapter, limits, usable, reason?}')
+    .action(async (opts) => setCode(await gpuProbeCommand(opts)));
+}
+
 /** The commands that read or describe files without training: validate, report, schema. */
 function addFileCommands(program: Command, setCode: SetCode): void {
   program
@@ -254,7 +259,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('Train small Transformers on sparse Boolean targets and measure how attention creates the sparse variable.')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const add of [addRunCommand, addSweepCommand, addEnsembleProcessCommand, addQueueWorkerCommand, addFileCommands]) add(program, setCode);
+  for (const add of [addRunCommand, addSweepCommand, addEnsembleProcessCommand, addQueueWorkerCommand, addGpuProbeCommand, addFileCommands]) add(program, setCode);
   // --adapter reaches every trainer this command forks through the environment they inherit.
   program.hook('preAction', (_, action) => {
     const adapter = action.opts().adapter as string | undefined;
