@@ -69,11 +69,11 @@ export class TrainerRunner {
     return handle;
   }
 
-  /** `processes`: the sweep's parallel training processes on this machine (the CLI's `--workers`). */
-  startSweep(file: string, outDir: string, processes: number): TrainerHandle {
+  /** `processes`: the sweep's parallel training processes on this machine (the CLI's `--workers`; its default when undefined). */
+  startSweep(file: string, outDir: string, processes?: number): TrainerHandle {
     const name = path.basename(file).replace(/\.sweep\.json$|\.json$/, '');
     let sweepId: string | undefined;
-    const handle = this.spawn('sweep', file, ['sweep', file, '--json', '--out', outDir, '--workers', String(processes)], (msg) => {
+    const handle = this.spawn('sweep', file, ['sweep', file, '--json', '--out', outDir, ...(processes ? ['--workers', String(processes)] : [])], (msg) => {
       const e = SweepEvent.safeParse(msg);
       if (!e.success) return false;
       if (e.data.type === 'sweep-started') {

@@ -1,5 +1,4 @@
 // Sweeps: Run Sweep, and Resume Sweep for one that was interrupted (finished runs are reused).
-import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -12,8 +11,9 @@ import { track } from './trainerProgress';
 
 export function registerSweepCommands(s: Services, refreshStatus: () => void): vscode.Disposable[] {
   const start = (file: string, outDir: string) => {
-    // sparseAttention.maxWorkers: the sweep's parallel training processes on this machine.
-    const processes = s.config().get<number>('maxWorkers') || availableParallelism();
+    // sparseAttention.maxWorkers: the sweep's parallel training processes on this machine; 0 lets
+    // the CLI choose (1 when its ensembles train on a GPU, else the number of cores).
+    const processes = s.config().get<number>('maxWorkers') || undefined;
     const handle = s.runner.startSweep(file, outDir, processes);
     track(s, handle, `Sweep ${path.basename(file)}`, () => {
       const sweep = handle.id ? s.store.sweep(handle.id) : undefined;
