@@ -7,7 +7,7 @@ import type { BackendChoice } from '../core/train/backend';
 import { MAX_ENSEMBLE, membersWithin } from '../core/train/ensembleTraining';
 import { type DeviceBudget, deviceBudget, gpuMembersWithin } from '../core/train/gpuMemory';
 import { resolveOptional } from '../core/train/optionalPackages';
-import { probeWebGpu, softwareAllowed } from '../core/train/webgpuBackend';
+import { type WebGpuProbe, probeWebGpu, softwareAllowed } from '../core/train/webgpuBackend';
 import type { Experiment } from '../core/spec/experimentSpec';
 import { adapterLabel } from '../protocol/backendLabel';
 import type { GpuAdapter } from '../protocol/runEvents';
@@ -33,20 +33,23 @@ function heapBudget(backend: BackendChoice): number {
  * The adapter the ensembles will use, when they will use WebGPU: asked for by name (a software one
  * with the allowance), or under `auto` a hardware one when no tfjs-node-gpu is installed (it comes first).
  */
-async function webgpuTarget(backend: BackendChoice): Promise<{ adapter: GpuAdapter; budget: DeviceBudget } | undefined> {
+async function webgpuTarget(backend: BackendChoice, probe: Prober): Promise<{ adapter: GpuAdapter; budget: DeviceBudget } | undefined> {
   if (backend !== 'webgpu' && backend !== 'auto') return undefined;
   if (backend === 'auto' && !('why' in resolveOptional('@tensorflow/tfjs-node-gpu'))) return undefined;
   try {
-    const probe = await probeWebGpu();
-    if (probe.adapter.software && !(backend === 'webgpu' && softwareAllowed())) return undefined;
-    return { adapter: probe.adapter, budget: deviceBudget(probe) };
+    const found = await probe();
+    if (found.adapter.software && !(backend === 'webgpu' && softwareAllowed())) return undefined;
+    return { adapter: found.adapter, budget: deviceBudget(found) };
   } catch {
     return undefined; // the ensemble process says why when it starts
   }
 }
 
-export async function ensembleCapacity(choice: Exclude<EnsembleChoice, 'off'>, backend: BackendChoice): Promise<EnsembleCapacity> {
-  const gpu = await webgpuTarget(backend);
+/** The adapter probe (a test passes its own). */
+type Prober = () => Promise<WebGpuProbe>;
+
+export async function ensembleCapacity(choice: Exclude<EnsembleChoice, 'off'>, backend: BackendChoice, probe: Prober = probeWebGpu): Promise<EnsembleCapacity> {
+  const gpu = await webgpuTarget(backend, probe);
   if (gpu) {
     return { gpu, maxMembers: (spec) => (choice === 'auto' ? gpuMembersWithin(spec, gpu.budget) : choice) };
   }

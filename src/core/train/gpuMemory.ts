@@ -19,17 +19,18 @@ const USABLE_SHARE = 0.8;
 const ASSUMED_BYTES = 4 * 2 ** 30;
 
 /**
- * Rough size of the largest single tensor one member adds to a training step (float32): the
- * attention scores (B·H·n per query row) or the per-token activations (B·n·d, B·n·mlpRatio·d where
- * the MLP sees every token). With K members stacked, that tensor is K times larger.
+ * Rough size of the largest single tensor one member adds to a training step (float32). One layer
+ * (tabulated, [CLS] only): the attention over the positions, B·H·n, or [CLS]'s hidden state,
+ * B·mlpRatio·d (tableAttention.ts makes no per-token tensor). Deeper: the scores, B·H·n², or the
+ * per-token activations, B·n·mlpRatio·d. With K members stacked, that tensor is K times larger.
  */
 export function memberLargestTensorBytes(spec: Experiment): number {
   const B = effectiveBatchSize(spec);
   const { layers, heads, dModel: d, mlpRatio, arch } = spec.model;
   if (arch === 'mlp') return 4 * B * Math.max(spec.task.T, mlpRatio * d);
   const n = spec.task.T + 1;
-  const rows = layers === 1 ? 1 : n;
-  return 4 * B * n * Math.max(heads * rows, d * (layers === 1 ? 1 : Math.max(1, mlpRatio)));
+  const width = d * Math.max(1, mlpRatio);
+  return layers === 1 ? 4 * B * Math.max(heads * n, width) : 4 * B * n * Math.max(heads * n, width);
 }
 
 export interface DeviceBudget {
