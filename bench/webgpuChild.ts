@@ -9,6 +9,7 @@
 //   --memory-gib G      ensemble memory estimate allowed (default half the free RAM on software, 16 GiB
 //                       on hardware: WebGPU does not tell a device's memory)
 //   --wasm-max-k K      largest K of the wasm comparison table (0: none)
+//   --table-budget S    wall seconds for each table as a whole (default: none)
 //   --grid FILE         a sweep to time on webgpu (repeatable; --full is the same, named for the log)
 //   --grid-wasm         time each --grid on wasm as well, for m*(T) side by side
 //   --workers N         --workers of those sweeps
@@ -36,6 +37,7 @@ const { values: args } = parseArgs({
     ks: { type: 'string', default: '1,16,64,256,1024' },
     ts: { type: 'string', default: '40,160,500' },
     'wasm-max-k': { type: 'string', default: '64' },
+    'table-budget': { type: 'string' },
     grid: { type: 'string', multiple: true, default: [] },
     full: { type: 'string', multiple: true, default: [] },
     'grid-wasm': { type: 'boolean', default: false },
@@ -86,6 +88,7 @@ async function main(): Promise<void> {
     budgetSeconds: Number(args.budget ?? d.budget),
     memoryBytes: Number(args['memory-gib'] ?? d.memoryGiB) * 2 ** 30,
     maxTensorBytes: Math.min(gpu.limits.maxBufferSize, gpu.limits.maxStorageBufferBindingSize),
+    ...(args['table-budget'] ? { totalSeconds: Number(args['table-budget']) } : {}),
   };
   const webgpu = await measureTable('webgpu', plan, log);
   const wasmMaxK = Number(args['wasm-max-k']);

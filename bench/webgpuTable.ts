@@ -1,6 +1,6 @@
 // The member-steps/s table over (T, K), time-boxed: each point's wall time is estimated from the
-// points already measured (per member-step, scaled by K and by the sequence length T + 1) and a
-// point over the budget is skipped with its estimate, so that SwiftShader (a CPU pretending to be a
+// points already measured (estimateSeconds) and a point over the budget is skipped with its estimate
+// (the first point of a table always runs: it is what the estimates start from), so that SwiftShader (a CPU pretending to be a
 // GPU) never spends minutes on K = 1024, T = 500. Points that cannot fit the device's buffers or the
 // memory budget are skipped before anything is allocated.
 import { type MemberStepsPoint, type SkippedPoint, largestTensorBytes, measureMemberSteps, pointBytes } from './webgpuSteps';
@@ -18,20 +18,34 @@ export interface TablePlan {
   maxTensorBytes?: number;
   /** Larger K is not measured (WASM: the sweep never forms them). */
   maxK?: number;
+  /** Wall seconds the whole table may take: later points are skipped (a GPU host's time is lent). */
+  totalSeconds?: number;
 }
 
 export type TableRow = MemberStepsPoint | SkippedPoint;
 
 const gib = (b: number) => (b / 2 ** 30).toFixed(1);
 
-/** Seconds a point would take, from the nearest measured point at the same or a smaller T; undefined before any. */
+/**
+ * Seconds a point would take, from the points measured before it; undefined before any. At the same
+ * T: the line through the last two (a fixed cost per step plus one per member: a GPU is far from full
+ * at K = 1), or proportional to K from one. At a new T: the same K at a smaller T, else the last
+ * point, proportional to K and to the sequence length T + 1.
+ */
 export function estimateSeconds(done: MemberStepsPoint[], T: number, K: number, steps: number): number | undefined {
-  const ref = done.filter((p) => p.T === T).pop() ?? done.filter((p) => p.T < T).pop();
+  const sec = (p: MemberStepsPoint) => p.msPerStep / 1000;
+  const sameT = done.filter((p) => p.T === T);
+  const smaller = done.filter((p) => p.T < T);
+  const ref = sameT[sameT.length - 1] ?? smaller.filter((p) => p.K === K).pop() ?? smaller[smaller.length - 1];
   if (!ref) return undefined;
-  const perMemberStep = ref.msPerStep / 1000 / ref.K;
-  const step = perMemberStep * K * ((T + 1) / (ref.T + 1));
-  // The first step costs what a step costs plus shader compilation, which does not grow with K.
-  const compile = Math.max(0, ref.firstStepSeconds - ref.msPerStep / 1000);
+  let step = (sec(ref) * K * (T + 1)) / ref.K / (ref.T + 1);
+  if (sameT.length >= 2) {
+    const [a, b] = sameT.slice(-2);
+    const perMember = Math.max(0, (sec(b) - sec(a)) / (b.K - a.K));
+    step = Math.max(sec(b), sec(b) + perMember * (K - b.K));
+  }
+  // The first step costs a step plus shader compilation, which does not grow with K.
+  const compile = Math.max(0, ref.firstStepSeconds - sec(ref));
   return step * (steps + 1) + compile;
 }
 
@@ -50,13 +64,15 @@ function sizeProblem(plan: TablePlan, T: number, K: number): string | undefined 
 export async function measureTable(backend: string, plan: TablePlan, log: (line: string) => void): Promise<TableRow[]> {
   const rows: TableRow[] = [];
   const done: MemberStepsPoint[] = [];
+  const t0 = Date.now();
   for (const T of plan.Ts) {
     for (const K of plan.Ks) {
       const skip = (skipped: string) => {
         log(`  ${backend} T=${T} K=${K}: skipped: ${skipped}`);
         rows.push({ backend, T, K, skipped });
       };
-      const problem = sizeProblem(plan, T, K);
+      const spent = (Date.now() - t0) / 1000;
+      const problem = plan.totalSeconds !== undefined && spent > plan.totalSeconds ? `the table's ${plan.totalSeconds} s are spent` : sizeProblem(plan, T, K);
       if (problem) {
         skip(problem);
         continue;
