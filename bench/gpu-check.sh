@@ -50,7 +50,7 @@ fi
 # The adapter and member-steps/s against K ∈ {1,16,64,256,1024} at T ∈ {40,160,500}, wasm beside it.
 echo "== member-steps/s (table limit ${TABLE_S}s a backend)"
 # shellcheck disable=SC2086 # $bench may be two words (--import tsx FILE)
-timeout $((2 * TABLE_S + 60)) node $bench --out "$out/webgpu-table.json" --print --table-budget "$TABLE_S" \
+timeout -k 10 $((2 * TABLE_S + 60)) node $bench --out "$out/webgpu-table.json" --print --table-budget "$TABLE_S" \
   --memory-gib "${GPU_MEMORY_GIB:-100}" ${BUDGET:+--budget "$BUDGET"} ${STEPS:+--steps "$STEPS"} \
   ${KS:+--ks "$KS"} ${TS:+--ts "$TS"} 2> >(tee "$out/webgpu-table.log" >&2) | tee "$out/webgpu-table.txt"
 echo "table: exit ${PIPESTATUS[0]}"
@@ -61,7 +61,8 @@ time_sweep() {
   dir=$(mktemp -d)
   echo "== $name: $file --backend $backend --ensemble auto (limit ${limit}s)"
   t0=$(date +%s%N)
-  timeout "$limit" node bin/sparse-attention.js sweep "$file" --backend "$backend" --ensemble auto --json --out "$dir" \
+  # -k: the sweep stops its ensemble processes after their step; on SwiftShader a step can take a minute.
+  timeout -k 20 "$limit" node bin/sparse-attention.js sweep "$file" --backend "$backend" --ensemble auto --json --out "$dir" \
     >"$out/$name.jsonl" 2>"$out/$name.err"
   rc=$?
   t1=$(date +%s%N)
@@ -71,12 +72,13 @@ time_sweep() {
     const s = lines.filter((e) => e.type === "sweep-summary").pop();
     const cells = lines.filter((e) => e.type === "cell-finished");
     const last = cells[cells.length - 1];
-    const r = { name, backend, exit: Number(rc), wallSeconds: Number(ms) / 1000, finished: !!s };
+    // A sweep stopped by the time limit still writes a summary, with status "cancelled".
+    const r = { name, backend, exit: Number(rc), wallSeconds: Number(ms) / 1000, finished: !!s && s.status !== "cancelled" };
     if (s) Object.assign(r, { status: s.status, runsExecuted: s.runsExecuted, runsFailed: s.runsFailed, mStar: (s.points || []).map((p) => ({ T: p.T, mStar: p.mStar })), verdict: s.verdict });
-    else r.progress = last ? `${last.runsDone}/${last.plannedRuns} runs when stopped` : "no cell finished";
+    if (!r.finished) r.progress = last ? `${last.runsDone}/${last.plannedRuns} runs when stopped` : "no cell finished";
     console.log(JSON.stringify(r));
     const mStar = (r.mStar || []).map((p) => `${p.T}:${p.mStar ?? "–"}`).join(" ");
-    console.error(s ? `${name} (${backend}): ${r.wallSeconds.toFixed(1)} s, ${r.runsExecuted} runs, ${r.runsFailed} failed; m*(T) ${mStar}` : `${name} (${backend}): did not finish within ${limit} s (${r.progress}, exit ${rc})`);
+    console.error(r.finished ? `${name} (${backend}): ${r.wallSeconds.toFixed(1)} s, ${r.runsExecuted} runs, ${r.runsFailed} failed; m*(T) ${mStar}` : `${name} (${backend}): did not finish within ${limit} s (${r.progress}, exit ${rc})`);
   ' "$out/$name.jsonl" "$name" "$backend" "$rc" "$(( (t1 - t0) / 1000000 ))" "$limit" >>"$out/sweeps.jsonl" 2> >(tee -a "$out/sweeps.txt" >&2)
   rm -rf "$dir"
 }

@@ -47,7 +47,7 @@ function sweepLines(sweeps: SweepRun[], wasmGrid?: SweepTiming & { file: string 
   if (wasmGrid && !sweeps.some((s) => s.backend === 'wasm' && s.file === wasmGrid.file)) {
     all.push({ file: wasmGrid.file, backend: 'wasm', workers: wasmGrid.workers, timing: wasmGrid });
   }
-  if (all.length === 0) return ['no sweep timed (on a software adapter only with --webgpu-grid)'];
+  if (all.length === 0) return ['sweeps: none timed in this process (npm run bench times the grid on a hardware adapter, on SwiftShader only with --webgpu-grid)'];
   const out = [
     table(
       ['sweep', 'backend', 'workers', 'wall s', 'runs', 'failed', 'm*(T)'],
