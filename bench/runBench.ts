@@ -7,6 +7,12 @@
 //   --skip-before  leave out the sweep with the version before issue 11 (a git worktree; slowest)
 //   --cli          the CLI the sweeps run (default bin/sparse-attention.js, i.e. dist/cli.js); for a
 //                  bundle built elsewhere when the full build is unavailable
+//   --webgpu-only   only the WebGPU section (adapter, member-steps/s against K and T, the grid on a
+//                   hardware adapter): bench-results/webgpu-*.json; see webgpuSection.ts
+//   --skip-webgpu   leave the WebGPU section out
+//   --webgpu-budget seconds a (T, K) point may take (default 20 on SwiftShader, 120 on a GPU)
+//   --webgpu-grid   time the grid on SwiftShader too (hours); --webgpu-full the full protocol (GPU)
+//   --webgpu-grid-wasm  with --webgpu-only: the grid on wasm as well, for m*(T) side by side
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import * as path from 'node:path';
@@ -24,6 +30,7 @@ import { type NormCostRow, measureNormCost } from './normCost';
 import { CLI, type SweepTiming, bundleProblem, quickSweepFile, timeSweep } from './sweepWallTime';
 import { type Skipped, type TorchGridResult, type TorchStep, measureTorchGrid, torchStepMs } from './torchGrid';
 import { f1, f2, sci, table } from './table';
+import { type WebGpuOptions, type WebGpuSectionResult, webgpuOnly, webgpuSection, webgpuSectionText } from './webgpuSection';
 import { type LossAgreement, type ThroughputResult, lossAgreement, measureThroughput } from './throughput';
 
 const { values: args } = parseArgs({
@@ -34,6 +41,12 @@ const { values: args } = parseArgs({
     'queue-sweep-file': { type: 'string', default: 'examples/and-sweep.sweep.json' },
     'skip-before': { type: 'boolean', default: false },
     cli: { type: 'string', default: CLI },
+    'webgpu-only': { type: 'boolean', default: false },
+    'skip-webgpu': { type: 'boolean', default: false },
+    'webgpu-budget': { type: 'string' },
+    'webgpu-grid': { type: 'boolean', default: false },
+    'webgpu-full': { type: 'boolean', default: false },
+    'webgpu-grid-wasm': { type: 'boolean', default: false },
   },
 });
 const quick = args.quick!;
@@ -194,6 +207,7 @@ function report(r: {
   sweeps: SweepSection | null;
   torch: Awaited<ReturnType<typeof torchSection>> | null;
   panel: PanelRender;
+  webgpu: WebGpuSectionResult | null;
   acceptance: ReturnType<typeof acceptanceOf>;
 }): string {
   const out: string[] = [];
@@ -296,6 +310,9 @@ function report(r: {
   out.push('skipped' in ts ? `step: skipped (${ts.skipped})` : `one step T=${ts.T} d=${ts.d} B=${ts.B}, 1 thread: ${f2(ts.msPerStep)} ms`);
   h('Results panel render');
   out.push(r.panel.skipped ? `panel render: skipped (${r.panel.reason})` : table(['T', 'ms/update'], r.panel.results.map((p) => [p.T, f2(p.msPerUpdate)])));
+  h('WebGPU (Dawn): member-steps/s against K and T, sweeps on webgpu');
+  const wasmGrid = r.sweeps?.timings.find((t) => t.label.startsWith('ensembles'));
+  out.push(r.webgpu ? webgpuSectionText(r.webgpu, wasmGrid && { ...wasmGrid, file: r.sweeps!.file }) : 'skipped (--skip-webgpu)');
   h('Acceptance');
   const a = r.acceptance;
   out.push(
@@ -336,7 +353,22 @@ function acceptanceOf(pairs: PairRow[], rows: ThroughputRow[], sweeps: SweepSect
   return { targets: TARGET, stepT32: stepT32 ?? null, grid, stepVsTorch };
 }
 
+/** The WebGPU section's options; `grid` is the sweep file the WASM timings used (none: no sweeps). */
+const webgpuOptions = (grid: string | undefined): WebGpuOptions => ({
+  budget: args['webgpu-budget'] === undefined ? undefined : Number(args['webgpu-budget']),
+  grids: grid ? [grid] : [],
+  full: args['webgpu-full'] ? 'examples/and-sweep-full.sweep.json' : undefined,
+  gridsOnSoftware: args['webgpu-grid'],
+  gridWasm: args['webgpu-grid-wasm'],
+  quick,
+  log,
+});
+
 async function main(): Promise<void> {
+  if (args['webgpu-only']) {
+    const grid = quick ? quickSweepFile(args['sweep-file']!, (mkdirSync('bench-results/tmp', { recursive: true }), 'bench-results/tmp')) : args['sweep-file']!;
+    return webgpuOnly(webgpuOptions(grid), started);
+  }
   log(`starting${quick ? ' (--quick)' : ''}${args['skip-sweeps'] ? ' (--skip-sweeps)' : ''}`);
   const backends = await detectBackends();
   for (const b of backends) log(`backend ${b.name}: ${b.available ? 'available' : `skipped (${b.reason})`}`);
@@ -363,11 +395,12 @@ async function main(): Promise<void> {
   const ensembles = await ensembleSection();
   const sweeps = args['skip-sweeps'] ? null : await sweepSection();
   const torch = args['skip-sweeps'] ? null : await torchSection(sweeps?.file ?? args['sweep-file']!);
+  const webgpu = args['skip-webgpu'] ? null : await webgpuSection(webgpuOptions(sweeps ? sweeps.file : undefined));
   log('results panel render');
   const panel = await measurePanelRender([256, 1024]);
   const acceptance = acceptanceOf(throughput.pairs, throughput.rows, sweeps, torch);
 
-  const results = { backends, throughput, ceilings, transposed, profiles, memory, normCost, ensembles, sweeps, torch, panel, acceptance };
+  const results = { backends, throughput, ceilings, transposed, profiles, memory, normCost, ensembles, sweeps, torch, panel, webgpu, acceptance };
   const text = report(results);
   process.stdout.write(text + '\n');
 
