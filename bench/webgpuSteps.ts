@@ -13,6 +13,7 @@ import { adamStep } from '../src/core/train/adamw';
 import { makeBatch } from '../src/core/train/batches';
 import { bceTerms, ensembleBytes } from '../src/core/train/ensembleTraining';
 import { readAndDispose } from '../src/core/train/evaluation';
+import { memberLargestTensorBytes } from '../src/core/train/gpuMemory';
 import { MemberStack } from '../src/core/train/memberStack';
 import { modelConfig } from '../src/core/train/training';
 import { protocolSpec } from './ensembleScaling';
@@ -39,11 +40,8 @@ export interface SkippedPoint {
 /** The paper's training settings for K members at context length T (seeds 0..K−1). */
 export const pointSpecs = (T: number, K: number) => Array.from({ length: K }, (_, k) => protocolSpec(T, k, 1000));
 
-/** Bytes of the largest single tensor of a step, (K, B, n, d) float32: it must fit one storage binding. */
-export function largestTensorBytes(T: number, K: number): number {
-  const spec = protocolSpec(T, 0, 1);
-  return 4 * K * spec.data.trainSize * (T + 1) * spec.model.dModel;
-}
+/** Bytes of the largest single tensor of a step (the product's estimate, gpuMemory.ts): it must fit one storage binding. */
+export const largestTensorBytes = (T: number, K: number) => K * memberLargestTensorBytes(protocolSpec(T, 0, 1));
 
 export const pointBytes = (T: number, K: number) => ensembleBytes(protocolSpec(T, 0, 1), K);
 
