@@ -74,16 +74,17 @@ export function launchPlan(s: LaunchSettings, runningInElectron = !!process.vers
     else if (!(nodeMajor(version) >= MIN_NODE_MAJOR)) unusable = `node at ${execPath} is ${version}`;
     if (unusable) execPath = undefined;
   }
-  const native = backend === 'auto' || backend === 'tensorflow' || backend === 'tensorflow-gpu';
+  // Native addons (libtensorflow, Dawn's dawn.node) need a real node, not the editor's Electron.
+  const native = backend === 'auto' || backend === 'tensorflow' || backend === 'tensorflow-gpu' || backend === 'webgpu';
   if (!execPath && runningInElectron) {
     env.ELECTRON_RUN_AS_NODE = '1';
     execPath = process.execPath;
     if (unusable) {
       note = native
-        ? `${unusable}; the trainer needs Node ≥ ${MIN_NODE_MAJOR}: training on the editor's runtime with the WASM backend (set sparseAttention.nodePath to a newer node for native TensorFlow)`
+        ? `${unusable}; the trainer needs Node ≥ ${MIN_NODE_MAJOR}: training on the editor's runtime with the WASM backend (set sparseAttention.nodePath to a newer node for native TensorFlow or WebGPU)`
         : `${unusable}; the trainer needs Node ≥ ${MIN_NODE_MAJOR}: training on the editor's runtime (set sparseAttention.nodePath to a newer node)`;
     } else if (native) {
-      note = `no real node found (setting sparseAttention.nodePath or PATH): training on the editor's runtime with the WASM backend; native TensorFlow needs a real node`;
+      note = `no real node found (setting sparseAttention.nodePath or PATH): training on the editor's runtime with the WASM backend; native TensorFlow and WebGPU need a real node`;
     }
     if (backend === 'auto') backend = 'wasm';
   } else if (unusable) {

@@ -147,7 +147,7 @@ describe('the node chosen for the trainer', () => {
     assert.equal(plan.backend, 'wasm');
     assert.equal(
       plan.note,
-      "node at /opt/old/bin/node is v16.20.2; the trainer needs Node ≥ 20: training on the editor's runtime with the WASM backend (set sparseAttention.nodePath to a newer node for native TensorFlow)",
+      "node at /opt/old/bin/node is v16.20.2; the trainer needs Node ≥ 20: training on the editor's runtime with the WASM backend (set sparseAttention.nodePath to a newer node for native TensorFlow or WebGPU)",
     );
     assert.ok(!plan.note!.includes('\n'));
   });
@@ -164,6 +164,12 @@ describe('the node chosen for the trainer', () => {
     assert.equal(plan.backend, 'cpu');
     assert.equal(plan.env.ELECTRON_RUN_AS_NODE, '1');
     assert.match(plan.note!, /is v18\.19\.0; the trainer needs Node ≥ 20/);
+  });
+
+  it('webgpu needs a real node too (Dawn is a native addon): the note says so', () => {
+    const plan = launchPlan({ ...settings, backend: 'webgpu' }, true, () => 'v16.20.2');
+    assert.equal(plan.backend, 'webgpu');
+    assert.match(plan.note!, /with the WASM backend \(set sparseAttention\.nodePath to a newer node for native TensorFlow or WebGPU\)/);
   });
 
   for (const version of ['v20.0.0', 'v22.12.0', 'v24.3.0']) {
