@@ -3,32 +3,15 @@
 // as @tensorflow/tfjs-node(-gpu) does, whose isUsingGpuDevice answers like the native binding.
 import * as tf from '@tensorflow/tfjs-core';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { selectBackend } from '../../src/core/train/backend';
+import { writeStandInGpuPackage } from './standInGpuPackage';
 
 /** node_modules/@tensorflow/tfjs-node-gpu whose GPU device is present when FAKE_CUDA_DEVICE=1. */
-function writeFakeGpuPackage(root: string): string {
-  const dir = path.join(root, 'node_modules', '@tensorflow', 'tfjs-node-gpu');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node-gpu', version: '0.0.0-fake', main: 'index.js' }));
-  // The same tfjs-core instance as the code under test, by absolute path.
-  const core = JSON.stringify(require.resolve('@tensorflow/tfjs-core'));
-  const cpu = JSON.stringify(require.resolve('@tensorflow/tfjs-backend-cpu'));
-  writeFileSync(
-    path.join(dir, 'index.js'),
-    `const tf = require(${core});
-const { MathBackendCPU } = require(${cpu});
-class FakeNative extends MathBackendCPU {
-  get isUsingGpuDevice() { return process.env.FAKE_CUDA_DEVICE === '1'; }
-}
-tf.registerBackend('tensorflow', () => new FakeNative(), 3);
-`,
-  );
-  return path.join(root, 'node_modules');
-}
+const writeFakeGpuPackage = (root: string) => writeStandInGpuPackage(root, { isUsingGpuDevice: "process.env.FAKE_CUDA_DEVICE === '1'" });
 
 describe('backend selection', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'sa-backend-'));

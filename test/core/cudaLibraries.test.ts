@@ -2,12 +2,13 @@
 // backend selection with a stand-in package that fails the way a dlopen failure surfaces from a
 // native addon (the real package cannot be installed here: it downloads libtensorflow).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BackendUnavailable, selectBackend } from '../../src/core/train/backend';
 import { CUDA_11_LIBRARIES, cudaDiagnosis, libraryInError, missingCudaLibraries } from '../../src/core/train/cudaLibraries';
+import { writeStandInGpuPackage } from './standInGpuPackage';
 
 const DLOPEN_ERROR = 'libcudart.so.11.0: cannot open shared object file: No such file or directory';
 
@@ -62,13 +63,7 @@ describe('cudaDiagnosis', () => {
 });
 
 /** node_modules/@tensorflow/tfjs-node-gpu whose loading fails as its binding does without libcudart. */
-function writeFailingGpuPackage(root: string): string {
-  const dir = path.join(root, 'node_modules', '@tensorflow', 'tfjs-node-gpu');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node-gpu', version: '0.0.0-fake', main: 'index.js' }));
-  writeFileSync(path.join(dir, 'index.js'), `throw new Error(${JSON.stringify(DLOPEN_ERROR)});\n`);
-  return path.join(root, 'node_modules');
-}
+const writeFailingGpuPackage = (root: string) => writeStandInGpuPackage(root, { throws: DLOPEN_ERROR });
 
 describe('backend selection with a tfjs-node-gpu that cannot load libcudart.so.11.0', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'sa-cuda-'));
@@ -100,22 +95,7 @@ describe('backend selection with a tfjs-node-gpu that cannot load libcudart.so.1
 });
 
 /** A tfjs-node-gpu that loads and registers "tensorflow" but, like libtensorflow without CUDA, uses no GPU. */
-function writeCpuOnlyGpuPackage(root: string): string {
-  const dir = path.join(root, 'node_modules', '@tensorflow', 'tfjs-node-gpu');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node-gpu', version: '0.0.0-fake', main: 'index.js' }));
-  const core = JSON.stringify(require.resolve('@tensorflow/tfjs-core'));
-  const cpu = JSON.stringify(require.resolve('@tensorflow/tfjs-backend-cpu'));
-  writeFileSync(
-    path.join(dir, 'index.js'),
-    `const tf = require(${core});
-const { MathBackendCPU } = require(${cpu});
-class CpuOnly extends MathBackendCPU { get isUsingGpuDevice() { return false; } }
-tf.registerBackend('tensorflow', () => new CpuOnly(), 3);
-`,
-  );
-  return path.join(root, 'node_modules');
-}
+const writeCpuOnlyGpuPackage = (root: string) => writeStandInGpuPackage(root, { isUsingGpuDevice: 'false' });
 
 // After the failing stand-in above: once this one registers "tensorflow" it stays in the process.
 describe('backend selection with a tfjs-node-gpu that loads but finds no GPU', () => {
