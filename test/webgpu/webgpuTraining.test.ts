@@ -1,0 +1,87 @@
+// Training on the webgpu backend (Dawn on SwiftShader, issue 21) computes what WASM computes: a
+// single run follows the WASM run of the same spec step by step (the tabulated one-layer path, a
+// 2-layer model, the MLP baseline), and each member of a WebGPU ensemble with unequal m follows its
+// own single run. The WebGPU work runs in child processes (lossTrace.ts) that start with the
+// SwiftShader environment; the specs are tiny (T = 8, d = 16, 2 heads) because SwiftShader is a
+// CPU (first step ~1.6 s of shader compilation, then ~0.3 s a step).
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import type { ExperimentInput } from '../../src/core/spec/experimentSpec';
+import type { RunTrace, TraceJob, TraceOutput } from './lossTrace';
+import { swiftShaderEnv, tsxScript } from './swiftshader';
+
+/**
+ * float32 tolerance on each step's loss: |Δ| ≤ 1e-4·max(1, |loss|). Measured here (SwiftShader vs
+ * WASM, 20–24 steps): max |Δ| ≈ 2e-7 (1 layer), 6e-8 (2 layers), 1.2e-7 (MLP), and 0 to 2e-7 between
+ * ensemble members and their single runs. The margin covers other CPUs' SwiftShader summing in
+ * another order; a wrong kernel or gradient moves the loss by 1e-3 or more within a few steps.
+ */
+const TOLERANCE = 1e-4;
+const STEPS = 20;
+
+const spec = (name: string, model: ExperimentInput['model'], over: { seed?: number; trainSize?: number; batchSize?: number | 'full' } = {}): ExperimentInput => ({
+  version: 1,
+  name,
+  seed: over.seed ?? 0,
+  task: { kind: 'and', T: 8, s: 2 },
+  data: { trainSize: over.trainSize ?? 64, testSize: 128 },
+  model,
+  // "final": every run trains all STEPS steps and is judged once at the end.
+  training: { maxSteps: STEPS, evalEvery: 10, batchSize: over.batchSize ?? 32, learningRate: 0.003, successWhen: 'final', targetAccuracy: 0.99 },
+});
+
+function trace(job: TraceJob): TraceOutput {
+  const env = job.backend === 'webgpu' ? swiftShaderEnv(true) : { ...process.env };
+  const r = tsxScript('lossTrace.ts', [JSON.stringify(job)], env);
+  const line = r.stdout.split('\n').find((l) => l.startsWith('TRACE '));
+  assert.ok(line, `the ${job.backend} child printed no trace (exit ${r.status}${r.signal ? `, ${r.signal}` : ''}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  const out = JSON.parse(line.slice(6)) as TraceOutput;
+  assert.equal(out.backend, job.backend, `the child trained on ${out.backend}, not ${job.backend}`);
+  return out;
+}
+
+/** The largest |Δ| / max(1, |loss|) over the steps; the curves must have equal length. */
+function worstDiff(a: number[], b: number[]): number {
+  assert.equal(a.length, b.length, `curves of different length: ${a.length} vs ${b.length}`);
+  return Math.max(...a.map((v, i) => Math.abs(v - b[i]) / Math.max(1, Math.abs(b[i]))));
+}
+
+function assertFollows(label: string, gpu: RunTrace, ref: RunTrace): void {
+  assert.equal(gpu.losses.length, STEPS, `${label}: ${gpu.losses.length} steps`);
+  assert.ok(gpu.losses.every(Number.isFinite), `${label}: a loss is not finite`);
+  assert.ok(Math.max(...ref.losses) - Math.min(...ref.losses) > 0.05, `${label}: the loss must move for equal curves to mean something`);
+  const worst = worstDiff(gpu.losses, ref.losses);
+  assert.ok(worst <= TOLERANCE, `${label}: worst loss difference ${worst} over ${STEPS} steps exceeds ${TOLERANCE}`);
+  assert.deepEqual(gpu.attentionShapes, ref.attentionShapes, `${label}: attention-map shapes differ`);
+  assert.equal(gpu.result?.status, ref.result?.status, `${label}: final status`);
+  assert.equal(gpu.result?.steps, ref.result?.steps, `${label}: steps`);
+}
+
+describe('webgpu (SwiftShader) training follows WASM', () => {
+  before(() => {
+    swiftShaderEnv(true); // fails here, with the fix, when the driver is missing
+  });
+
+  it('a single run on webgpu matches the WASM run: tabulated 1 layer, 2 layers, MLP', () => {
+    const singles = [
+      spec('one-layer', { dModel: 16, heads: 2, layers: 1 }),
+      spec('two-layers', { dModel: 16, heads: 2, layers: 2 }),
+      spec('mlp', { arch: 'mlp', dModel: 16, layers: 1, mlpRatio: 2 }),
+    ];
+    const wasm = trace({ backend: 'wasm', singles, ensembles: [] });
+    const gpu = trace({ backend: 'webgpu', singles, ensembles: [] });
+    assert.equal(gpu.adapter?.architecture, 'swiftshader');
+    singles.forEach((s, i) => assertFollows(s.name, gpu.singles[i], wasm.singles[i]));
+    assert.equal(gpu.singles[0].attentionShapes[0]?.length, 1, 'one attention layer in the 1-layer run');
+    assert.equal(gpu.singles[1].attentionShapes[0]?.length, 2, 'two attention layers in the 2-layer run');
+    assert.deepEqual(gpu.singles[0].attentionShapes[0][0], [[9, 9, 81], [9, 9, 81]], 'two heads of n = T + 1 = 9');
+  });
+
+  it('each member of a 4-member webgpu ensemble with unequal m matches its own single run on webgpu', () => {
+    // Full batches of unequal size: the members share a padded batch axis whose padding is masked out.
+    const model = { dModel: 16, heads: 2, layers: 1 };
+    const members = [10, 25, 40, 17].map((m, i) => spec(`m${m}`, model, { seed: i + 1, trainSize: m, batchSize: 'full' }));
+    const gpu = trace({ backend: 'webgpu', singles: members, ensembles: [members] });
+    members.forEach((s, i) => assertFollows(`member ${i} (m = ${s.data.trainSize})`, gpu.ensembles[0][i], gpu.singles[i]));
+  });
+});
