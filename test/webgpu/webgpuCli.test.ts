@@ -19,7 +19,7 @@ function tiny(maxSteps: number): { file: string; out: string } {
     name: 'tiny',
     seed: 0,
     task: { kind: 'and', T: 8, s: 2 },
-    data: { trainSize: 256, testSize: 256 },
+    data: { trainSize: 128, testSize: 128 },
     model: { dModel: 16, heads: 2, layers: 1 },
     // "final": the run trains every step (40 in the acceptance run), judged at the end.
     training: { maxSteps, evalEvery: 20, batchSize: 32, successWhen: 'final' },

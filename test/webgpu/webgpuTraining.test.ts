@@ -55,7 +55,8 @@ function worstDiff(a: number[], b: number[]): number {
   return Math.max(...a.map((v, i) => Math.abs(v - b[i]) / Math.max(1, Math.abs(b[i]))));
 }
 
-function assertFollows(label: string, gpu: RunTrace, ref: RunTrace): void {
+/** Asserts that `gpu` follows `ref`; returns the worst loss difference, for the test's log. */
+function assertFollows(label: string, gpu: RunTrace, ref: RunTrace): string {
   assert.equal(gpu.losses.length, STEPS, `${label}: ${gpu.losses.length} steps`);
   assert.ok(gpu.losses.every(Number.isFinite), `${label}: a loss is not finite`);
   assert.ok(Math.max(...ref.losses) - Math.min(...ref.losses) > 0.05, `${label}: the loss must move for equal curves to mean something`);
@@ -64,6 +65,7 @@ function assertFollows(label: string, gpu: RunTrace, ref: RunTrace): void {
   assert.deepEqual(gpu.attentionShapes, ref.attentionShapes, `${label}: attention-map shapes differ`);
   assert.equal(gpu.result?.status, ref.result?.status, `${label}: final status`);
   assert.equal(gpu.result?.steps, ref.result?.steps, `${label}: steps`);
+  return `${label}: max |Δ| ${worst.toExponential(1)}`;
 }
 
 describe('webgpu (SwiftShader) training follows WASM', () => {
@@ -77,17 +79,17 @@ describe('webgpu (SwiftShader) training follows WASM', () => {
     gpu = trace({ backend: 'webgpu', singles: GPU_SINGLES, ensembles: [MEMBERS] });
   });
 
-  it('a single run on webgpu matches the WASM run: tabulated 1 layer, 2 layers, MLP', () => {
+  it('a single run on webgpu matches the WASM run: tabulated 1 layer, 2 layers, MLP', (t) => {
     assert.equal(gpu.adapter?.architecture, 'swiftshader');
-    SINGLES.forEach((s, i) => assertFollows(s.name, gpu.singles[i], wasm.singles[i]));
+    t.diagnostic(SINGLES.map((s, i) => assertFollows(s.name, gpu.singles[i], wasm.singles[i])).join('; '));
     assert.equal(gpu.singles[0].attentionShapes.length, 2, 'maps at steps 0 and STEPS');
     assert.deepEqual(gpu.singles[0].attentionShapes[0], [[[9, 9, 81], [9, 9, 81]]], 'one layer, two heads of n = T + 1 = 9');
     assert.equal(gpu.singles[1].attentionShapes[0]?.length, 2, 'two attention layers in the 2-layer run');
   });
 
-  it('each member of a 4-member webgpu ensemble with unequal m matches its own single run on webgpu', () => {
+  it('each member of a 4-member webgpu ensemble with unequal m matches its own single run on webgpu', (t) => {
     const singleOf = (m: ExperimentInput) => gpu.singles[GPU_SINGLES.indexOf(m)];
     assert.equal(gpu.ensembles[0].length, 4);
-    MEMBERS.forEach((s, i) => assertFollows(`member ${i} (m = ${s.data.trainSize})`, gpu.ensembles[0][i], singleOf(s)));
+    t.diagnostic(MEMBERS.map((s, i) => assertFollows(`member ${i} (m = ${s.data.trainSize})`, gpu.ensembles[0][i], singleOf(s))).join('; '));
   });
 });
