@@ -6,7 +6,9 @@
 #
 # What needs what:
 # - chromium: the results-panel browser tests (test/webview) and the end-to-end tests (test/e2e)
-#   drive Debian's /usr/bin/chromium with playwright-core (CHROMIUM_PATH overrides the path).
+#   drive Debian's /usr/bin/chromium with playwright-core (CHROMIUM_PATH overrides the path); the
+#   WebGPU tests (test/webgpu) run Dawn on the SwiftShader Vulkan driver the package carries in
+#   /usr/lib/chromium (vk_swiftshader_icd.json, libvulkan.so.1).
 # - redis-server: the queue tests (test/queue) start a real one on a loopback port.
 # - ripgrep, pkg-config, libkrb5-dev, python3, g++, make: code-server's install for the e2e tests
 #   builds native modules and needs rg (see scripts/ensure-code-server.sh).
