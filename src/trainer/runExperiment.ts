@@ -143,7 +143,7 @@ function trainingMember(run: MemberRun, i: number, out: ReturnType<typeof member
 export async function runEnsemble(specs: Experiment[], opts: EnsembleRunOptions): Promise<RunSummary[]> {
   const backend = await selectBackend(opts.backend).catch((err) => {
     // Asked for by name and not here: the user's input, refused before any folder is written.
-    throw err instanceof BackendUnavailable ? new InputError(`--backend ${opts.backend}: ${err.message}`) : err;
+    throw err instanceof BackendUnavailable ? new InputError(err.message) : err;
   });
   checkMemory(specs, backend);
   const started = Date.now();

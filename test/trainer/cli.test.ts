@@ -95,12 +95,15 @@ describe('sparse-attention CLI', () => {
     assert.equal(cli(['run', writeSpec(dir), '--backend', 'tpu'], dir).status, 2);
   });
 
-  it('a backend that is not installed is a runtime failure: exit 1, one line, no stack', () => {
+  it('a backend asked for by name that is not installed is refused: exit 2, one line, no stack, nothing written', () => {
     const dir = tmp();
-    const r = cli(['run', writeSpec(dir), '--backend', 'tensorflow'], dir);
-    assert.equal(r.status, 1);
-    assert.match(r.stderr, /^error: backend "tensorflow" is not available: @tensorflow\/tfjs-node is not available/m);
+    const file = writeSpec(dir);
+    const r = cli(['run', file, '--backend', 'tensorflow'], dir);
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, `${file}: backend "tensorflow" is not available: ${r.stderr.split('is not available: ')[1]}`);
+    assert.match(r.stderr, /: backend "tensorflow" is not available: @tensorflow\/tfjs-node is not available/);
     assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.equal(existsSync(path.join(dir, '.sparse-attention')), false);
   });
 
   it('SIGINT: exit 130 with a cancelled summary', async () => {

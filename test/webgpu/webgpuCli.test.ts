@@ -66,7 +66,7 @@ describe('CLI --backend webgpu (Dawn; SwiftShader or no driver)', () => {
     assert.equal(r.status, 2, `exit ${r.status}: ${r.stderr}`);
     const lines = productLines(r.stderr);
     assert.equal(lines.length, 1, `stderr, besides Dawn's native warnings:\n${lines.join('\n')}`);
-    assert.match(lines[0], /--backend webgpu/);
+    assert.match(lines[0], /: backend "webgpu" is not available: /);
     assert.match(lines[0], /install the GPU driver with Vulkan support/);
     assert.equal(r.stdout, '', 'nothing on stdout');
     assert.deepEqual(runFolders(out), [], 'no run folder');
@@ -93,7 +93,7 @@ describe('CLI --backend webgpu (Dawn; SwiftShader or no driver)', () => {
     assert.equal(started.backend, CPU_FALLBACK);
     const why = started.backendSkipped.find((s) => s.startsWith('webgpu: '));
     assert.ok(why, `backendSkipped does not mention webgpu: ${JSON.stringify(started.backendSkipped)}`);
-    assert.match(why, /SwiftShader.*software/);
+    assert.match(why, /SwiftShader.*software.*"auto" never uses a software adapter.*--backend webgpu/);
     assert.equal(summary.backend, CPU_FALLBACK);
     assert.equal(summary.adapter, undefined, 'no adapter recorded');
     assert.equal(onlySummary(out).backend, CPU_FALLBACK);

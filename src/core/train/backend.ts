@@ -12,7 +12,7 @@ import type { GpuAdapter } from '../../protocol/runEvents';
 import { cudaDiagnosis, libraryInError } from './cudaLibraries';
 import { addMissingLegacyUtil } from './legacyUtilShim';
 import { optionalRequirers } from './optionalPackages';
-import { type WebGpuProbe, registerWebGpu, softwareAllowed } from './webgpuBackend';
+import { type WebGpuProbe, registerWebGpu } from './webgpuBackend';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -113,7 +113,7 @@ async function tryNative(name: 'tensorflow-gpu' | 'tensorflow', choice: BackendC
 /** WebGPU on Dawn: `auto` takes it only on a hardware adapter; by name, a software one needs the allowance. */
 async function tryWebGpu(choice: BackendChoice, skipped: string[]): Promise<BackendInfo | undefined> {
   try {
-    const gpu = await registerWebGpu(choice === 'webgpu' && softwareAllowed());
+    const gpu = await registerWebGpu(choice === 'webgpu' ? 'by-name' : 'auto');
     if (await trySet('webgpu')) return { name: 'webgpu', skipped, gpu };
     skipped.push('webgpu: the adapter was found but tfjs-backend-webgpu did not start on it');
   } catch (err) {

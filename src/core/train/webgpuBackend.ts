@@ -95,11 +95,15 @@ export const softwareAllowed = () => process.env[ALLOW_SOFTWARE_ENV] === '1';
  * unless `allowSoftware`, then loads tfjs-backend-webgpu, which registers itself at import time only
  * if navigator.gpu exists (so it is imported here, after Dawn, not at the top of a module).
  */
-export async function registerWebGpu(allowSoftware: boolean): Promise<WebGpuProbe> {
+export async function registerWebGpu(asked: 'by-name' | 'auto'): Promise<WebGpuProbe> {
   const probe = await probeWebGpu();
-  if (probe.adapter.software && !allowSoftware) {
+  if (probe.adapter.software && (asked === 'auto' || !softwareAllowed())) {
+    const only = `the only WebGPU adapter is ${describeAdapter(probe.adapter)}, a CPU renderer slower than WASM`;
+    // Under auto the allowance changes nothing: say what would.
     throw new Error(
-      `the only WebGPU adapter is ${describeAdapter(probe.adapter)}, a CPU renderer slower than WASM: install a GPU driver, or set ${ALLOW_SOFTWARE_ENV}=1 to use it anyway (for tests)`,
+      asked === 'auto'
+        ? `${only}: "auto" never uses a software adapter (install a GPU driver, or ask for --backend webgpu with ${ALLOW_SOFTWARE_ENV}=1)`
+        : `${only}: install a GPU driver, or set ${ALLOW_SOFTWARE_ENV}=1 to use it anyway (for tests)`,
     );
   }
   await import('@tensorflow/tfjs-backend-webgpu');
