@@ -3,6 +3,10 @@
 // ships prebuilt inside its npm package for Vulkan, Metal and D3D12, so any GPU vendor works and no
 // CUDA is needed. A software adapter (SwiftShader, llvmpipe) is refused unless the user allows it:
 // it runs on the CPU, far slower than WASM, and is meant for tests.
+// tfjs-backend-webgpu 4.22.0 has every kernel and gradient the model uses (the tabulated layer,
+// deeper layers, the MLP baseline, the norm-ball projection; test/webgpu compares them with WASM
+// step by step), so nothing is worked around. Its one trap in Node is reading: dataSync/arraySync go
+// through an OffscreenCanvas Node lacks, so every read in src/ is asynchronous (`await t.data()`).
 import { pathToFileURL } from 'node:url';
 import { adapterLabel } from '../../protocol/backendLabel';
 import type { GpuAdapter } from '../../protocol/runEvents';
