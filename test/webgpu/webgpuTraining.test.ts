@@ -1,6 +1,6 @@
 // Training on the webgpu backend (Dawn on SwiftShader, issue 21) computes what WASM computes: a
 // single run follows the WASM run of the same spec step by step (the tabulated one-layer path, a
-// 2-layer model, the MLP baseline), and each member of a WebGPU ensemble with unequal m follows its
+// 2-layer model, the MLP baseline, a bounded-norm model), and each member of a WebGPU ensemble with unequal m follows its
 // own single run. The WebGPU work runs in child processes (lossTrace.ts) that start with the
 // SwiftShader environment; the specs are tiny (T = 8, d = 16, 2 heads) because SwiftShader is a
 // CPU (first step ~1.6 s of shader compilation, then ~0.3 s a step).
@@ -34,7 +34,13 @@ const spec = (name: string, model: ExperimentInput['model'], seed = 0, trainSize
 
 const ONE_LAYER = { dModel: 16, heads: 2, layers: 1 };
 /** The runs compared with WASM; the first (the tabulated one-layer path) is also ensemble member 2. */
-const SINGLES = [spec('one-layer', ONE_LAYER, 3, 40), spec('two-layers', { ...ONE_LAYER, layers: 2 }), spec('mlp', { arch: 'mlp', dModel: 16, layers: 1, mlpRatio: 2 })];
+const SINGLES = [
+  spec('one-layer', ONE_LAYER, 3, 40),
+  spec('two-layers', { ...ONE_LAYER, layers: 2 }),
+  spec('mlp', { arch: 'mlp', dModel: 16, layers: 1, mlpRatio: 2 }),
+  // The bounded-norm model: every step ends with the projection onto the norm ball (normProjection.ts).
+  spec('bounded', { ...ONE_LAYER, maxNorm: 1.5 }, 5, 40),
+];
 /** Unequal m: the members share a batch axis padded to the largest, the padding masked out. */
 const MEMBERS = [spec('m10', ONE_LAYER, 1, 10), spec('m25', ONE_LAYER, 2, 25), SINGLES[0], spec('m17', ONE_LAYER, 4, 17)];
 /** What the webgpu child trains alone: the compared runs, then the members not among them. */
@@ -80,7 +86,7 @@ describe('webgpu (SwiftShader) training follows WASM', () => {
     gpu = trace({ backend: 'webgpu', singles: GPU_SINGLES, ensembles: [MEMBERS] });
   });
 
-  it('a single run on webgpu matches the WASM run: tabulated 1 layer, 2 layers, MLP', (t) => {
+  it('a single run on webgpu matches the WASM run: tabulated 1 layer, 2 layers, MLP, bounded norm', (t) => {
     assert.equal(gpu.adapter?.architecture, 'swiftshader');
     t.diagnostic(SINGLES.map((s, i) => assertFollows(s.name, gpu.singles[i], wasm.singles[i])).join('; '));
     assert.equal(gpu.singles[0].attentionShapes.length, 2, 'maps at steps 0 and STEPS');
