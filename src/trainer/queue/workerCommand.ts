@@ -65,43 +65,74 @@ function validJob(job: Job, log: Log): { data: RunJobData; spec: Experiment } {
   return { data: data.data, spec: spec.data };
 }
 
+/** Jobs this worker is training now (a stop waits for them, and only for them). */
+interface Training {
+  active: number;
+  onIdle?: () => void;
+}
+
 /** Trains each job's run in a forked trainer in a scratch folder and returns the run's files. */
-function jobProcessor(opts: WorkerOptions, gpus: number, concurrency: number, log: Log) {
+function jobProcessor(opts: WorkerOptions, gpus: number, concurrency: number, log: Log, training: Training) {
   const freeSlots = Array.from({ length: concurrency }, (_, i) => i);
   return async (job: Job): Promise<RunJobResult> => {
-    const { data, spec } = validJob(job, log);
-    const slot = freeSlots.shift() ?? 0;
-    const dir = mkdtempSync(path.join(tmpdir(), 'sa-worker-'));
-    const started = Date.now();
+    training.active++;
     try {
-      const env = gpus > 0 ? { ...process.env, CUDA_VISIBLE_DEVICES: String(slot % gpus), TF_FORCE_GPU_ALLOW_GROWTH: 'true' } : process.env;
-      const launch = forkLauncher({ cliPath: opts.cliPath, backend: opts.backend, specDir: path.join(dir, 'specs'), env: () => env });
-      const runId = data.runId;
-      const result = await launch({ spec, runId, out: path.join(dir, 'runs') }, new AbortController().signal);
-      if (!result.ok) throw new Error(result.reason);
-      const runDir = path.join(dir, 'runs', runId);
-      log(`${runId} (${data.sweep}) ${result.summary.status} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      return {
-        runId,
-        summary: result.summary,
-        ...readRunText(runDir),
-        host: hostname(),
-      };
+      return await trainJob(job, opts, { gpus, freeSlots, log });
     } finally {
-      freeSlots.push(slot);
-      rmSync(dir, { recursive: true, force: true });
+      if (--training.active === 0) training.onIdle?.();
     }
   };
 }
 
-/** Resolves once Ctrl-C (or SIGTERM) has let the current runs finish; a second one quits now. */
-function untilStopped(worker: Worker, log: Log): Promise<number> {
+/** One job: its run trained by a forked trainer in a scratch folder, its files returned to the queue. */
+async function trainJob(job: Job, opts: WorkerOptions, ctx: { gpus: number; freeSlots: number[]; log: Log }): Promise<RunJobResult> {
+  const { gpus, freeSlots, log } = ctx;
+  const { data, spec } = validJob(job, log);
+  const slot = freeSlots.shift() ?? 0;
+  const dir = mkdtempSync(path.join(tmpdir(), 'sa-worker-'));
+  const started = Date.now();
+  try {
+    const env = gpus > 0 ? { ...process.env, CUDA_VISIBLE_DEVICES: String(slot % gpus), TF_FORCE_GPU_ALLOW_GROWTH: 'true' } : process.env;
+    const launch = forkLauncher({ cliPath: opts.cliPath, backend: opts.backend, specDir: path.join(dir, 'specs'), env: () => env });
+    const runId = data.runId;
+    const result = await launch({ spec, runId, out: path.join(dir, 'runs') }, new AbortController().signal);
+    if (!result.ok) throw new Error(result.reason);
+    const runDir = path.join(dir, 'runs', runId);
+    log(`${runId} (${data.sweep}) ${result.summary.status} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return {
+      runId,
+      summary: result.summary,
+      ...readRunText(runDir),
+      host: hostname(),
+    };
+  } finally {
+    freeSlots.push(slot);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** After the last run ends, how long closing the queue connection may take (Redis may be gone). */
+const CLOSE_GRACE_MS = 3000;
+
+/**
+ * Resolves once Ctrl-C (or SIGTERM) has let the current runs finish; a second one quits now. Once no
+ * run is left, closing the connection gets CLOSE_GRACE_MS: with Redis gone, BullMQ's close waits on
+ * a connection that keeps reconnecting, and a stopped worker must not hang on it.
+ */
+function untilStopped(worker: Worker, training: Training, log: Log): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
     const stop = () => {
       if (stopping) process.exit(EXIT.cancelled); // jobs left active are handed to another worker once their lock expires
       stopping = true;
-      log('finishing the current runs (Ctrl-C again to quit now)');
+      log(training.active ? 'finishing the current runs (Ctrl-C again to quit now)' : 'stopping');
+      const graceAfterIdle = () =>
+        setTimeout(() => {
+          log('the queue did not answer while closing; quitting without it');
+          resolve(EXIT.ok);
+        }, CLOSE_GRACE_MS).unref();
+      if (training.active) training.onIdle = graceAfterIdle;
+      else graceAfterIdle();
       void worker.close().then(() => resolve(EXIT.ok));
     };
     process.on('SIGINT', stop);
@@ -119,7 +150,8 @@ export async function workerCommand(opts: WorkerOptions): Promise<number> {
   // On WebGPU: one run at a time on the one adapter (--adapter picks it), not one per CPU core.
   const concurrency = opts.concurrency ?? (gpus > 0 ? gpus : opts.backend === 'webgpu' ? 1 : availableParallelism());
   const name = `${hostname()}:${process.pid}`;
-  const worker = new Worker(QUEUE_NAME, jobProcessor(opts, gpus, concurrency, log), {
+  const training: Training = { active: 0 };
+  const worker = new Worker(QUEUE_NAME, jobProcessor(opts, gpus, concurrency, log, training), {
     connection: target.options,
     prefix: QUEUE_PREFIX,
     concurrency,
@@ -132,5 +164,5 @@ export async function workerCommand(opts: WorkerOptions): Promise<number> {
   worker.on('failed', (job, err) => job && !(err instanceof UnrecoverableError) && log(`job ${job.id} failed: ${err.message}`));
   await worker.waitUntilReady();
   log(`${name} taking runs from ${target.label} (${concurrency} at a time${gpus ? `, ${gpus} GPU${gpus > 1 ? 's' : ''}` : ''}, backend ${opts.backend}${process.env[ADAPTER_ENV] ? `, adapter ${process.env[ADAPTER_ENV]}` : ''}); Ctrl-C finishes the current runs, twice quits now`);
-  return untilStopped(worker, log);
+  return untilStopped(worker, training, log);
 }
