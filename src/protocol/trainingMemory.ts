@@ -4,8 +4,9 @@
 // hopeless settings with it and src/protocol imports nothing above itself; the trainer's backend
 // check, the ensemble sizing and the GPU bound all call these same functions.
 //
-// Measured on WASM (the tensors' bytes at their peak during the second training step, from tf.profile's
-// per-kernel snapshots, less those alive before training; H = 16, d = 64, mlpRatio 4, full batch):
+// Measured on WASM by bench/trainingMemory.ts (tensor bytes, as tf.memory counts them, at their peak
+// during the second training step, less those alive before training; H = 16, d = 64, mlpRatio 4,
+// full batch; the WASM heap adds its own slack on top, which the 2 GiB bound leaves room for):
 //   1 layer  T = 40,  m = 100: estimate  22.8 MiB, measured  15.4 MiB
 //   1 layer  T = 160, m = 100: estimate  55.3 MiB, measured  39.5 MiB
 //   1 layer  T = 500, m = 100: estimate 147.6 MiB, measured 107.8 MiB  (the protocol's largest cell)
@@ -16,7 +17,7 @@
 //   2 layers T = 500, m = 4:   estimate 822 MiB,   measured  598 MiB
 //   MLP (256 hidden) T = 500, m = 10 / 1000: estimate 10.3 / 56.1 MiB, measured 8.8 / 49.1 MiB
 // i.e. above the measurement by 1.1–1.5×, never below. The old count (3·H·(T+1)² for every query row
-// of every layer) said 4.6 GiB for T = 500, m = 100 and refused it on WASM's 2 GiB. Evaluation is
+// of every layer) said 4.6 GiB for the protocol's T = 500, m = 100 (mlpRatio 1) and refused it on WASM. Evaluation is
 // not in it (it runs member by member; at T = 500 its attention maps peaked ~140 MiB above the step).
 import type { Experiment } from './experimentSchema';
 
