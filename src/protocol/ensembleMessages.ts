@@ -19,6 +19,7 @@ export type EnsembleCommand = z.infer<typeof EnsembleCommand>;
 /** Ensemble process → parent: an ensemble ended (every member has a summary.json), or failed as a whole. */
 export const EnsembleReport = z.discriminatedUnion('type', [
   z.object({ type: z.literal('job-done'), jobId: z.number().int().nonnegative() }),
-  z.object({ type: z.literal('job-failed'), jobId: z.number().int().nonnegative(), message: z.string() }),
+  // `refused`: the trainer refused the ensemble's input (e.g. a step over the backend's memory); not a crash to retry.
+  z.object({ type: z.literal('job-failed'), jobId: z.number().int().nonnegative(), message: z.string(), refused: z.boolean().optional() }),
 ]);
 export type EnsembleReport = z.infer<typeof EnsembleReport>;

@@ -2,6 +2,10 @@
 // fills in defaults. It lives in the contract because a run's `started` event carries the experiment
 // (src/protocol/runEvents.ts); src/core/spec/experimentSpec.ts re-exports it with the JSON Schema.
 import { z } from 'zod';
+import { estimateTrainingMemoryBytes } from './trainingMemory';
+
+// The memory estimate lives in its own file of the contract (the schema's check below uses it).
+export { effectiveBatchSize, estimateTrainingMemoryBytes } from './trainingMemory';
 
 export const TARGET_KINDS = ['parity', 'and', 'or', 'majority', 'junta'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
@@ -155,7 +159,7 @@ export const ExperimentSchema = z
         path: ['task', 'T'],
         message:
           `too large: one training step would need about ${formatBytes(bytes)} for attention and activations ` +
-          `(limit ${formatBytes(MEMORY_LIMIT_BYTES)}); reduce task.T, model.heads or training.batchSize`,
+          `(limit ${formatBytes(MEMORY_LIMIT_BYTES)}); reduce task.T, model.layers, model.heads or training.batchSize`,
       });
     }
   });
@@ -163,25 +167,6 @@ export const ExperimentSchema = z
 export type ExperimentInput = z.input<typeof ExperimentSchema>;
 export type Experiment = z.output<typeof ExperimentSchema>;
 export type Task = Experiment['task'];
-
-export function effectiveBatchSize(spec: Pick<Experiment, 'training' | 'data'>): number {
-  const b = spec.training.batchSize;
-  return b === 'full' ? spec.data.trainSize : Math.min(b, spec.data.trainSize);
-}
-
-/**
- * Rough peak memory of one training step. Per sample and layer the attention keeps scores,
- * probabilities and their gradients (~3 × heads × (T+1)²) and the block keeps ~(10 + 3·mlpRatio)
- * d-vectors per token; all float32. Good to a factor of ~2, enough to refuse hopeless settings.
- */
-export function estimateTrainingMemoryBytes(spec: Pick<Experiment, 'task' | 'model' | 'training' | 'data'>): number {
-  const B = effectiveBatchSize(spec);
-  const n = spec.task.T + 1;
-  const { layers, heads, dModel, mlpRatio, arch } = spec.model;
-  if (arch === 'mlp') return 4 * B * (spec.task.T + layers * dModel * mlpRatio * 3);
-  const perSampleLayer = 3 * heads * n * n + n * dModel * (10 + 3 * mlpRatio);
-  return 4 * B * layers * perSampleLayer;
-}
 
 export function formatBytes(bytes: number): string {
   if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)} GiB`;

@@ -12,8 +12,10 @@ const Cell = z.object({
   m: z.number().int(),
   successes: z.number().int(),
   trials: z.number().int(),
-  /** Runs that crashed on every attempt. */
+  /** Runs that crashed on every attempt, or that the trainer refused. */
   failedRuns: z.number().int(),
+  /** Why the trainer refused the cell's runs (one line; not retried, not a crash); absent when none was. */
+  refused: z.string().optional(),
   status: z.enum(['passed', 'failed', 'incomplete']),
   /** Wilson 95 % interval of the success share. */
   wilson: Range,
@@ -87,12 +89,15 @@ export const CellFinished = z.object({
   successes: z.number().int(),
   trials: z.number().int(),
   failedRuns: z.number().int(),
+  /** As Cell.refused. */
+  refused: z.string().optional(),
   reused: z.number().int(),
   status: z.enum(['passed', 'failed', 'incomplete']),
   runsDone: z.number().int(),
   plannedRuns: z.number().int(),
 });
-export const RunFailed = z.object({ type: z.literal('run-failed'), runId: z.string(), attempt: z.number().int(), reason: z.string() });
+/** `refused`: the trainer refused the run (its reason is final; the run is not retried). */
+export const RunFailed = z.object({ type: z.literal('run-failed'), runId: z.string(), attempt: z.number().int(), reason: z.string(), refused: z.boolean().optional() });
 export const MStarUpdated = z.object({ type: z.literal('mstar-updated'), variant: z.string(), point: SweepPoint });
 /** Over a queue: the workers connected now (sent when it changes). */
 export const QueueStatus = z.object({ type: z.literal('queue-status'), workers: z.number().int(), hosts: z.array(z.string()) });
@@ -103,7 +108,7 @@ const CellRef = z.object({ variant: z.string(), T: z.number().int(), m: z.number
 export const SweepSummary = VariantResult.extend({
   type: z.literal('sweep-summary'),
   name: z.string(),
-  /** `incomplete`: a cell on some m* path crashed after its retry (see `reason`, `incompleteCells`). */
+  /** `incomplete`: a cell on some m* path crashed after its retry or was refused (see `reason`, `incompleteCells`). */
   status: z.enum(['completed', 'incomplete', 'cancelled']),
   /** One line saying why the status is not `completed`; null when it is. */
   reason: z.string().nullable(),

@@ -40,6 +40,8 @@ export interface GridCell {
   /** Wilson 95 % interval in whole percent. */
   wilson: [number, number];
   failedRuns: number;
+  /** "2 crashed", "3 refused" (the trainer refused them: not a crash to retry), or '' when none failed. */
+  failed: string;
   /** The cell in one sentence, for a tooltip. */
   title: string;
 }
@@ -78,15 +80,19 @@ function fitRows(v: VariantResult): FitRow[] | null {
   }));
 }
 
+/** A cell's failed runs in words: a refusal carries the trainer's reason and no advice to rerun. */
+const failedText = (c: SweepPoint['cells'][number]) => (c.refused ? `${c.failedRuns} refused (${c.refused})` : `${c.failedRuns} crashed`);
+
 function gridCell(T: number, c: SweepPoint['cells'][number]): GridCell {
   const wilson: [number, number] = [Math.round(c.wilson[0] * 100), Math.round(c.wilson[1] * 100)];
   const range = `${wilson[0]}–${wilson[1]} %`;
   const title =
     `T = ${T}, m = ${c.m}: ${c.successes} of ${c.trials} seeds succeeded (95 % Wilson interval ${range})` +
-    (c.status === 'incomplete' ? `; ${c.failedRuns} crashed, so the cell counts neither way` : c.status === 'passed' ? ' — enough' : ' — not enough') +
+    (c.status === 'incomplete' ? `; ${failedText(c)}, so the cell counts neither way` : c.status === 'passed' ? ' — enough' : ' — not enough') +
     (c.hosts?.length ? `; trained on ${c.hosts.join(', ')}` : '');
   const className = c.status === 'passed' ? 'ok' : c.status === 'failed' ? 'bad' : 'incomplete';
-  return { m: c.m, className, share: `${c.successes}/${c.trials}`, wilson, failedRuns: c.failedRuns, title };
+  const failed = c.failedRuns ? `${c.failedRuns} ${c.refused ? 'refused' : 'crashed'}` : '';
+  return { m: c.m, className, share: `${c.successes}/${c.trials}`, wilson, failedRuns: c.failedRuns, failed, title };
 }
 
 function mStarOf(p: SweepPoint): GridRow['mStar'] {
@@ -94,6 +100,8 @@ function mStarOf(p: SweepPoint): GridRow['mStar'] {
   if (p.status === 'censored') return { text, status: p.status, note: '(censored)', title: `No size up to ${p.interval[0]} passed: m* is above it (a lower bound in the fits).` };
   if (p.status === 'incomplete') {
     const at = p.incompleteAt.join(', ');
+    const refused = p.cells.find((c) => c.refused && p.incompleteAt.includes(c.m))?.refused;
+    if (refused) return { text, status: p.status, note: `(refused at m = ${at})`, title: `The trainer refused the runs at m = ${at}: ${refused}` };
     return { text, status: p.status, note: `(crashed at m = ${at})`, title: `Runs crashed at m = ${at}: m* is open until they are rerun.` };
   }
   return { text, status: p.status, note: '', title: '' };

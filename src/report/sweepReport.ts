@@ -9,7 +9,7 @@ import { esc, page, scriptJson } from './reportPage';
 const gridRow = (r: GridRow) =>
   `<tr><th>${r.T}</th>${r.cells
     .map((c) =>
-      c ? `<td class="${c.className}">${c.share} <small>${c.wilson[0]} %–${c.wilson[1]} %</small>${c.failedRuns ? ` <small>(${c.failedRuns} crashed)</small>` : ''}</td>` : '<td></td>',
+      c ? `<td class="${c.className}">${c.share} <small>${c.wilson[0]} %–${c.wilson[1]} %</small>${c.failed ? ` <small>(${esc(c.failed)})</small>` : ''}</td>` : '<td></td>',
     )
     .join('')}<td>${esc(r.mStar.text)}${r.mStar.note ? ` ${r.mStar.note}` : ''}</td><td>${r.interval}</td></tr>`;
 

@@ -40,12 +40,12 @@ function forkEnsembleProcess(opts: LauncherOptions, onExit: (p: EnsembleProcess)
 }
 
 /** One result per member: its summary.json if it finished, else why it did not. */
-function memberResults(reqs: RunRequest[], p: EnsembleProcess, failure: string | undefined): RunResult[] {
+function memberResults(reqs: RunRequest[], p: EnsembleProcess, failure: string | undefined, refused: boolean): RunResult[] {
   return reqs.map((r) => {
     const summary = readSummary(path.join(r.out, r.runId));
     if (summary) return { ok: true, summary };
     const last = p.stderr.trim().split('\n').pop();
-    return { ok: false, reason: failure ?? (last || `ensemble process exited with ${p.child.exitCode ?? p.child.signalCode}`) };
+    return { ok: false, reason: failure ?? (last || `ensemble process exited with ${p.child.exitCode ?? p.child.signalCode}`), ...(refused ? { refused } : {}) };
   });
 }
 
@@ -53,6 +53,7 @@ function memberResults(reqs: RunRequest[], p: EnsembleProcess, failure: string |
 function trainOn(p: EnsembleProcess, jobId: number, reqs: RunRequest[], signal: AbortSignal, onIdle: () => void): Promise<RunResult[]> {
   return new Promise((resolve) => {
     let failure: string | undefined;
+    let refused = false;
     const send = (cmd: EnsembleCommand) => {
       if (p.child.connected) p.child.send(cmd, (err) => err && p.child.kill('SIGTERM'));
     };
@@ -62,12 +63,15 @@ function trainOn(p: EnsembleProcess, jobId: number, reqs: RunRequest[], signal: 
       p.child.off('message', onMessage);
       p.child.off('exit', finish);
       if (!p.exited) onIdle();
-      resolve(memberResults(reqs, p, failure));
+      resolve(memberResults(reqs, p, failure, refused));
     };
     const onMessage = (msg: unknown) => {
       const report = EnsembleReport.safeParse(msg);
       if (!report.success || report.data.jobId !== jobId) return;
-      if (report.data.type === 'job-failed') failure = report.data.message;
+      if (report.data.type === 'job-failed') {
+        failure = report.data.message;
+        refused = report.data.refused === true;
+      }
       finish();
     };
     p.child.on('message', onMessage);

@@ -8,7 +8,7 @@ import { type BackendChoice, selectBackend } from '../core/train/backend';
 import { ExperimentSchema } from '../core/spec/experimentSpec';
 import { EnsembleCommand, type EnsembleReport } from '../protocol/ensembleMessages';
 import { onParentGone, toParent } from './parentChannel';
-import { runEnsemble } from './runExperiment';
+import { InputError, runEnsemble } from './runExperiment';
 
 export async function ensembleProcessCommand(opts: { backend: BackendChoice }): Promise<number> {
   if (!process.send) {
@@ -32,7 +32,8 @@ export async function ensembleProcessCommand(opts: { backend: BackendChoice }): 
       );
       report({ type: 'job-done', jobId: cmd.jobId });
     } catch (err) {
-      report({ type: 'job-failed', jobId: cmd.jobId, message: (err as Error).message.split('\n')[0] });
+      const refused = err instanceof InputError ? { refused: true } : {};
+      report({ type: 'job-failed', jobId: cmd.jobId, message: (err as Error).message.split('\n')[0], ...refused });
     }
   };
 

@@ -32,7 +32,8 @@ export function forkLauncher(opts: { cliPath: string; backend: BackendChoice; sp
         const summary = readSummary(path.join(req.out, req.runId));
         if ((code === 0 || code === 130) && summary) return resolve({ ok: true, summary });
         const last = stderr.trim().split('\n').pop();
-        resolve({ ok: false, reason: last || `trainer exited with ${code ?? sig}` });
+        // Exit 2 is the CLI's refusal of its input (InputError: a bad spec, a step over the backend's memory).
+        resolve({ ok: false, reason: last || `trainer exited with ${code ?? sig}`, ...(code === 2 ? { refused: true } : {}) });
       });
     });
 }

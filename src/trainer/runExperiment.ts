@@ -67,7 +67,7 @@ function checkMemory(specs: Experiment[], backend: Backend): void {
   if (limit !== undefined && need > limit) {
     throw new InputError(
       `task.T: one training step would need about ${formatBytes(need)}, more than the ${backend.name} backend's ` +
-        `${formatBytes(limit)}; reduce task.T, model.heads or training.batchSize, or use a native backend`,
+        `${formatBytes(limit)}; reduce task.T, model.layers, model.heads or training.batchSize, or use a native backend`,
     );
   }
 }

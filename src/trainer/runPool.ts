@@ -14,7 +14,8 @@ export interface RunRequest {
   /** The runs folder; the run writes <out>/<runId>/. */
   out: string;
 }
-export type RunResult = { ok: true; summary: RunSummary } | { ok: false; reason: string };
+/** `refused`: the trainer would not start it (bad input, a step over the backend's memory): it would fail the same way again. */
+export type RunResult = { ok: true; summary: RunSummary } | { ok: false; reason: string; refused?: boolean };
 /** Executes one run to completion (or until `signal` aborts it). The real one forks the CLI. */
 export type RunLauncher = (req: RunRequest, signal: AbortSignal) => Promise<RunResult>;
 /** Executes runs that share an ensembleKey as one ensemble; one result per request, in order. */
@@ -26,8 +27,12 @@ export interface EnsemblePlan {
   maxMembers: (spec: Experiment) => number;
 }
 
-/** What became of one run. `crashed`: it failed on every attempt; `aborted`: the sweep was stopped. */
-export type PoolOutcome = { kind: 'finished'; summary: RunSummary; reused: boolean } | { kind: 'crashed'; reason: string } | { kind: 'aborted' };
+/** What became of one run. `crashed`: it failed on every attempt; `refused`: the trainer refused it alone (not retried); `aborted`: the sweep was stopped. */
+export type PoolOutcome =
+  | { kind: 'finished'; summary: RunSummary; reused: boolean }
+  | { kind: 'crashed'; reason: string }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'aborted' };
 
 /** Statuses of a run that trained to an answer (anything else is a crash to retry). */
 const FINISHED = new Set(['succeeded', 'not-reached', 'diverged']);
@@ -49,6 +54,8 @@ interface Job {
   spec: Experiment;
   runId: string;
   attempt: number;
+  /** Launch alone: a retry, or a member of an ensemble the trainer refused (the others may fit alone). */
+  alone?: boolean;
   done: (o: PoolOutcome) => void;
 }
 
@@ -68,8 +75,8 @@ export class RunPool {
       /** When given, queued first attempts that can share an ensemble are launched together. */
       ensemble?: EnsemblePlan;
       signal: AbortSignal;
-      /** Every failed attempt, before its retry or before the run is given up as crashed. */
-      onAttemptFailed?: (runId: string, attempt: number, reason: string, willRetry: boolean) => void;
+      /** Every failed attempt, before its retry or before the run is given up as crashed or refused. */
+      onAttemptFailed?: (runId: string, attempt: number, reason: string, willRetry: boolean, refused: boolean) => void;
     },
   ) {
     opts.signal.addEventListener('abort', () => {
@@ -110,9 +117,9 @@ export class RunPool {
   private nextGroup(): Job[] {
     const first = this.queue.shift()!;
     const plan = this.opts.ensemble;
-    if (!plan || first.attempt > 1) return [first];
+    if (!plan || first.attempt > 1 || first.alone) return [first];
     const key = ensembleKey(first.spec);
-    const same = (j: Job) => j.attempt === 1 && ensembleKey(j.spec) === key;
+    const same = (j: Job) => j.attempt === 1 && !j.alone && ensembleKey(j.spec) === key;
     // The launches not already training this key share what is queued for it.
     const idle = Math.max(1, this.opts.parallel - (this.activeKeys.get(key) ?? 0));
     const evenShare = Math.ceil((1 + this.queue.filter(same).length) / idle);
@@ -142,20 +149,27 @@ export class RunPool {
         .then((results) => {
           this.active--;
           this.activeKeys.set(key, this.activeKeys.get(key)! - 1);
-          group.forEach((job, i) => this.settle(job, results[i] ?? { ok: false, reason: 'no result from the trainer' }));
+          group.forEach((job, i) => this.settle(job, results[i] ?? { ok: false, reason: 'no result from the trainer' }, group.length));
           this.launchQueued();
         });
     }
   }
 
-  private settle(job: Job, result: RunResult): void {
+  private settle(job: Job, result: RunResult, groupSize: number): void {
     if (this.opts.signal.aborted) return job.done({ kind: 'aborted' });
     if (result.ok && FINISHED.has(result.summary.status)) return job.done({ kind: 'finished', summary: result.summary, reused: false });
+    if (!result.ok && result.refused) {
+      // A refusal is final for a run launched alone: it would be refused the same way forever. An
+      // ensemble is refused for its largest member, so the others are launched alone (no retry spent).
+      if (groupSize > 1) return void this.queue.unshift({ ...job, alone: true });
+      this.opts.onAttemptFailed?.(job.runId, job.attempt, result.reason, false, true);
+      return job.done({ kind: 'refused', reason: result.reason });
+    }
     const reason = result.ok
       ? `run ended with status ${result.summary.status}${result.summary.error ? `: ${result.summary.error}` : ''}`
       : result.reason;
     const willRetry = job.attempt < ATTEMPTS;
-    this.opts.onAttemptFailed?.(job.runId, job.attempt, reason, willRetry);
+    this.opts.onAttemptFailed?.(job.runId, job.attempt, reason, willRetry, false);
     if (willRetry) this.queue.unshift({ ...job, attempt: job.attempt + 1 });
     else job.done({ kind: 'crashed', reason });
   }

@@ -30,8 +30,8 @@ function progress(json: boolean): { onEvent: (e: SweepEvent) => void; stop: () =
     return {
       onEvent: (e) => {
         if (e.type === 'cell-finished')
-          process.stderr.write(`[${e.runsDone}/${e.plannedRuns} runs] ${e.variant} T=${e.T} m=${e.m}: ${e.successes}/${e.trials} succeeded${e.failedRuns ? `, ${e.failedRuns} crashed` : ''} (${e.status})${e.reused ? ` (${e.reused} reused)` : ''}\n`);
-        if (e.type === 'run-failed') process.stderr.write(`run ${e.runId} failed (attempt ${e.attempt}): ${e.reason}\n`);
+          process.stderr.write(`[${e.runsDone}/${e.plannedRuns} runs] ${e.variant} T=${e.T} m=${e.m}: ${e.successes}/${e.trials} succeeded${e.failedRuns ? `, ${e.failedRuns} ${e.refused ? `refused: ${e.refused}` : 'crashed'}` : ''} (${e.status})${e.reused ? ` (${e.reused} reused)` : ''}\n`);
+        if (e.type === 'run-failed') process.stderr.write(`run ${e.runId} ${e.refused ? 'refused' : `failed (attempt ${e.attempt})`}: ${e.reason}\n`);
       },
       stop: () => {},
     };
@@ -67,7 +67,8 @@ function logisticText(p: SweepPoint): string {
 function printVariant(r: VariantResult): void {
   process.stderr.write(`\n${r.label}: ${r.protocol}\n     T      m*   interval\n`);
   for (const p of r.points) {
-    const open = p.status === 'incomplete' ? `   crashed runs at m = ${p.incompleteAt.join(', ')}` : '';
+    const refused = p.cells.find((c) => c.refused && p.incompleteAt.includes(c.m))?.refused;
+    const open = p.status !== 'incomplete' ? '' : refused ? `   refused at m = ${p.incompleteAt.join(', ')}: ${refused}` : `   crashed runs at m = ${p.incompleteAt.join(', ')}`;
     process.stderr.write(`${String(p.T).padStart(6)}  ${mStarText(p).replace(' ', '').padStart(6)}   [${fmt(p.interval[0])}, ${fmt(p.interval[1])}]${logisticText(p)}${open}\n`);
   }
   if (r.fits) {

@@ -69,6 +69,7 @@ function trainCells(sweep: Sweep, book: SweepBook, pool: RunPool, signal: AbortS
                 book.record(key, { kind: 'finished', succeeded: outcome.summary.status === 'succeeded', reused: outcome.reused, host: hostLabel(outcome.summary) });
               }
               if (outcome.kind === 'crashed') book.record(key, { kind: 'crashed' });
+              if (outcome.kind === 'refused') book.record(key, { kind: 'refused', reason: outcome.reason });
               schedule();
             });
           }
@@ -92,8 +93,8 @@ export async function runSweep(sweep: Sweep, opts: SweepOptions): Promise<SweepS
     launch: opts.launch,
     ensemble: opts.ensemble,
     signal,
-    onAttemptFailed: (runId, attempt, reason, willRetry) => {
-      emit({ type: 'run-failed', runId, attempt, reason });
+    onAttemptFailed: (runId, attempt, reason, willRetry, refused) => {
+      emit({ type: 'run-failed', runId, attempt, reason, ...(refused ? { refused } : {}) });
       if (willRetry) book.retryPlanned();
     },
   });

@@ -59,7 +59,12 @@ describe('experiment validation', () => {
   it('bad batch size', () => expectProblem((s) => (s.training.batchSize = 'all'), /^training\.batchSize: must be "full" or an integer ≥ 1 \(got "all"\)$/));
   it('bad name', () => expectProblem((s) => (s.name = 'a b/c'), /^name: may only contain/));
   it('T so large the attention does not fit: refused with the estimate', () =>
-    expectProblem((s) => Object.assign(s, { task: { kind: 'and', T: 20000, s: 3 }, training: { batchSize: 64 } }), /^task\.T: too large: one training step would need about [\d.]+ GiB/));
+    // Two layers: the first attends every query row, (T+1)² scores per head and sample.
+    expectProblem((s) => Object.assign(s, { task: { kind: 'and', T: 20000, s: 3 }, model: { layers: 2 }, training: { batchSize: 64 } }), /^task\.T: too large: one training step would need about [\d.]+ GiB/));
+  it('one tabulated layer at T = 20000 is accepted: its [CLS]-only attention has no (T+1)² term', () => {
+    const r = ExperimentSchema.safeParse({ ...base(), task: { kind: 'and', T: 20000, s: 3 }, training: { batchSize: 64 } });
+    assert.equal(r.success, true, r.error?.message);
+  });
 
   it('bad JSON reports line and column', () => {
     const r = parseSpecText(ExperimentSchema, '{\n  "version": 1,\n  "name": oops\n}');

@@ -44,7 +44,7 @@ function makeOpenable(td: HTMLElement, variant: string, T: number, m: number, op
 
 function cellTd(c: GridCell): HTMLElement {
   const td = el('td', { className: c.className }, c.share, el('span', { className: 'wilson' }, ` ${c.wilson[0]}–${c.wilson[1]} %`));
-  if (c.failedRuns) td.append(el('span', { className: 'crashed' }, ` (${c.failedRuns} crashed)`));
+  if (c.failed) td.append(el('span', { className: 'crashed' }, ` (${c.failed})`));
   td.title = c.title;
   return td;
 }

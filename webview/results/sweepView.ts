@@ -81,7 +81,7 @@ function renderSweepFacts(list: HTMLDListElement, sweep: SweepModel): void {
     pairs.push(['Training now', shown.join('; ') + (sweep.active.length > 4 ? ` and ${sweep.active.length - 4} more` : '')]);
   }
   const s = sweep.summary;
-  if (s) pairs.push(['Runs', `${s.runsExecuted} trained, ${s.runsReused} reused, ${s.runsFailed} crashed`], ['Time', `${s.wallSeconds.toFixed(0)} s`]);
+  if (s) pairs.push(['Runs', `${s.runsExecuted} trained, ${s.runsReused} reused, ${s.runsFailed} crashed or refused`], ['Time', `${s.wallSeconds.toFixed(0)} s`]);
   if (s?.reason) pairs.push([s.status === 'incomplete' ? 'Incomplete' : 'Note', s.reason]);
   facts(list, pairs);
 }

@@ -8,8 +8,10 @@ export interface CellCounts {
   successes: number;
   /** Runs that finished (succeeded or not). */
   trials: number;
-  /** Runs that crashed on every attempt: their outcome is unknown. */
+  /** Runs that crashed on every attempt, or that the trainer refused: their outcome is unknown. */
   failedRuns: number;
+  /** Why the trainer refused the cell's runs (one line, e.g. a step over the backend's memory); absent when none was refused. */
+  refused?: string;
 }
 
 export type CellStatus = 'passed' | 'failed' | 'incomplete';

@@ -10,8 +10,8 @@ import { type CellKey, type Sweep, candidateSizes, variantLabels } from '../spec
 import { type VariantAnalysis, analyseVariant } from './verdict';
 import type { SweepEvent, SweepSummary, VariantResult } from '../../protocol/sweepEvents';
 
-/** A run's contribution to its cell: it trained to an answer, or it crashed on every attempt. */
-export type RunRecord = { kind: 'finished'; succeeded: boolean; reused: boolean; host?: string } | { kind: 'crashed' };
+/** A run's contribution to its cell: it trained to an answer, crashed on every attempt, or was refused (with the trainer's reason). */
+export type RunRecord = { kind: 'finished'; succeeded: boolean; reused: boolean; host?: string } | { kind: 'crashed' } | { kind: 'refused'; reason: string };
 
 interface Cell extends CellCounts {
   key: CellKey;
@@ -38,6 +38,9 @@ export class SweepBook {
   private runsDone = 0;
   runsReused = 0;
   runsFailed = 0;
+  /** Of runsFailed, the runs the trainer refused (not retried), and their distinct reasons. */
+  runsRefused = 0;
+  private readonly refusals = new Set<string>();
 
   constructor(private readonly sweep: Sweep, private readonly emit: (e: SweepEvent) => void) {
     this.labels = variantLabels(sweep);
@@ -104,6 +107,11 @@ export class SweepBook {
     } else {
       cell.failedRuns++;
       this.runsFailed++;
+      if (run.kind === 'refused') {
+        cell.refused = run.reason;
+        this.refusals.add(run.reason);
+        this.runsRefused++;
+      }
     }
     if (cell.pending > 0) return;
     const search = this.searches.find((s) => s.variant === key.variant && s.T === key.T)!;
@@ -112,7 +120,8 @@ export class SweepBook {
     search.busy = false;
     const label = this.labels[key.variant];
     const { successes, trials, failedRuns, reused } = cell;
-    this.emit({ type: 'cell-finished', variant: label, T: key.T, m: cell.m, successes, trials, failedRuns, reused, status, runsDone: this.runsDone, plannedRuns: this.plannedRuns });
+    const refused = cell.refused === undefined ? {} : { refused: cell.refused };
+    this.emit({ type: 'cell-finished', variant: label, T: key.T, m: cell.m, successes, trials, failedRuns, ...refused, reused, status, runsDone: this.runsDone, plannedRuns: this.plannedRuns });
     const a = this.analyse(key.variant, 0);
     this.emit({ type: 'mstar-updated', variant: label, point: a.points.find((p) => p.T === key.T)! });
     if (a.fits) {
@@ -127,7 +136,11 @@ export class SweepBook {
       T,
       cells: [...this.cells.values()]
         .filter((c) => c.key.variant === variant && c.key.T === T && c.pending === 0)
-        .map(({ m, successes, trials, failedRuns, hosts }) => ({ m, successes, trials, failedRuns, ...(hosts.size ? { hosts: [...hosts].sort() } : {}) })),
+        .map(({ m, successes, trials, failedRuns, refused, hosts }) => ({
+          m, successes, trials, failedRuns,
+          ...(refused === undefined ? {} : { refused }),
+          ...(hosts.size ? { hosts: [...hosts].sort() } : {}),
+        })),
     }));
     return analyseVariant(points, this.sweep.successRate, {
       bootstrap,
@@ -153,7 +166,7 @@ export class SweepBook {
       status === 'cancelled'
         ? 'cancelled before every search finished; run the sweep again to continue (finished runs are reused)'
         : status === 'incomplete'
-          ? `m* is open at ${open.length} context length${open.length > 1 ? 's' : ''} because runs crashed after a retry (${open.join(', ')}); run the sweep again to retry them (finished runs are reused)`
+          ? openReason(open, [...this.refusals], this.runsFailed > this.runsRefused)
           : null;
     return {
       type: 'sweep-summary',
@@ -173,3 +186,15 @@ export class SweepBook {
 }
 
 const cellId = (k: CellKey) => `${k.variant}/${k.T}/${k.m}`;
+
+/**
+ * Why m* is open. A refused run would be refused the same way again, so refusals get their reason
+ * and no "run it again" advice; only crashes do.
+ */
+function openReason(open: string[], refusals: string[], crashed: boolean): string {
+  const where = `m* is open at ${open.length} context length${open.length > 1 ? 's' : ''}`;
+  const retry = 'run the sweep again to retry them (finished runs are reused)';
+  if (!refusals.length) return `${where} because runs crashed after a retry (${open.join(', ')}); ${retry}`;
+  const refusedText = `${where} because the trainer refused runs (${open.join(', ')}): ${refusals.join('; ')}`;
+  return crashed ? `${refusedText}; other runs crashed after a retry: ${retry}` : refusedText;
+}

@@ -10,7 +10,7 @@ import { type ForwardFn, type ModelConfig, forward } from '../model/model';
 import { projectAttentionNorms } from '../model/normProjection';
 import { initParams, leavesOf } from '../model/params';
 import type { Dataset } from '../spec/dataset';
-import { type Experiment, effectiveBatchSize } from '../spec/experimentSpec';
+import { type Experiment, effectiveBatchSize, estimateTrainingMemoryBytes } from '../spec/experimentSpec';
 import { rngFor } from '../spec/seededRandom';
 import { adamStep } from './adamw';
 import { type Batch, BatchSampler, type RowSource, makeBatch, range } from './batches';
@@ -40,27 +40,8 @@ export function ensembleKey(spec: Experiment): string {
 /** Largest ensemble the sweep forms on its own: beyond it the per-member gain is small (bench). */
 export const MAX_ENSEMBLE = 64;
 
-/**
- * Rough peak memory one member adds to an ensemble's training step (float32): per sample and layer
- * the attention scores, probabilities and their gradients (3·H·n, or 3·H·n² where every query row is
- * computed) and ~10 d-vectors per token (3·mlpRatio more where the MLP sees every token), plus the
- * parameters with their gradient and Adam's two moments. Evaluation runs member by member and is
- * not multiplied by K.
- */
-export function memberStepBytes(spec: Experiment): number {
-  const B = effectiveBatchSize(spec);
-  const { layers, heads, dModel: d, mlpRatio, arch } = spec.model;
-  const n = spec.task.T + 1;
-  const hidden = mlpRatio * d;
-  if (arch === 'mlp') return 4 * (B * (spec.task.T + layers * hidden * 3) + 4 * (spec.task.T * hidden + layers * hidden * hidden));
-  let floats = 0;
-  for (let l = 0; l < layers; l++) {
-    const clsOnly = l === layers - 1;
-    floats += B * (clsOnly ? 3 * heads * n + n * d * 10 : 3 * heads * n * n + n * d * (10 + 3 * mlpRatio));
-  }
-  const params = n * d + layers * (4 * d * d + 2 * d * hidden);
-  return 4 * (floats + 4 * params);
-}
+/** What one member adds to an ensemble's training step: the one estimate (src/protocol/trainingMemory.ts). */
+export const memberStepBytes = (spec: Experiment): number => estimateTrainingMemoryBytes(spec);
 
 /** What an ensemble needs besides its members' steps: evaluation (one member at a time, ~64 MiB chunks). */
 export const EVALUATION_RESERVE_BYTES = 64 * 2 ** 20;

@@ -7,7 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import type { GpuAdapter } from '../../protocol/runEvents';
-import { type Experiment, effectiveBatchSize } from '../spec/experimentSpec';
+import type { Experiment } from '../spec/experimentSpec';
+import { largestTensorBytes } from '../../protocol/trainingMemory';
 import { EVALUATION_RESERVE_BYTES, memberStepBytes } from './ensembleTraining';
 import type { WebGpuProbe } from './webgpuBackend';
 
@@ -18,20 +19,8 @@ export const GPU_MEMORY_ENV = 'SPARSE_ATTENTION_GPU_MEMORY';
 const USABLE_SHARE = 0.8;
 const ASSUMED_BYTES = 4 * 2 ** 30;
 
-/**
- * Rough size of the largest single tensor one member adds to a training step (float32). One layer
- * (tabulated, [CLS] only): the attention over the positions, B·H·n, or [CLS]'s hidden state,
- * B·mlpRatio·d (tableAttention.ts makes no per-token tensor). Deeper: the scores, B·H·n², or the
- * per-token activations, B·n·mlpRatio·d. With K members stacked, that tensor is K times larger.
- */
-export function memberLargestTensorBytes(spec: Experiment): number {
-  const B = effectiveBatchSize(spec);
-  const { layers, heads, dModel: d, mlpRatio, arch } = spec.model;
-  if (arch === 'mlp') return 4 * B * Math.max(spec.task.T, mlpRatio * d);
-  const n = spec.task.T + 1;
-  const width = d * Math.max(1, mlpRatio);
-  return layers === 1 ? 4 * B * Math.max(heads * n, width) : 4 * B * n * Math.max(heads * n, width);
-}
+/** The largest single tensor one member adds to a step, from the one estimate (src/protocol/trainingMemory.ts). */
+export const memberLargestTensorBytes = (spec: Experiment): number => largestTensorBytes(spec);
 
 export interface DeviceBudget {
   /** Bytes an ensemble's step may use in all. */
