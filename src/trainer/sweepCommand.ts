@@ -208,7 +208,8 @@ async function lockedSweep(file: string, sweep: Sweep, sweepDir: string, lockLos
     display.stop();
     if (!opts.json) printSummary(summary);
     if (summary.status === 'incomplete') process.stderr.write(`incomplete: ${summary.reason}\n`);
-    return exitCodeOf(summary);
+    // A lost lock ends the sweep as a failure (exit 1), not as a cancel the user asked for.
+    return lockLost.aborted ? EXIT.failure : exitCodeOf(summary);
   } catch (err) {
     display.stop();
     process.stderr.write(`error: ${(err as Error).message.split('\n')[0]}\n`);

@@ -14,7 +14,9 @@ import type { RunSummary } from '../../src/protocol/runEvents';
 import type { SweepSummary } from '../../src/protocol/sweepEvents';
 import { RunFiles } from '../../src/store/runFolder';
 import { SWEEP_FILES, readSweepEvents } from '../../src/store/sweepFolder';
-import { readLockHolder } from '../../src/store/sweepLock';
+import { readLockHolder, takeSweepLock } from '../../src/store/sweepLock';
+import { RunStore } from '../../src/extension/runStore';
+import { TrainerRunner } from '../../src/extension/trainerRunner';
 import { sweepCommand } from '../../src/trainer/sweepCommand';
 import type { RunLauncher, RunRequest, RunResult } from '../../src/trainer/sweepRunner';
 
@@ -245,5 +247,27 @@ describe('one writer per sweep folder', () => {
     rmdirSync(path.join(sweepDir, SWEEP_FILES.sweep, 'x'));
     rmdirSync(path.join(sweepDir, SWEEP_FILES.sweep));
     await nextRuns();
+  });
+
+  it("the editor's Run Sweep / Resume Sweep on a folder in use: exit 2 and the one line its error message shows; the store untouched", async () => {
+    const dir = tmp();
+    const file = writeSweep(dir);
+    const out = path.join(dir, 'sweeps');
+    const sweepDir = path.join(out, 'tiny');
+    const held = await takeSweepLock(sweepDir);
+    assert.ok(held.ok);
+    try {
+      const store = new RunStore();
+      const runner = new TrainerRunner(() => ({ cliPath: path.resolve(__dirname, '../../dist/cli.js'), backend: 'wasm', cwd: dir }), store, () => {});
+      const exit = await runner.startSweep(file, out, 1).done;
+      assert.equal(exit.code, 2);
+      // the tracker shows the last stderr lines after "<title> failed:" (features/trainerProgress.ts).
+      assert.equal(exit.stderr, `error: sweep folder ${sweepDir} is in use by pid ${process.pid} on ${hostname()} since ${readLockHolder(sweepDir)!.since} (another sweep); wait for it or stop it`);
+      assert.equal(store.sweep(sweepDir), undefined);
+    } finally {
+      await held.release();
+    }
+    assert.ok(lockGone(sweepDir));
+    assert.equal(existsSync(sweepDir), false, 'the folder the lock created, left empty, is removed');
   });
 });
