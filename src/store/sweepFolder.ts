@@ -1,6 +1,7 @@
 // A sweep on disk: <out>/<name>/ with sweep.json (the sweep as resolved), events.jsonl (append-only,
 // as a run's), summary.json (atomic, at the end), trainer.json (trainerRecord.ts) and runs/, one run
-// folder (runFolder.ts) per cell run, named by cellRunId.ts.
+// folder (runFolder.ts) per cell run, named by cellRunId.ts; while a sweep writes it, sweep.lock/ and
+// sweep.lock.json (sweepLock.ts: one writer per folder).
 import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { SweepEvent as SweepEventSchema, SweepSummary as SweepSummarySchema } from '../protocol/sweepEvents';
@@ -11,8 +12,15 @@ import { folderStatus, writeTrainerRecord } from './trainerRecord';
 /** Where sweeps go, relative to the working folder, unless told otherwise. */
 export const DEFAULT_SWEEP_OUT = path.join('.sparse-attention', 'sweeps');
 
-/** The files of a sweep folder (trainer.json: trainerRecord.ts). */
-export const SWEEP_FILES = { sweep: 'sweep.json', events: 'events.jsonl', summary: 'summary.json', runs: 'runs' } as const;
+/** The files of a sweep folder (trainer.json: trainerRecord.ts; the lock and its holder: sweepLock.ts). */
+export const SWEEP_FILES = {
+  sweep: 'sweep.json',
+  events: 'events.jsonl',
+  summary: 'summary.json',
+  runs: 'runs',
+  lock: 'sweep.lock',
+  lockHolder: 'sweep.lock.json',
+} as const;
 
 /** The folder that holds a sweep's run folders. */
 export const sweepRunsDir = (sweepDir: string): string => path.join(sweepDir, SWEEP_FILES.runs);

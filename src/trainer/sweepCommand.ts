@@ -14,6 +14,7 @@ import { availableParallelism } from 'node:os';
 import { type EnsembleChoice, capacityLine, ensembleCapacity } from './ensembleCapacity';
 import { ensembleLauncher } from './ensembleLauncher';
 import { forkLauncher } from './forkedRun';
+import { takeSweepLock } from '../store/sweepLock';
 import { onParentGone, toParent } from './parentChannel';
 import { type EnsemblePlan, type RunLauncher, runSweep } from './sweepRunner';
 import { type QueueLauncher, queueLauncher } from './queue/queueLauncher';
@@ -161,9 +162,30 @@ export async function sweepCommand(file: string, opts: SweepCommandOptions): Pro
   }
   const sweep = parsed.value;
   const sweepDir = path.resolve(opts.out, sweep.name);
+  // One writer per sweep folder: the lock comes before the queue and before any file of the sweep,
+  // so a refused sweep has touched nothing.
+  const lock = await takeSweepLock(sweepDir);
+  if (!lock.ok) {
+    process.stderr.write(`error: ${lock.refusal}\n`);
+    return EXIT.invalid;
+  }
+  if (lock.tookOver) process.stderr.write(`${lock.tookOver}\n`);
+  try {
+    return await lockedSweep(file, sweep, sweepDir, lock.lost, opts);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** The sweep itself, run while its folder's lock is held; a lost lock stops it like Ctrl-C. */
+async function lockedSweep(file: string, sweep: Sweep, sweepDir: string, lockLost: AbortSignal, opts: SweepCommandOptions): Promise<number> {
   const queue = await openQueue(sweep, opts);
   if (typeof queue === 'number') return queue;
   const controller = abortOnStop();
+  lockLost.addEventListener('abort', () => {
+    process.stderr.write(`error: sweep folder ${sweepDir} lost its lock (${(lockLost.reason as Error).message}); stopping, so that no two sweeps write it\n`);
+    controller.abort();
+  });
   const display = progress(!!opts.json);
   // Over a queue (or with a launcher given by a test) runs go one by one; locally, as ensembles.
   const ensemble = queue || opts.launch ? undefined : await ensemblePlan(opts.ensemble ?? 'auto', opts.backend, opts.cliPath, !!opts.json);
@@ -187,7 +209,8 @@ export async function sweepCommand(file: string, opts: SweepCommandOptions): Pro
     display.stop();
     if (!opts.json) printSummary(summary);
     if (summary.status === 'incomplete') process.stderr.write(`incomplete: ${summary.reason}\n`);
-    return exitCodeOf(summary);
+    // A lost lock ends the sweep as a failure (exit 1), not as a cancel the user asked for.
+    return lockLost.aborted ? EXIT.failure : exitCodeOf(summary);
   } catch (err) {
     display.stop();
     process.stderr.write(`error: ${(err as Error).message.split('\n')[0]}\n`);
