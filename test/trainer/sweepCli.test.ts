@@ -7,25 +7,12 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { sweepCommand } from '../../src/trainer/sweepCommand';
 import type { RunLauncher } from '../../src/trainer/sweepRunner';
+import { tinySweep as makeTinySweep } from './tinySweep';
 
 const BIN = path.resolve(__dirname, '../../bin/sparse-attention.js');
 const cli = (args: string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
 
-const tinySweep = {
-  version: 1,
-  kind: 'sweep',
-  name: 'tiny',
-  base: {
-    task: { kind: 'majority', s: 3 },
-    data: { testSize: 200 },
-    model: { heads: 2, dModel: 16, mlpRatio: 2 },
-    training: { learningRate: 0.01, batchSize: 'full', maxSteps: 60, evalEvery: 20, targetAccuracy: 0.9 },
-  },
-  contextLengths: [4, 8, 16],
-  trainSizes: [4, 16, 64],
-  seeds: 1,
-  successRate: 1,
-};
+const tinySweep = makeTinySweep({ seeds: 1, successRate: 1 });
 
 describe('sweep and report CLI', () => {
   it('runs a tiny sweep, prints the summary as the last JSON line, resumes for free, and reports', () => {

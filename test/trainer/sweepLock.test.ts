@@ -19,26 +19,11 @@ import { RunStore } from '../../src/extension/runStore';
 import { TrainerRunner } from '../../src/extension/trainerRunner';
 import { sweepCommand } from '../../src/trainer/sweepCommand';
 import type { RunLauncher, RunRequest, RunResult } from '../../src/trainer/sweepRunner';
+import { tinySweep } from './tinySweep';
 
 const BIN = path.resolve(__dirname, '../../bin/sparse-attention.js');
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'sa-sweeplock-'));
 
-const tinySweep = (over: Record<string, unknown> = {}) => ({
-  version: 1,
-  kind: 'sweep',
-  name: 'tiny',
-  base: {
-    task: { kind: 'majority', s: 3 },
-    data: { testSize: 200 },
-    model: { heads: 2, dModel: 16, mlpRatio: 2 },
-    training: { learningRate: 0.01, batchSize: 'full', maxSteps: 60, evalEvery: 20, targetAccuracy: 0.9 },
-  },
-  contextLengths: [4, 8, 16],
-  trainSizes: [4, 16, 64],
-  seeds: 2,
-  successRate: 0.5,
-  ...over,
-});
 
 function writeSweep(dir: string, over: Record<string, unknown> = {}): string {
   const file = path.join(dir, 'tiny.sweep.json');
