@@ -18,7 +18,7 @@ import { availableParallelism, freemem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../src/core/train/backend';
-import { describeAdapter } from '../src/core/train/webgpuBackend';
+import { adapterLabel } from '../src/protocol/backendLabel';
 import { CLI, timeSweep } from './sweepWallTime';
 import { type SweepRun, type WebGpuBenchResult, webgpuReport } from './webgpuReport';
 import { type TablePlan, measureTable } from './webgpuTable';
@@ -75,9 +75,9 @@ async function timeSweeps(files: string[], backends: ('webgpu' | 'wasm')[]): Pro
 
 async function main(): Promise<void> {
   const gpu = (await selectBackend('webgpu')).gpu!;
-  log(`adapter: ${describeAdapter(gpu.adapter)}`);
+  log(`adapter: ${adapterLabel(gpu.adapter)}`);
   if (args['require-hardware'] && gpu.adapter.software) {
-    write({ skipped: `the adapter is ${describeAdapter(gpu.adapter)}` });
+    write({ skipped: `the adapter is ${adapterLabel(gpu.adapter)}` });
     process.exit(HARDWARE_MISSING_EXIT);
   }
   const d = defaultsFor(gpu.adapter.software);

@@ -42,8 +42,6 @@ export function isSoftwareAdapter(a: DawnAdapter): boolean {
   return a.isFallbackAdapter === true || a.info.isFallbackAdapter === true || SOFTWARE_NAMES.test(`${vendor} ${architecture} ${description}`);
 }
 
-/** The adapter as every screen names it (backendLabel.ts). */
-export const describeAdapter = (a: GpuAdapter): string => adapterLabel(a);
 
 /** Dawn's `navigator.gpu`, made once per process (Dawn keeps one instance). */
 let gpu: Promise<DawnGpu> | undefined;
@@ -102,7 +100,7 @@ export const softwareAllowed = () => process.env[ALLOW_SOFTWARE_ENV] === '1';
 export async function registerWebGpu(asked: 'by-name' | 'auto'): Promise<WebGpuProbe> {
   const probe = await probeWebGpu();
   if (probe.adapter.software && (asked === 'auto' || !softwareAllowed())) {
-    const only = `the only WebGPU adapter is ${describeAdapter(probe.adapter)}, a CPU renderer slower than WASM`;
+    const only = `the only WebGPU adapter is ${adapterLabel(probe.adapter)}, a CPU renderer slower than WASM`;
     // Under auto the allowance changes nothing: say what would.
     throw new Error(
       asked === 'auto'
