@@ -57,6 +57,12 @@ export const VariantFit = z.object({
   /** b of a + b·ln T and c of a·T^c with bootstrap 95 % intervals; null without a bootstrap. */
   slope: z.object({ b: z.number(), interval: Range }).nullable(),
   exponent: z.object({ c: z.number(), interval: Range }).nullable(),
+  /** Every model's fit as points (the chart can draw all three). Optional: older recordings lack it. */
+  curves: perModelSchema(z.array(z.object({ T: z.number(), m: z.number() }))).nullable().optional(),
+  /** True while the sweep runs (the fit and verdict may still change). Optional: older recordings lack it. */
+  provisional: z.boolean().optional(),
+  /** What to run next when no model wins, in words (src/core/sweep/nextStep.ts). */
+  nextStep: z.string().nullable().optional(),
 });
 
 export const VariantResult = VariantFit.extend({
@@ -136,8 +142,11 @@ export function fitOf(e: z.infer<typeof FitUpdated>): VariantFit {
 
 /** A summary's variants, main first. */
 export const summaryVariants = (s: SweepSummary): VariantResult[] =>
-  [s, ...s.compare].map(({ label, protocol, points, fits, best, verdict, curve, censored, incomplete, verdictSupport, slope, exponent }) => ({
+  [s, ...s.compare].map(({ label, protocol, points, fits, best, verdict, curve, censored, incomplete, verdictSupport, slope, exponent, curves, provisional, nextStep }) => ({
     label, protocol, points, fits, best, verdict, curve, censored, incomplete, verdictSupport, slope, exponent,
+    ...(curves === undefined ? {} : { curves }),
+    ...(provisional === undefined ? {} : { provisional }),
+    ...(nextStep === undefined ? {} : { nextStep }),
   }));
 
 export type SweepPoint = z.infer<typeof SweepPoint>;

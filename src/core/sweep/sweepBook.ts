@@ -7,7 +7,7 @@ import { describeProtocol } from './describeProtocol';
 import { rngFor } from '../spec/seededRandom';
 import { nextSizes, plannedCells } from './sizeSearch';
 import { type CellKey, type Sweep, candidateSizes, variantLabels } from '../spec/sweepSpec';
-import { type VariantAnalysis, analyseVariant } from './verdict';
+import { type Running, type VariantAnalysis, analyseVariant } from './verdict';
 import type { SweepEvent, SweepSummary, VariantResult } from '../../protocol/sweepEvents';
 
 /** A run's contribution to its cell: it trained to an answer, crashed on every attempt, or was refused (with the trainer's reason). */
@@ -122,16 +122,26 @@ export class SweepBook {
     const { successes, trials, failedRuns, reused } = cell;
     const refused = cell.refused === undefined ? {} : { refused: cell.refused };
     this.emit({ type: 'cell-finished', variant: label, T: key.T, m: cell.m, successes, trials, failedRuns, ...refused, reused, status, runsDone: this.runsDone, plannedRuns: this.plannedRuns });
-    const a = this.analyse(key.variant, 0);
+    const a = this.analyse(key.variant, 0, this.running(key.variant));
     this.emit({ type: 'mstar-updated', variant: label, point: a.points.find((p) => p.T === key.T)! });
-    if (a.fits) {
+    // Whenever there is something to say (a provisional fit, or why there is none yet), say it.
+    if (a.verdict !== null) {
       const { points: _points, ...fit } = a;
       this.emit({ type: 'fit-updated', variant: label, ...fit });
     }
   }
 
   /** Finished cells of one variant, per T, for the core analysis. */
-  private analyse(variant: number, bootstrap: number): VariantAnalysis {
+  /** Progress and the T whose search is still open, for a provisional (live) verdict. */
+  private running(variant: number): Running {
+    const open = this.searches
+      .filter((s) => s.variant === variant)
+      .filter((s) => s.busy || nextSizes(this.candidates, this.sweep.search, s.known).length > 0)
+      .map((s) => s.T);
+    return { runsDone: this.runsDone, plannedRuns: Math.max(this.plannedRuns, this.runsDone), open };
+  }
+
+  private analyse(variant: number, bootstrap: number, running?: Running): VariantAnalysis {
     const points = this.Ts.map((T) => ({
       T,
       cells: [...this.cells.values()]
@@ -144,6 +154,7 @@ export class SweepBook {
     }));
     return analyseVariant(points, this.sweep.successRate, {
       bootstrap,
+      ...(running ? { running } : {}),
       // One stream per variant, drawn afresh, so each variant's shares do not depend on the others.
       rng: rngFor(this.sweep.base.seed + variant, 'verdict'),
       logisticRng: rngFor(this.sweep.base.seed, 'bootstrap'),

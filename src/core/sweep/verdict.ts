@@ -3,7 +3,9 @@
 // The runner, the CLI, the panel and the HTML report all show what this computes.
 import { type CellCounts, cellStatus, wilsonInterval } from './cellOutcome';
 import { type MStar, estimateMStar } from './sampleComplexity';
-import { MODEL_NAMES, MODEL_WORDS, MODELS, type ModelName, perModel } from '../../protocol/fitModels';
+import { MODELS, type ModelName, perModel } from '../../protocol/fitModels';
+import { nextStep } from './nextStep';
+import { provisionalPrefix, verdictText, waitingText } from './verdictWords';
 import { redrawCell } from './redrawCell';
 import { type FitSet, type ScalingPoint, bestModel, fitCurve, fitScaling } from './scalingFits';
 import { type Rng } from '../spec/seededRandom';
@@ -23,7 +25,8 @@ export function scalingPoints(points: (Pick<MStar, 'status' | 'mStar' | 'interva
   return out;
 }
 
-export type Support = Record<ModelName, number>;
+export type { Support } from './verdictWords';
+type Support = Record<ModelName, number>;
 /** A fitted parameter with its bootstrap 95 % interval. */
 export type Slope = { b: number; interval: [number, number] };
 export type Exponent = { c: number; interval: [number, number] };
@@ -76,36 +79,7 @@ export function bootstrapFits(points: PointCells[], successRate: number, fits: F
   };
 }
 
-const pct = (v: number) => `${Math.round(v * 100)} %`;
-
-/** The verdict in words, for a reader who is not a statistician (README: "Reading the verdict"). */
-export function verdictText(fits: FitSet, boot: BootstrapSummary | null, censored: ScalingPoint[], left: number[]): string {
-  const parts: string[] = [];
-  const { best, runnerUp, deltaAicc } = bestModel(fits);
-  if (boot) {
-    // The best model is the full data's (lowest AICc); the resamples say how often it stays best.
-    const others = MODELS.filter((m) => m !== best).map((m) => `${MODEL_WORDS[m]} ${pct(boot.support[m])}`);
-    const share = boot.support[best];
-    parts.push(
-      share >= 0.5
-        ? `${MODEL_WORDS[best]} best, in ${pct(share)} of ${boot.resamples} resamples (${others.join(', ')})`
-        : `${MODEL_WORDS[best]} fits the full data best but wins only ${pct(share)} of ${boot.resamples} resamples (${others.join(', ')}): no clear winner`,
-    );
-    const [lo, hi] = boot.exponent.interval;
-    const shape = hi < 1 ? 'sublinear' : lo > 1 ? 'superlinear' : 'consistent with linear';
-    parts.push(`exponent c = ${boot.exponent.c.toFixed(2)} [${lo.toFixed(2)}, ${hi.toFixed(2)}]: ${shape}`);
-    if (hi < 1 && boot.support.linear < 0.05) parts.push('linear rejected');
-    else if (best !== 'linear' && lo <= 1 && hi >= 1) parts.push('linear not ruled out');
-  } else {
-    const strength = deltaAicc > 10 ? 'decisively' : deltaAicc > 2 ? 'clearly' : 'only marginally';
-    parts.push(`m*(T) ≈ ${MODEL_NAMES[best]} fits best by AICc, ${strength} (ΔAICc ${deltaAicc.toFixed(1)} over ${MODEL_NAMES[runnerUp]})`);
-    if (best === 'power') parts.push(`exponent c = ${fits.power.c!.toFixed(2)}`);
-  }
-  const n = censored.length;
-  if (n) parts.push(`${n} censored point${n > 1 ? 's' : ''} (${censored.map((p) => `T = ${p.T}: m* > ${p.m}`).join('; ')}) used as lower bound${n > 1 ? 's' : ''}`);
-  if (left.length) parts.push(`${left.length} context length${left.length > 1 ? 's' : ''} left out: crashed runs left m* open (T = ${left.join(', ')})`);
-  return parts.join('; ');
-}
+export { verdictText } from './verdictWords';
 
 export interface CellResult extends CellCounts {
   hosts?: string[];
@@ -126,6 +100,12 @@ export interface VariantAnalysis {
   verdict: string | null;
   /** The best fit drawn as points (charts draw these; they never evaluate a formula). */
   curve: { T: number; m: number }[];
+  /** Every model's fit as points, so a chart can draw all three; null without fits. */
+  curves: Record<ModelName, { T: number; m: number }[]> | null;
+  /** True while the sweep still runs: fit and verdict may change. */
+  provisional: boolean;
+  /** What to run next when no model wins (nextStep.ts); null otherwise. */
+  nextStep: string | null;
   /** T whose m* is a lower bound; T left out of the fits because of crashes. */
   censored: number[];
   incomplete: number[];
@@ -142,7 +122,7 @@ export interface VariantAnalysis {
 export function analyseVariant(
   points: PointCells[],
   successRate: number,
-  opts: { bootstrap?: number; rng?: Rng; logisticRng?: Rng } = {},
+  opts: { bootstrap?: number; rng?: Rng; logisticRng?: Rng; running?: Running } = {},
 ): VariantAnalysis {
   const results: PointResult[] = points.map((p) => ({
     T: p.T,
@@ -154,23 +134,50 @@ export function analyseVariant(
   const used = scalingPoints(results);
   const censored = used.filter((p) => p.censored);
   const incomplete = results.filter((p) => p.status === 'incomplete').map((p) => p.T);
-  const fits = fitScaling(used);
+  const run = opts.running;
+  const prefix = run ? provisionalPrefix(run.runsDone, run.plannedRuns) : '';
+  // While any T's search still runs, its m* is bisection's latest probe, not a bracket: fitting it
+  // drew "64 + 0.00·ln T" from first probes once. No fit and no curve until every T is bracketed.
+  const fits = run?.open.length ? null : fitScaling(used);
+  const base = { points: results, censored: censored.map((p) => p.T), incomplete, provisional: Boolean(run) };
   if (!fits) {
-    return { points: results, fits: null, best: null, verdict: null, curve: [], censored: censored.map((p) => p.T), incomplete, verdictSupport: null, slope: null, exponent: null };
+    const verdict = run?.open.length ? prefix + waitingText(run.open) : null;
+    return { ...base, fits: null, best: null, verdict, curve: [], curves: null, nextStep: null, verdictSupport: null, slope: null, exponent: null };
   }
   const complete = points.filter((p) => !incomplete.includes(p.T));
   const boot = opts.rng && opts.bootstrap ? bootstrapFits(complete, successRate, fits, opts.bootstrap, opts.rng) : null;
   const best = bestModel(fits).best;
+  const Ts = points.map((p) => p.T);
+  const curves = perModel((m) => fitCurve(m, fits[m], Ts));
   return {
-    points: results,
+    ...base,
     fits,
     best,
-    verdict: verdictText(fits, boot, censored, incomplete),
-    curve: fitCurve(best, fits[best], points.map((p) => p.T)),
-    censored: censored.map((p) => p.T),
-    incomplete,
+    verdict: prefix + verdictText(fits, boot, censored, incomplete),
+    curve: curves[best],
+    curves,
+    nextStep: boot ? nextStepOf(points, boot, censored.map((p) => p.T)) : null,
     verdictSupport: boot?.support ?? null,
     slope: boot?.slope ?? null,
     exponent: boot?.exponent ?? null,
   };
+}
+
+/** A sweep still running: its progress, and the T whose search for m* has not finished. */
+export interface Running {
+  runsDone: number;
+  plannedRuns: number;
+  open: number[];
+}
+
+function nextStepOf(points: PointCells[], boot: BootstrapSummary, censored: number[]): string | null {
+  const cells = points.flatMap((p) => p.cells);
+  return nextStep({
+    Ts: points.map((p) => p.T),
+    seeds: Math.max(1, ...cells.map((c) => c.trials + c.failedRuns)),
+    largestSize: Math.max(0, ...cells.map((c) => c.m)),
+    support: boot.support,
+    exponentInterval: boot.exponent.interval,
+    censored,
+  });
 }
