@@ -19,7 +19,7 @@ export const num = (v: number | null | undefined, d = 3) => (v === null || v ===
 
 const STYLE = `body{font:14px system-ui,sans-serif;margin:2rem auto;max-width:1000px;color:#222}
 table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.25rem .6rem;text-align:right}
-th{background:#f3f3f3}.chart{height:340px;margin:1rem 0}.verdict{font-weight:600}.ok{background:#d9f2d9}.bad{background:#f6dada}.incomplete{background:#f6eec0}tr.best td{font-weight:600}small{color:#666}
+th{background:#f3f3f3}.chart{height:340px;margin:1rem 0}.verdict{font-weight:600}.ok{background:#d9f2d9}.bad{background:#f6dada}.incomplete{background:#f6eec0}tr.best td{font-weight:600}small{color:#666}.next-step{font-style:italic}.swatch{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:.4em}
 code{background:#f3f3f3;padding:0 .2rem}`;
 
 export function page(title: string, body: string, script: string): string {

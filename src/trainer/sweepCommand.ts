@@ -77,6 +77,7 @@ function printVariant(r: VariantResult): void {
     const line = (m: ModelName, tag: string) =>
       `${tag}m = ${fitFormula(m, f[m])}  (R² ${f[m].r2.toFixed(3)}, AICc ${f[m].aicc.toFixed(1)})${r.best === m ? '  ← best' : ''}\n`;
     process.stderr.write(`${line('log', '  fits: log  ')}${line('linear', '        lin  ')}${line('power', '        pow  ')}  verdict: ${r.verdict}\n`);
+    if (r.nextStep) process.stderr.write(`  ${r.nextStep}\n`);
   } else {
     process.stderr.write('  fits: need m* (or a lower bound) at 3 or more context lengths, 2 of them found\n');
   }

@@ -13,7 +13,12 @@ export interface DebugSources {
   heatmap: () => { layout: HeatmapLayout; step: number; n: number; relevant: number[] } | null;
   /** Where an m*(T) point is drawn, so a test can click it. */
   mstarPoint?: (variant: string, T: number) => { x: number; y: number } | null;
+  /** The m*(T) chart's datasets (label, hidden, dash) and y axis type; where a legend entry is drawn. */
+  mstarChart?: () => MStarChartState | null;
+  mstarLegendPoint?: (label: string) => { x: number; y: number } | null;
 }
+
+export type MStarChartState = { datasets: { label: string; hidden: boolean; borderDash: number[] }[]; yType: string };
 
 export interface PanelDebug {
   digest(): string;
@@ -23,6 +28,8 @@ export interface PanelDebug {
   flush(): void;
   heatmap(): { layout: HeatmapLayout; step: number; n: number; relevant: number[] } | null;
   mstarPoint(variant: string, T: number): { x: number; y: number } | null;
+  mstarChart(): MStarChartState | null;
+  mstarLegendPoint(label: string): { x: number; y: number } | null;
 }
 
 export function installDebugHook(src: DebugSources): void {
@@ -35,6 +42,8 @@ export function installDebugHook(src: DebugSources): void {
     // A deep copy: callers cannot reach the panel's own objects.
     heatmap: () => JSON.parse(JSON.stringify(src.heatmap())),
     mstarPoint: (variant, T) => src.mstarPoint?.(variant, T) ?? null,
+    mstarChart: () => JSON.parse(JSON.stringify(src.mstarChart?.() ?? null)),
+    mstarLegendPoint: (label) => src.mstarLegendPoint?.(label) ?? null,
   };
   Object.defineProperty(window, '__panelDebug', { value: Object.freeze(api), writable: false, configurable: false });
 }

@@ -74,6 +74,8 @@ installDebugHook({
   selected: () => panel.ui.selected,
   scheduler: panel.scheduler,
   mstarPoint: (variant, T) => sweep?.pointPixel(variant, T) ?? null,
+  mstarChart: () => sweep?.mstarChart.described() ?? null,
+  mstarLegendPoint: (label) => sweep?.mstarChart.legendPoint(label) ?? null,
   heatmap: () => attention?.drawn() ?? null,
 });
 

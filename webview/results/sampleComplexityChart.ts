@@ -1,19 +1,16 @@
 // m*(T): the samples needed to learn, against the context length on a log axis, one colour per
 // variant (the sweep's model and its compareWith models). Each m* carries its interval (the largest
 // size that failed below it) as a bar, a censored T (no size passed) shows as a hollow triangle at
-// the largest size tried — a lower bound — and the best fit is a dashed curve drawn from the points
-// the core computed (src/core/sweep/scalingFits.ts): this file evaluates no formula (fitModels.ts words it).
-import type { ChartDataset, Plugin } from 'chart.js';
-import { fitFormula } from '../../src/protocol/fitModels';
+// the largest size tried — a lower bound. The best fit is solid, the other two dashed (on request),
+// all drawn from the points the core computed (mstarDatasets.ts): this file evaluates no formula.
+// The y axis turns logarithmic by itself when the variants' m* differ by more than ~5× (mstarAxis.ts),
+// and a click on a variant's legend entry shows that variant alone.
+import type { LegendItem, Plugin } from 'chart.js';
+import { mstarLogY } from '../../src/protocol/mstarAxis';
 import type { SweepPoint, VariantResult } from '../../src/protocol/sweepEvents';
 import { Chart } from './charts';
+import { type MStarDataset, type Point, applyIsolation, tagOf, variantDatasets } from './mstarDatasets';
 import type { Theme } from './theme';
-
-type Point = { x: number; y: number };
-type Interval = { x: number; lo: number; hi: number };
-
-/** Drill-down: the variant and points behind each m* dataset, so a clicked point names its cell. */
-const pointsOf = new WeakMap<object, { variant: string; points: SweepPoint[] }>();
 
 /** The cell an m*(T) point stands for: (T, m*), m* being the smallest training-set size that passed. */
 export function mStarCell(p: SweepPoint): number | undefined {
@@ -22,9 +19,6 @@ export function mStarCell(p: SweepPoint): number | undefined {
   return passed.length ? Math.min(...passed) : undefined;
 }
 
-/** Interval bars for the datasets registered here (a WeakMap, so datasets keep Chart.js's own type). */
-const intervals = new WeakMap<object, Interval[]>();
-
 const intervalBars: Plugin<'scatter'> = {
   id: 'intervalBars',
   beforeDatasetsDraw(chart) {
@@ -32,7 +26,7 @@ const intervalBars: Plugin<'scatter'> = {
     const x = scales.x;
     const y = scales.y;
     chart.data.datasets.forEach((ds, i) => {
-      const bars = intervals.get(ds);
+      const bars = tagOf.get(ds)?.intervals;
       if (!bars || !chart.isDatasetVisible(i)) return;
       ctx.save();
       ctx.strokeStyle = (ds.borderColor as string) ?? '#888';
@@ -58,6 +52,16 @@ const intervalBars: Plugin<'scatter'> = {
 export class SampleComplexityChart {
   private chart: Chart<'scatter', Point[]> | null = null;
   private Ts: number[] = [];
+  private theme: Theme | null = null;
+  private last: { variants: VariantResult[]; colours: string[] } | null = null;
+  private logYAuto = false;
+  private yFloor: number | undefined;
+  private logYChoice: boolean | null = null;
+  private allFits = false;
+  private isolated: string | null = null;
+  private readonly fitShown = new Map<string, boolean>();
+  /** Called after each draw (the toolbar follows the automatic log-y choice). */
+  onChange?: () => void;
 
   /** `onOpen` is called with the cell behind a clicked m* point. */
   constructor(
@@ -67,6 +71,7 @@ export class SampleComplexityChart {
 
   build(theme: Theme): void {
     this.destroy();
+    this.theme = theme;
     this.chart = new Chart<'scatter', Point[]>(this.canvas, {
       type: 'scatter',
       data: { datasets: [] },
@@ -74,19 +79,19 @@ export class SampleComplexityChart {
       options: {
         animation: false,
         onClick: (event, elements, chart) => {
-          const hit = elements.find((e) => pointsOf.has(chart.data.datasets[e.datasetIndex]));
-          const source = hit && pointsOf.get(chart.data.datasets[hit.datasetIndex]);
-          const point = hit && source?.points[hit.index];
+          const hit = elements.find((e) => tagOf.get(chart.data.datasets[e.datasetIndex])?.points);
+          const source = hit && tagOf.get(chart.data.datasets[hit.datasetIndex]);
+          const point = hit && source?.points?.[hit.index];
           const m = point && mStarCell(point);
           if (source && point && m !== undefined) this.onOpen?.(source.variant, point.T, m);
         },
         onHover: (event, elements, chart) => {
           // A pointer over a point that opens a cell says so.
-          const opens = elements.some((e) => pointsOf.has(chart.data.datasets[e.datasetIndex]));
+          const opens = elements.some((e) => tagOf.get(chart.data.datasets[e.datasetIndex])?.points);
           chart.canvas.style.cursor = opens && this.onOpen ? 'pointer' : '';
         },
         plugins: {
-          legend: { position: 'bottom', labels: { usePointStyle: true, boxHeight: 8 } },
+          legend: { position: 'bottom', labels: { usePointStyle: true, boxHeight: 8 }, onClick: (_e, item) => this.legendClick(item) },
           tooltip: { callbacks: { label: (item) => `${item.dataset.label}: T = ${item.parsed.x}, m* = ${Math.round(item.parsed.y ?? 0)}` } },
         },
         scales: {
@@ -100,67 +105,113 @@ export class SampleComplexityChart {
             },
             ticks: { callback: (v) => String(v) },
           },
-          y: { type: 'linear', min: 0, title: { display: true, text: 'm* (training samples needed)', color: theme.muted }, grid: { color: theme.grid } },
+          y: this.yScale(theme),
         },
       },
     });
   }
 
   update(variants: VariantResult[], colours: string[]): void {
+    this.last = { variants, colours };
+    this.logYAuto = mstarLogY(variants);
+    const ms = variants.flatMap((v) => v.points.flatMap((p) => [p.mStar, p.interval[0]]).filter((m): m is number => m !== null && m > 0));
+    // A fit that dips towards 0 (a + b·ln T with a < 0) must not stretch a log axis down to 1.
+    this.yFloor = ms.length ? Math.min(...ms) / 1.5 : undefined;
     const chart = this.chart;
     if (!chart) return;
     this.Ts = [...new Set(variants.flatMap((v) => v.points.map((p) => p.T)))].sort((a, b) => a - b);
-    const datasets: ChartDataset<'scatter', Point[]>[] = [];
-    variants.forEach((v, i) => {
-      const colour = colours[i % colours.length];
-      const found = v.points.filter((p) => p.status === 'found');
-      const m: ChartDataset<'scatter', Point[]> = {
-        label: `${v.label}: m*`,
-        data: found.map((p) => ({ x: p.T, y: p.mStar! })),
-        borderColor: colour,
-        backgroundColor: colour,
-        pointRadius: 5,
-        pointHoverRadius: 7,
-      };
-      intervals.set(
-        m,
-        found.filter((p) => p.interval[0] !== null).map((p) => ({ x: p.T, lo: p.interval[0]!, hi: p.interval[1] ?? p.mStar! })),
-      );
-      pointsOf.set(m, { variant: v.label, points: found });
-      datasets.push(m);
-      const censored = v.points.filter((p) => p.status === 'censored' && p.interval[0] !== null);
-      if (censored.length) {
-        datasets.push({
-          label: `${v.label}: censored (m* above)`,
-          data: censored.map((p) => ({ x: p.T, y: p.interval[0]! })),
-          borderColor: colour,
-          backgroundColor: 'transparent',
-          pointStyle: 'triangle',
-          pointRadius: 7,
-          borderWidth: 2,
-        });
-      }
-      if (v.fits && v.best && v.curve.length) {
-        datasets.push({
-          label: `${v.label} fit: m* ≈ ${fitFormula(v.best, v.fits[v.best])}`,
-          data: v.curve.map((p) => ({ x: p.T, y: p.m })),
-          borderColor: colour,
-          backgroundColor: colour,
-          borderDash: [6, 4],
-          borderWidth: 2,
-          pointRadius: 0,
-          pointStyle: 'line',
-          showLine: true,
-        });
-      }
-    });
+    const datasets = variants.flatMap((v, i) => variantDatasets(v, colours[i % colours.length], this.allFits));
+    for (const ds of datasets) {
+      const tag = tagOf.get(ds);
+      const shown = tag?.kind === 'fit' ? this.fitShown.get(`${tag.variant}|${tag.model}`) : undefined;
+      if (shown !== undefined) ds.hidden = !shown;
+    }
+    applyIsolation(datasets, this.isolated);
     chart.data.datasets = datasets;
     const lo = this.Ts[0] ?? 1;
     const hi = this.Ts[this.Ts.length - 1] ?? 10;
     // A margin on the log axis so the end points and their bars are not cut by the frame.
     chart.options.scales!.x!.min = lo / 1.3;
     chart.options.scales!.x!.max = hi * 1.3;
+    if (this.theme) chart.options.scales!.y = this.yScale(this.theme);
     chart.update('none');
+    this.onChange?.();
+  }
+
+  /** Log y: the user's choice once made, else on when the variants' m* differ by more than ~5×. */
+  logY(): boolean {
+    return this.logYChoice ?? this.logYAuto;
+  }
+
+  setLogY(on: boolean): void {
+    this.logYChoice = on;
+    this.redraw();
+  }
+
+  /** Draws the two non-best fits of every variant too (dashed), or only the best. */
+  setAllFits(on: boolean): void {
+    this.allFits = on;
+    this.fitShown.clear();
+    this.redraw();
+  }
+
+  /** The variant shown alone (legend click on it), or null. */
+  isolatedVariant(): string | null {
+    return this.isolated;
+  }
+
+  /** What the chart draws now, for the debug hook: datasets and the y axis. */
+  described(): { datasets: { label: string; hidden: boolean; borderDash: number[] }[]; yType: string } | null {
+    const chart = this.chart;
+    if (!chart) return null;
+    const datasets = chart.data.datasets.map((ds, i) => ({
+      label: ds.label ?? '',
+      hidden: !chart.isDatasetVisible(i),
+      borderDash: ((ds as { borderDash?: number[] }).borderDash ?? []).slice(),
+    }));
+    return { datasets, yType: String(chart.options.scales?.y?.type ?? 'linear') };
+  }
+
+  /** Where a legend item is drawn (CSS pixels in the canvas), for tests that click it. */
+  legendPoint(label: string): { x: number; y: number } | null {
+    const legend = this.chart?.legend;
+    const i = legend?.legendItems?.findIndex((item) => item.text === label) ?? -1;
+    // Chart.js keeps the legend's hit boxes unexported; read them, only for tests that click.
+    const boxes = (legend as unknown as { legendHitBoxes?: { left: number; top: number; width: number; height: number }[] } | undefined)?.legendHitBoxes;
+    const box = i >= 0 ? boxes?.[i] : undefined;
+    return box ? { x: box.left + box.width / 2, y: box.top + box.height / 2 } : null;
+  }
+
+  /**
+   * A variant's m* entry isolates it (a second click restores all); a fit's or censored entry toggles
+   * that dataset, and a fit's choice survives live updates.
+   */
+  private legendClick(item: LegendItem): void {
+    const chart = this.chart;
+    const ds = chart && item.datasetIndex !== undefined ? chart.data.datasets[item.datasetIndex] : undefined;
+    const tag = ds && tagOf.get(ds);
+    if (!chart || !ds || !tag) return;
+    if (tag.kind === 'mstar') {
+      this.isolated = this.isolated === tag.variant ? null : tag.variant;
+      this.redraw();
+      return;
+    }
+    const shown = !chart.isDatasetVisible(item.datasetIndex!);
+    if (tag.kind === 'fit') this.fitShown.set(`${tag.variant}|${tag.model}`, shown);
+    chart.setDatasetVisibility(item.datasetIndex!, shown);
+    chart.update('none');
+  }
+
+  private redraw(): void {
+    if (this.last) this.update(this.last.variants, this.last.colours);
+  }
+
+  private yScale(theme: Theme) {
+    const log = this.logY();
+    const title = { display: true, text: `m* (training samples needed${log ? ', log scale' : ''})`, color: theme.muted };
+    return log
+      ? { type: 'logarithmic' as const, min: this.yFloor, title, grid: { color: theme.grid }, ticks: { callback: (v: number | string) => String(v) } }
+      : { type: 'linear' as const, min: 0, title, grid: { color: theme.grid } };
   }
 
   /** Where a variant's m* point at T is drawn (CSS pixels in the canvas), for tests that click it. */
@@ -168,8 +219,8 @@ export class SampleComplexityChart {
     const chart = this.chart;
     if (!chart) return null;
     for (let i = 0; i < chart.data.datasets.length; i++) {
-      const source = pointsOf.get(chart.data.datasets[i]);
-      const j = source?.variant === variant ? source.points.findIndex((p) => p.T === T) : -1;
+      const source = tagOf.get(chart.data.datasets[i]);
+      const j = source?.points && source.variant === variant ? source.points.findIndex((p) => p.T === T) : -1;
       const el = j >= 0 ? chart.getDatasetMeta(i).data[j] : undefined;
       if (el) return { x: el.x, y: el.y };
     }

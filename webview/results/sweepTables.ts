@@ -6,6 +6,7 @@ import type { VariantResult } from '../../src/protocol/sweepEvents';
 import { FITS_NEED, type GridCell, type VariantTables, variantTables } from '../../src/protocol/sweepTableModel';
 import { el } from './dom';
 import type { SweepModel } from './state';
+import { nextStepNode } from './sweepVerdict';
 
 function fitsTable(t: VariantTables): HTMLElement {
   if (!t.fits) return el('p', { className: 'muted' }, FITS_NEED);
@@ -95,6 +96,7 @@ export function renderSweepTables(container: HTMLElement, sweep: SweepModel, col
       el('h3', {}, swatch, t.label),
       protocol,
       verdict,
+      ...nextStepNode(v),
       el('div', { className: 'table-scroll' }, fitsTable(t)),
       el('div', { className: 'table-scroll' }, successTable(sweep, t, open)),
     );

@@ -9,11 +9,12 @@ import type { Panel } from './panel';
 import { SampleComplexityChart } from './sampleComplexityChart';
 import type { Change, SweepModel } from './state';
 import { renderSweepTables } from './sweepTables';
+import { markVerdict, mstarToolbar } from './sweepVerdict';
 import type { Theme } from './theme';
 import type { PanelView } from './view';
 
 const MSTAR_NOTE =
-  'Smallest training-set size at which enough seeds reach the target, per context length. Bars: the interval between the largest size that failed and m*. Dashed: the best fit; a + b·ln T is a straight line on this log axis.';
+  'Smallest training-set size at which enough seeds reach the target, per context length. Bars: the interval between the largest size that failed and m*. Solid: the best fit (dashed: the other two, with "all three fits"); a + b·ln T is a straight line on the log T axis. Click a variant in the legend to show it alone.';
 
 export class SweepView implements PanelView {
   readonly id = 'sweep';
@@ -28,6 +29,7 @@ export class SweepView implements PanelView {
   constructor(private readonly panel: Panel) {
     const card = chartCard('mstar', 'Sample complexity m*(T)', MSTAR_NOTE, (f) => this.export('mstar', f), 'chart-box tall');
     this.mstar = new SampleComplexityChart(card.canvas, this.open);
+    card.box.before(mstarToolbar(this.mstar));
     const cellsHead = el('div', { className: 'section-head' }, el('h2', {}, 'Verdict and success table'), exportButtons('success table', ['csv', 'json'], (f) => this.export('cells', f)));
     this.nodes = [this.facts, card.figure, cellsHead, this.verdicts];
   }
@@ -46,6 +48,12 @@ export class SweepView implements PanelView {
     renderSweepFacts(this.facts, sweep);
     this.mstar.update(sweep.variants, this.panel.theme.series);
     renderSweepTables(this.verdicts, sweep, this.panel.theme.series, this.open);
+    markVerdict(this.verdicts, sweep);
+  }
+
+  /** The m*(T) chart, for the debug hook (what it draws, where its legend entries are). */
+  get mstarChart(): SampleComplexityChart {
+    return this.mstar;
   }
 
   /** Where an m*(T) point is drawn, for the debug hook. */

@@ -1,6 +1,8 @@
 // Colours for canvases and Chart.js, read from the --vscode-* variables VS Code sets on the page, so
 // the charts follow the editor's theme (and change with it). Fallbacks are VS Code's Dark Modern.
 
+import { VARIANT_PALETTE } from '../../src/protocol/variantColours';
+
 export type Rgb = [number, number, number];
 
 export interface Theme {
@@ -20,14 +22,8 @@ export interface Theme {
   fontSize: number;
 }
 
-const SERIES_VARS: [string, string][] = [
-  ['--vscode-charts-blue', '#3794ff'],
-  ['--vscode-charts-orange', '#d18616'],
-  ['--vscode-charts-green', '#89d185'],
-  ['--vscode-charts-purple', '#b180d7'],
-  ['--vscode-charts-yellow', '#cca700'],
-  ['--vscode-charts-red', '#f14c4c'],
-];
+// The one palette, shared with the HTML report (src/protocol/variantColours.ts).
+const SERIES_VARS: [string, string][] = VARIANT_PALETTE.map(({ cssVar, hex }) => [cssVar, hex]);
 
 export function readTheme(root: Element = document.documentElement): Theme {
   const style = getComputedStyle(root);
