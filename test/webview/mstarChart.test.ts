@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { sweepSnapshot } from './fixtures';
 import { buildPanelBundle, launchChromium, openPanel } from './panelPage';
+import { variantHex } from '../../src/protocol/variantColours';
 import { currentSweepEvents } from './verdictFixtures';
 
 const SCREENSHOTS = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
@@ -59,6 +60,11 @@ describe('the sweep verdict and the m*(T) chart', () => {
       const verdicts = await page.$$eval('#sweep-verdict .verdict', (els) => els.map((e) => e.textContent));
       assert.equal(verdicts[0], 'no clear winner: log T 38 %, linear 35 %, power law 27 % of 1000 resamples; exponent c = 0.67, 95 % interval [-0.12, 1.03]: cannot tell flat, sublinear and linear apart');
       assert.equal(await page.textContent('#sweep-verdict .variant:first-child .next-step'), 'Next: extend T to 160 and use 6 seeds per cell, then run the sweep again (finished runs are reused)');
+
+      // One colour per variant, the palette's (the HTML report uses the same: test/report/sweepReport.test.ts).
+      const colourOf = async (label: string) => (await chartState(page)).datasets.find((d) => d.label === label)!.colour.toLowerCase();
+      assert.equal(await colourOf('transformer: m*'), variantHex(0));
+      assert.equal(await colourOf('mlp: m*'), variantHex(1));
 
       // Transformer up to 64, MLP up to 512: more than 5× apart, so the y axis is logarithmic by itself.
       let chart = await chartState(page);

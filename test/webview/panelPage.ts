@@ -125,7 +125,7 @@ declare global {
       pending(): boolean;
       flush(): void;
       mstarPoint(variant: string, T: number): { x: number; y: number } | null;
-      mstarChart(): { datasets: { label: string; hidden: boolean; borderDash: number[] }[]; yType: string } | null;
+      mstarChart(): { datasets: { label: string; hidden: boolean; borderDash: number[]; colour: string }[]; yType: string } | null;
       mstarLegendPoint(label: string): { x: number; y: number } | null;
       heatmap(): {
         layout: { width: number; height: number; tiles: { layer: number; head: number; map: Rect; strip: Rect; markers: Rect; title: Rect }[] };

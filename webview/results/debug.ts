@@ -18,7 +18,7 @@ export interface DebugSources {
   mstarLegendPoint?: (label: string) => { x: number; y: number } | null;
 }
 
-export type MStarChartState = { datasets: { label: string; hidden: boolean; borderDash: number[] }[]; yType: string };
+export type MStarChartState = { datasets: { label: string; hidden: boolean; borderDash: number[]; colour: string }[]; yType: string };
 
 export interface PanelDebug {
   digest(): string;

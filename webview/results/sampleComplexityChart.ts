@@ -161,13 +161,14 @@ export class SampleComplexityChart {
   }
 
   /** What the chart draws now, for the debug hook: datasets and the y axis. */
-  described(): { datasets: { label: string; hidden: boolean; borderDash: number[] }[]; yType: string } | null {
+  described(): { datasets: { label: string; hidden: boolean; borderDash: number[]; colour: string }[]; yType: string } | null {
     const chart = this.chart;
     if (!chart) return null;
     const datasets = chart.data.datasets.map((ds, i) => ({
       label: ds.label ?? '',
       hidden: !chart.isDatasetVisible(i),
       borderDash: ((ds as { borderDash?: number[] }).borderDash ?? []).slice(),
+      colour: String(ds.borderColor ?? ''),
     }));
     return { datasets, yType: String(chart.options.scales?.y?.type ?? 'linear') };
   }
