@@ -23,7 +23,8 @@ async function clickLegend(page: Page, label: string): Promise<void> {
   assert.ok(at, `legend entry "${label}" is drawn`);
   const box = (await page.locator('#mstar-canvas').boundingBox())!;
   await page.mouse.click(box.x + at.x, box.y + at.y);
-  await page.evaluate(() => window.__panelDebug.flush());
+  // Chart.js hands DOM events to its handlers on the next animation frame: wait for two.
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
 }
 
 describe('the sweep verdict and the m*(T) chart', () => {
