@@ -50,7 +50,7 @@ describe('the verdict sentence', () => {
     assert.deepEqual(exponentShapes([-0.2, 0.6]), ['flat', 'sublinear']);
     assert.deepEqual(exponentShapes([0.8, 1.4]), ['sublinear', 'linear']);
     assert.deepEqual(exponentShapes([1.1, 1.4]), ['superlinear']);
-    assert.match(exponentReading({ c: 0.5, interval: [0.3, 0.6] }), /: sublinear: grows slower than T \(flat and linear ruled out\)$/);
+    assert.match(exponentReading({ c: 0.5, interval: [0.3, 0.6] }), /: sublinear: the interval excludes flat \(c = 0\) and linear \(c = 1\)$/);
     assert.match(exponentReading({ c: 0.3, interval: [-0.2, 0.6] }), /: cannot tell flat and sublinear apart$/);
   });
 });

@@ -184,6 +184,9 @@ describe('Sparse Attention Lab in a real VS Code (code-server + Chromium)', () =
         }
         assert.match(fits, /best/, 'the best fit is marked');
         assert.doesNotMatch(verdict, /No verdict yet|Waiting/, 'a verdict is shown');
+        // Finished: the verdict is final (issue 20: a live verdict is marked provisional, a final one not).
+        assert.equal(await results.getAttribute('#sweep-verdict', 'data-provisional'), 'false');
+        assert.doesNotMatch(verdict, /^Provisional/, 'the finished sweep\'s verdict is not provisional');
       });
       await phase('screenshot sweep', async () => {
         const results = await findFrameWith(page, '#mstar-canvas', 10_000);

@@ -8,8 +8,8 @@ import { el } from './dom';
 import type { SweepModel } from './state';
 import { nextStepNode } from './sweepVerdict';
 
-function fitsTable(t: VariantTables): HTMLElement {
-  if (!t.fits) return el('p', { className: 'muted' }, FITS_NEED);
+function fitsTable(t: VariantTables, provisional: boolean): HTMLElement {
+  if (!t.fits) return el('p', { className: 'muted' }, provisional ? FITS_WAIT : FITS_NEED);
   const rows = t.fits.map((f) => {
     const name = el('th', { scope: 'row' }, f.name);
     if (f.best) name.append(' ', el('span', { className: 'badge' }, 'best'));
@@ -24,6 +24,9 @@ function fitsTable(t: VariantTables): HTMLElement {
     el('tbody', {}, ...rows),
   );
 }
+
+/** While a sweep runs and a T's search is still open, the fits wait (the verdict names those T). */
+const FITS_WAIT = 'No fits while the sweep runs until every context length has a bracketed m*.';
 
 /** Drill-down: opens a cell's runs (variant, context length, training-set size). */
 export type OpenCell = (variant: string, T: number, m: number) => void;
@@ -97,7 +100,7 @@ export function renderSweepTables(container: HTMLElement, sweep: SweepModel, col
       protocol,
       verdict,
       ...nextStepNode(v),
-      el('div', { className: 'table-scroll' }, fitsTable(t)),
+      el('div', { className: 'table-scroll' }, fitsTable(t, v.provisional === true)),
       el('div', { className: 'table-scroll' }, successTable(sweep, t, open)),
     );
   });

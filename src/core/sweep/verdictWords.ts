@@ -54,10 +54,12 @@ export function exponentShapes([lo, hi]: [number, number]): string[] {
 
 const andList = (xs: string[]) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
 
+// Statements about the exponent c of a·T^c only: the linear model a + b·T has an intercept, so it can
+// win the AICc while c's interval excludes 1 (a tiny sweep did exactly that).
 const ALONE: Record<string, string> = {
-  sublinear: 'sublinear: grows slower than T (flat and linear ruled out)',
-  superlinear: 'superlinear: grows faster than T (linear ruled out)',
-  shrinking: 'shrinking: m* falls as T grows',
+  sublinear: 'sublinear: the interval excludes flat (c = 0) and linear (c = 1)',
+  superlinear: 'superlinear: the interval lies above linear (c = 1)',
+  shrinking: 'shrinking: the interval lies below flat (c = 0)',
 };
 
 /** "c = 0.67, 95 % interval [-0.12, 1.03]: cannot tell flat, sublinear and linear apart". */
