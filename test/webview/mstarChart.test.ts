@@ -38,15 +38,23 @@ describe('the sweep verdict and the m*(T) chart', () => {
     await browser?.close();
   });
 
-  it('marks the verdict provisional while the sweep runs', { timeout: 30_000 }, async () => {
+  it('marks the verdict provisional while the sweep runs, and draws no fit before every T is bracketed', { timeout: 30_000 }, async () => {
     const panel = await openPanel(browser, bundle);
     try {
       const events = currentSweepEvents();
-      const lastFit = events.map((e) => e.type).lastIndexOf('fit-updated');
-      const live = events.slice(0, lastFit + 1);
-      await panel.post(sweepSnapshot(live));
+      // Early on, every T's m* is bisection's first probe: no fit, and the verdict says why.
+      const firstFit = events.map((e) => e.type).indexOf('fit-updated');
+      await panel.post(sweepSnapshot(events.slice(0, firstFit + 1)));
       assert.equal(await panel.page.getAttribute('#sweep-verdict', 'data-provisional'), 'true');
-      assert.match((await panel.page.textContent('#sweep-verdict .verdict')) ?? '', /^Provisional \(\d+ of \d+ runs\): /);
+      assert.match((await panel.page.textContent('#sweep-verdict .verdict')) ?? '', /^Provisional \(\d+ of 96 runs\): no fit yet: the search for m\* is still running at T = /);
+      assert.deepEqual((await chartState(panel.page)).datasets.filter((d) => d.label.includes(' fit, ')), []);
+      await panel.page.screenshot({ path: path.join(SCREENSHOTS, 'results-verdict-provisional.png'), clip: await verdictClip(panel.page, '.verdict') });
+      // Later, with every T bracketed, the fit is drawn and still marked provisional.
+      const lastFit = events.map((e) => e.type).lastIndexOf('fit-updated');
+      await panel.post(sweepSnapshot(events.slice(0, lastFit + 1)));
+      assert.equal(await panel.page.getAttribute('#sweep-verdict', 'data-provisional'), 'true');
+      assert.match((await panel.page.textContent('#sweep-verdict .verdict')) ?? '', /^Provisional \(\d+ of \d+ runs\): m\*\(T\) ≈ /);
+      assert.ok((await chartState(panel.page)).datasets.some((d) => / fit, .*\(best\).*\(provisional\)$/.test(d.label)));
     } finally {
       await panel.close();
     }
@@ -107,9 +115,9 @@ describe('the sweep verdict and the m*(T) chart', () => {
 });
 
 /** The chart card and the first variant's verdict, for the README's screenshot. */
-async function verdictClip(page: Page) {
+async function verdictClip(page: Page, last = '.next-step') {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const card = (await page.locator('.card-mstar').boundingBox())!;
-  const verdict = (await page.locator('#sweep-verdict .variant:first-child .next-step').boundingBox())!;
+  const verdict = (await page.locator(`#sweep-verdict .variant:first-child ${last}`).boundingBox())!;
   return { x: card.x, y: card.y, width: card.width, height: verdict.y + verdict.height + 8 - card.y };
 }

@@ -3,7 +3,8 @@
 // recording must keep parsing); these helpers recompute what a sweep writes now from its numbers.
 import { nextStep } from '../../src/core/sweep/nextStep';
 import { fitCurve } from '../../src/core/sweep/scalingFits';
-import { provisionalPrefix, verdictText } from '../../src/core/sweep/verdictWords';
+import { type PointCells, analyseVariant } from '../../src/core/sweep/verdict';
+import { verdictText } from '../../src/core/sweep/verdictWords';
 import { perModel } from '../../src/protocol/fitModels';
 import type { SweepEvent, VariantResult } from '../../src/protocol/sweepEvents';
 import { sweepEvents } from './fixtures';
@@ -31,12 +32,37 @@ function rederive<V extends VariantResult>(v: V): V {
   };
 }
 
-/** The sweep's events as a sweep writes them now: live fits provisional, the summary in today's words. */
+/** T of a variant whose search is still open after event i: a cell of it runs now or starts later. */
+function openTs(events: SweepEvent[], i: number, variant: string, Ts: number[]): number[] {
+  const running = new Set<string>();
+  events.slice(0, i + 1).forEach((e) => {
+    if (e.type === 'cell-started') running.add(`${e.variant}|${e.T}|${e.m}`);
+    if (e.type === 'cell-finished') running.delete(`${e.variant}|${e.T}|${e.m}`);
+  });
+  const later = events.slice(i + 1).filter((e) => e.type === 'cell-started' && e.variant === variant).map((e) => (e as { T: number }).T);
+  return Ts.filter((T) => later.includes(T) || [...running].some((k) => k.startsWith(`${variant}|${T}|`)));
+}
+
+/** The sweep's events as a sweep writes them now: live fits recomputed by the core (provisional), the summary in today's words. */
 export function currentSweepEvents(): SweepEvent[] {
+  const events = sweepEvents();
+  const started = events.find((e) => e.type === 'sweep-started')!;
+  if (started.type !== 'sweep-started') throw new Error('no sweep-started');
   let progress = { runsDone: 0, plannedRuns: 0 };
-  return sweepEvents().map((e) => {
+  const latest = new Map<string, Map<number, PointCells>>();
+  return events.map((e, i): SweepEvent => {
     if (e.type === 'cell-finished') progress = { runsDone: e.runsDone, plannedRuns: e.plannedRuns };
-    if (e.type === 'fit-updated') return { ...e, provisional: true, verdict: provisionalPrefix(progress.runsDone, progress.plannedRuns) + (e.verdict ?? '') };
+    if (e.type === 'mstar-updated') {
+      const points = latest.get(e.variant) ?? new Map<number, PointCells>();
+      points.set(e.point.T, { T: e.point.T, cells: e.point.cells.map(({ m, successes, trials, failedRuns }) => ({ m, successes, trials, failedRuns })) });
+      latest.set(e.variant, points);
+    }
+    if (e.type === 'fit-updated') {
+      const points = started.contextLengths.map((T) => latest.get(e.variant)?.get(T) ?? { T, cells: [] });
+      const running = { ...progress, open: openTs(events, i, e.variant, started.contextLengths) };
+      const { points: _p, ...fit } = analyseVariant(points, started.successRate, { running });
+      return { type: 'fit-updated', variant: e.variant, ...fit };
+    }
     if (e.type === 'sweep-summary') return { ...rederive(e), compare: e.compare.map(rederive) };
     return e;
   });
