@@ -75,7 +75,11 @@ describe('m* estimator', () => {
     const b = estimateMStar(flat, 0.67, rngFor(0, 'bootstrap')).logistic;
     assert.equal(b?.identified, false, JSON.stringify(b));
     const allSucceed = [10, 20, 40].map((m) => cell(m, 3, 3));
-    assert.equal(estimateMStar(allSucceed, 0.67, rngFor(0, 'bootstrap')).logistic, undefined);
+    assert.deepEqual(estimateMStar(allSucceed, 0.67, rngFor(0, 'bootstrap')).logistic, { identified: false, reason: 'every run reached the target at every size' });
+    const allFail = [10, 20, 40].map((m) => cell(m, 0, 3));
+    assert.deepEqual(estimateMStar(allFail, 0.67, rngFor(0, 'bootstrap')).logistic, { identified: false, reason: 'no run reached the target at any size' });
+    const two = [cell(10, 0, 3), cell(20, 3, 3), cell(40, 0, 0)];
+    assert.deepEqual(estimateMStar(two, 0.67, rngFor(0, 'bootstrap')).logistic, { identified: false, reason: 'only 2 sizes with finished runs (a fit needs 3)' });
   });
 });
 

@@ -296,7 +296,7 @@ describe('results panel in Chromium', { timeout: 120_000 }, () => {
       // Export the chart's data, and the chart as vectors (both variants' colours, the legend's text).
       await page.click('button[aria-label="Export Sample complexity m*(T) as CSV"]');
       const last = PanelToHost.parse((await panel.sent()).at(-1));
-      assert.ok(last.type === 'export' && last.content.startsWith('variant,T,status,mStar,intervalLow,intervalHigh,logisticMStar\ntransformer,10,found,16,11,16,15.4'));
+      assert.ok(last.type === 'export' && last.content.startsWith('variant,T,status,mStar,intervalLow,intervalHigh,logisticMStar,logisticMStarNote\ntransformer,10,found,16,11,16,15.4'));
       await page.click('button[aria-label="Export Sample complexity m*(T) as SVG"]');
       const svg = PanelToHost.parse((await panel.sent()).at(-1));
       assert.ok(svg.type === 'export' && svg.format === 'svg');

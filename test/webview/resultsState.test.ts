@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { RunStore } from '../../src/extension/runStore';
 import type { HostToPanel } from '../../src/protocol/panelMessages';
 import type { AttentionEvent } from '../../src/protocol/runEvents';
-import { attentionCsv, cellsCsv, curveCsv, fileStem, mStarCsv, toCsv } from '../../webview/results/exportData';
+import { attentionCsv, cellsCsv, curveCsv, fileStem, logisticNote, mStarCsv, toCsv } from '../../webview/results/exportData';
 import { hitTest, layoutHeatmaps, poolToPixels, pooledIndex } from '../../webview/results/heatmapLayout';
 import { parseHostMessage } from '../../webview/results/messages';
 import { RenderScheduler, type SchedulerClock } from '../../webview/results/renderScheduler';
@@ -345,8 +345,17 @@ describe('exports and the m*(T) fit', () => {
     assert.equal(att.length, 1 + 4 * 17);
     assert.equal(att.filter((l) => l.split(',')[4] === 'true').length, 4 * 3, 'three relevant bits per head');
     applyMessage(model, parseOk(sweepSnapshot()));
-    assert.match(mStarCsv(model.sweeps[0]), /^variant,T,status,mStar,intervalLow,intervalHigh,logisticMStar\ntransformer,10,found,16,11,16,15\.4/);
+    assert.match(mStarCsv(model.sweeps[0]), /^variant,T,status,mStar,intervalLow,intervalHigh,logisticMStar,logisticMStarNote\ntransformer,10,found,16,11,16,15\.4/);
+    // A blank logistic m* always says why (core's reason), never an empty field with no note.
+    const rows = mStarCsv(model.sweeps[0]).trim().split('\n').slice(1).map((r) => r.split(','));
+    for (const r of rows) assert.ok(r[6] !== '' || r.slice(7).join(',').length > 0, `row ${r.join(',')} has a blank logisticMStar without a note`);
     assert.match(cellsCsv(model.sweeps[0]), /\ntransformer,10,16,2,3,0,passed,0\.2\d+,0\.9\d+\n/);
+  });
+
+  it('says why a logistic m* is blank', () => {
+    assert.equal(logisticNote({ identified: true, mStar: 20, interval: [15, 25], slope: 3 }), '');
+    assert.equal(logisticNote({ identified: false, reason: 'every run reached the target at every size' }), 'not identified: every run reached the target at every size');
+    assert.match(logisticNote(undefined), /not computed/);
   });
 
 });

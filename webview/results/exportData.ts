@@ -63,12 +63,23 @@ export function attentionCsv(event: AttentionEvent): string {
 
 export const attentionJson = (event: AttentionEvent) => JSON.stringify(event);
 
+type PointLogistic = SweepModel['variants'][number]['points'][number]['logistic'];
+
+/**
+ * Why `logisticMStar` is blank: core's reason when the fit is not identified; none is computed while a
+ * sweep runs (the logistic fit is part of the final summary), so that is said too.
+ */
+export function logisticNote(logistic: PointLogistic): string {
+  if (!logistic) return 'not computed: the logistic fit comes with the sweep\'s final summary';
+  return logistic.identified ? '' : `not identified: ${logistic.reason}`;
+}
+
 /** m*(T) per variant with its interval (the points of the sample-complexity chart). */
 export function mStarCsv(sweep: SweepModel): string {
   const rows = sweep.variants.flatMap((v) =>
-    v.points.map((p): Cell[] => [v.label, p.T, p.status, p.mStar, p.interval[0], p.interval[1], p.logistic?.identified ? p.logistic.mStar : null]),
+    v.points.map((p): Cell[] => [v.label, p.T, p.status, p.mStar, p.interval[0], p.interval[1], p.logistic?.identified ? p.logistic.mStar : null, logisticNote(p.logistic)]),
   );
-  return toCsv(['variant', 'T', 'status', 'mStar', 'intervalLow', 'intervalHigh', 'logisticMStar'], rows);
+  return toCsv(['variant', 'T', 'status', 'mStar', 'intervalLow', 'intervalHigh', 'logisticMStar', 'logisticMStarNote'], rows);
 }
 
 /** Successes per (variant, T, m): the table under the chart. */

@@ -50,12 +50,24 @@ export function fitLogistic(cells: Pick<CellCounts, 'm' | 'successes' | 'trials'
   return { a: a - b * mean, b };
 }
 
-/** Undefined when there is nothing to fit (fewer than 3 finished cells, or all runs alike). */
-export function logisticMStar(cells: CellCounts[], successRate: number, rng: Rng): LogisticEstimate | undefined {
+/**
+ * Why these cells hold nothing to fit, or null when they do: a logistic curve needs three sizes with
+ * finished runs and both outcomes among them. Said in words so that an export or the CLI can show why
+ * the logistic m* is blank instead of leaving an empty field.
+ */
+export function nothingToFit(cells: CellCounts[]): string | null {
   const usable = cells.filter((c) => c.trials > 0);
-  const anySuccess = usable.some((c) => c.successes > 0);
-  const anyFailure = usable.some((c) => c.successes < c.trials);
-  if (usable.length < 3 || !anySuccess || !anyFailure) return undefined;
+  if (usable.length < 3) return `only ${usable.length} size${usable.length === 1 ? '' : 's'} with finished runs (a fit needs 3)`;
+  if (!usable.some((c) => c.successes > 0)) return 'no run reached the target at any size';
+  if (!usable.some((c) => c.successes < c.trials)) return 'every run reached the target at every size';
+  return null;
+}
+
+/** The logistic m* of one T's cells, or why it is not identified (nothing to fit, or data that cannot pin it down). */
+export function logisticMStar(cells: CellCounts[], successRate: number, rng: Rng): LogisticEstimate {
+  const usable = cells.filter((c) => c.trials > 0);
+  const empty = nothingToFit(usable);
+  if (empty) return { identified: false, reason: empty };
   const notIdentified = (reason: string): LogisticEstimate => ({ identified: false, reason });
 
   // Overlap: some failure at a size at least as large as some success. Without it the likelihood

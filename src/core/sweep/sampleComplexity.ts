@@ -44,7 +44,6 @@ export function estimateMStar(cells: CellCounts[], successRate: number, rng?: Rn
     interval: [lo, hi],
     incompleteAt,
   };
-  const logistic = rng ? logisticMStar(sorted, successRate, rng) : undefined;
-  if (logistic) result.logistic = logistic;
+  if (rng) result.logistic = logisticMStar(sorted, successRate, rng);
   return result;
 }
