@@ -154,6 +154,19 @@ describe('results panel in Chromium', { timeout: 120_000 }, () => {
       assert.equal(await page.textContent('.status-badge'), 'succeeded');
       await page.screenshot({ path: path.join(ARTIFACTS, 'results-panel-run.png'), fullPage: true });
 
+      // The colour scale is numbered (0 up to the snapshot's largest weight), and a hover over one
+      // token's cell names that token, not a range "11–11".
+      const ticks = await page.$$eval('#attention-scale .scale-tick', (ts) => ts.map((t) => t.textContent ?? ''));
+      assert.equal(ticks.length, 4, `scale ticks ${ticks.join(' ')}`);
+      assert.equal(ticks[0], '0');
+      assert.ok(Number(ticks[3]) > Number(ticks[2]) && Number(ticks[2]) > Number(ticks[1]) && Number(ticks[1]) > 0, `increasing ticks ${ticks.join(' ')}`);
+      const tile = heat!.layout.tiles[0];
+      const cells = heat!.n; // T = 16 plus [CLS]: one pooled cell per token
+      await page.locator('#attention-canvas').scrollIntoViewIfNeeded();
+      const box = (await page.locator('#attention-canvas').boundingBox())!;
+      await page.mouse.move(box.x + tile.map.x + (6.5 * tile.map.w) / cells, box.y + tile.map.y + (0.5 * tile.map.h) / cells);
+      assert.match((await page.textContent('#attention-readout')) ?? '', /^Layer 1, head 1: token 0 → token 6 \(token 0 is \[CLS\]\): \d\.\d{4}$/);
+
       // The step slider replays the snapshots from the keyboard, and the choice is kept with setState.
       await page.focus('#step-slider');
       await page.keyboard.press('Home');

@@ -8,13 +8,14 @@ import { attentionCsv, attentionJson, fileStem } from './exportData';
 import type { ExportFormat } from './exporting';
 import { type HeatmapRender, drawHeatmaps } from './heatmap';
 import { hitTest } from './heatmapLayout';
+import { scaleTicks, tokenSpan } from './heatmapScale';
 import type { Panel } from './panel';
 import { sliderChoiceAt, snapshotIndex } from './selection';
 import type { Change, RunModel } from './state';
 import type { PanelView } from './view';
 
 const DESCRIPTION =
-  'Per layer and head: the attention map pooled to at most 64 × 64 (queries down, keys across, [CLS] first) and, below it, the [CLS] row over the input bits. Brighter is more attention; ▲ marks a relevant bit.';
+  'Per layer and head: the attention map pooled to at most 64 × 64 (queries down, keys across, [CLS] first) and, below it, the [CLS] row over the input bits. The stronger the colour, the more attention: every map and row uses the scale beside the slider (0 to the snapshot’s largest weight, square-root spaced so small weights show); ▲ marks a relevant bit.';
 
 export class AttentionView implements PanelView {
   readonly id = 'attention';
@@ -25,8 +26,10 @@ export class AttentionView implements PanelView {
   private readonly slider = el('input', { id: 'step-slider', type: 'range' });
   private readonly sliderValue = el('output', { className: 'slider-value' });
   private readonly controls: HTMLElement;
-  private readonly readout = el('p', { className: 'readout' }, 'Point at a map or strip to read its value.');
+  private readonly readout = el('p', { className: 'readout', id: 'attention-readout' }, 'Point at a map or strip to read its value.');
   private readonly note = el('p', { className: 'muted' });
+  /** The colour scale's bar; its numbered ticks are redrawn with each snapshot (heatmapScale.ts). */
+  private readonly scaleBar = el('span', { className: 'scale-bar', id: 'attention-scale' });
   /** What is drawn now (for the pointer readout, export and the tests' debug hook). */
   private heatmap: HeatmapRender | null = null;
   private event: AttentionEvent | null = null;
@@ -38,8 +41,7 @@ export class AttentionView implements PanelView {
     this.sliderValue.htmlFor.add(this.slider.id);
     const sliderLabel = el('label', {}, 'Snapshot');
     sliderLabel.htmlFor = this.slider.id;
-    const scale = el('span', { className: 'scale' }, el('span', {}, 'low'), el('span', { className: 'scale-bar' }), el('span', {}, 'high'), el('span', { className: 'marker-key' }, '▲ relevant bit'));
-    scale.setAttribute('aria-hidden', 'true');
+    const scale = el('span', { className: 'scale' }, el('span', {}, 'attention weight'), this.scaleBar, el('span', { className: 'marker-key' }, '▲ relevant bit'));
     this.controls = el('div', { className: 'slider-row' }, sliderLabel, this.slider, this.sliderValue, scale);
     this.card.box.before(this.controls);
     this.card.box.after(this.readout);
@@ -81,12 +83,27 @@ export class AttentionView implements PanelView {
     this.width = this.card.box.clientWidth;
     this.heatmap = drawHeatmaps(this.card.canvas, event, this.panel.theme, this.width);
     this.event = event;
+    this.drawScale(this.heatmap.scaleMax);
     const best = this.heatmap.mass.flatMap((heads, l) => heads.map((m, h) => ({ m, l, h }))).sort((x, y) => y.m - x.m)[0];
     this.card.canvas.setAttribute(
       'aria-label',
       `Attention maps of ${event.layers.length} layer(s) at step ${event.step}; relevant bits ${event.relevant.join(', ')}.` +
         (best ? ` Layer ${best.l + 1} head ${best.h + 1} puts ${(best.m * 100).toFixed(1)}% of its [CLS] attention on them.` : ''),
     );
+  }
+
+  /** Numbers under the scale bar, where their colours are (CSSOM positions: the CSP forbids style attributes). */
+  private drawScale(max: number): void {
+    const ticks = scaleTicks(max);
+    this.scaleBar.replaceChildren(
+      ...ticks.map((t) => {
+        const label = el('span', { className: 'scale-tick' }, t.text);
+        label.style.left = `${(t.at * 100).toFixed(1)}%`;
+        return label;
+      }),
+    );
+    this.scaleBar.setAttribute('role', 'img');
+    this.scaleBar.setAttribute('aria-label', `Colour scale of attention weights, ${ticks.map((t) => t.text).join(', ')}`);
   }
 
   private drawNone(run: RunModel): void {
@@ -122,9 +139,8 @@ export class AttentionView implements PanelView {
       const relevant = ev.relevant.includes(hit.position) ? ' (relevant)' : '';
       this.readout.textContent = `${where}: [CLS] → bit ${hit.position}${relevant}: ${v.toFixed(4)}`;
     } else {
-      const tokens = (i: number) => `${Math.floor((i * ev.n) / head.size)}–${Math.floor(((i + 1) * ev.n) / head.size) - 1}`;
       const v = head.cells[hit.row * head.size + hit.col] ?? 0;
-      this.readout.textContent = `${where}: tokens ${tokens(hit.row)} → ${tokens(hit.col)} (token 0 is [CLS]): ${v.toFixed(4)}`;
+      this.readout.textContent = `${where}: ${tokenSpan(hit.row, ev.n, head.size)} → ${tokenSpan(hit.col, ev.n, head.size)} (token 0 is [CLS]): ${v.toFixed(4)}`;
     }
   }
 

@@ -2,7 +2,8 @@
 // [CLS] row as a strip, with the relevant positions marked. Pixels are written with ImageData (map,
 // long strips) or a few fillRects (short strips), never one DOM node per cell, so T = 1024 stays cheap.
 import type { AttentionEvent } from '../../src/protocol/runEvents';
-import { type HeatmapLayout, type Rect, intensity, layoutHeatmaps, maxOf, poolToPixels, pooledIndex } from './heatmapLayout';
+import { type HeatmapLayout, type Rect, intensity, layoutHeatmaps, poolToPixels, pooledIndex } from './heatmapLayout';
+import { snapshotMax } from './heatmapScale';
 import { type Rgb, type Theme, toRgb } from './theme';
 
 /** 256 colours from the background to the heat colour. */
@@ -43,8 +44,7 @@ function blit(ctx: CanvasRenderingContext2D, values: ArrayLike<number>, w: numbe
   ctx.drawImage(canvas, 0, 0, w, h, dest.x, dest.y, dest.w, dest.h);
 }
 
-function drawStrip(ctx: CanvasRenderingContext2D, inputs: ArrayLike<number>, rect: Rect, dpr: number, lut: Uint8ClampedArray): void {
-  const max = maxOf(inputs);
+function drawStrip(ctx: CanvasRenderingContext2D, inputs: ArrayLike<number>, max: number, rect: Rect, dpr: number, lut: Uint8ClampedArray): void {
   const T = inputs.length;
   if (T * 3 <= rect.w) {
     // Few positions: one rect per position with a hairline between them reads as discrete bits.
@@ -94,6 +94,8 @@ export interface HeatmapRender {
   layout: HeatmapLayout;
   /** The per-head share of [CLS] attention on the relevant bits, [layer][head]. */
   mass: number[][];
+  /** The weight the scale's full colour stands for (the snapshot's largest; see heatmapScale.ts). */
+  scaleMax: number;
 }
 
 /** Draws the snapshot into the canvas at the given CSS width; returns the geometry for hit tests. */
@@ -116,6 +118,7 @@ export function drawHeatmaps(canvas: HTMLCanvasElement, event: AttentionEvent, t
   const marker = rgbCss(toRgb(theme.marker));
   const T = event.n - 1;
   const mass: number[][] = event.layers.map(() => []);
+  const scaleMax = snapshotMax(event);
   for (const tile of layout.tiles) {
     const head = event.layers[tile.layer]?.heads[tile.head];
     if (!head) continue;
@@ -137,14 +140,14 @@ export function drawHeatmaps(canvas: HTMLCanvasElement, event: AttentionEvent, t
     const text = ctx.measureText(long).width + 60 <= tile.title.w ? long : `${(share * 100).toFixed(1)}%`;
     ctx.fillText(text, tile.title.x + tile.title.w, tile.title.y + tile.title.h / 2);
 
-    blit(ctx, head.cells, head.size, head.size, maxOf(head.cells), lut, tile.map);
+    blit(ctx, head.cells, head.size, head.size, scaleMax, lut, tile.map);
     drawMapTicks(ctx, event.relevant, event.n, head.size, tile.map, marker);
-    drawStrip(ctx, head.cls.slice(1), tile.strip, dpr, lut);
+    drawStrip(ctx, head.cls.slice(1), scaleMax, tile.strip, dpr, lut);
     ctx.strokeStyle = theme.border;
     ctx.lineWidth = 1;
     ctx.strokeRect(tile.map.x - 0.5, tile.map.y - 0.5, tile.map.w + 1, tile.map.h + 1);
     ctx.strokeRect(tile.strip.x - 0.5, tile.strip.y - 0.5, tile.strip.w + 1, tile.strip.h + 1);
     drawMarkers(ctx, event.relevant, T, tile.strip, tile.markers, marker);
   }
-  return { layout, mass };
+  return { layout, mass, scaleMax };
 }
