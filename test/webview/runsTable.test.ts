@@ -44,6 +44,7 @@ describe('runs table in Chromium', { timeout: 120_000 }, () => {
       assert.deepEqual(await headers(page), ['label', 'training.learningRate', 'seed', 'testAccuracy', 'attentionOnRelevant', 'steps', 'wallSeconds', 'backend', 'status']);
       assert.deepEqual(await rowIds(page), ['run-a', 'run-b', 'run-c']);
       assert.deepEqual(await page.$$eval('#runs-table tbody td[data-key="testAccuracy"]', (tds) => tds.map((t) => t.textContent)), ['80.0%', '100.0%', '60.0%']);
+      assert.equal(await page.isVisible('#runs-scroll-hint'), false, 'no scroll hint when every column fits');
 
       // Sort by test accuracy with the mouse: ascending, then descending.
       const accuracy = '#runs-table button[data-sort="testAccuracy"]';
@@ -98,6 +99,34 @@ describe('runs table in Chromium', { timeout: 120_000 }, () => {
       assert.deepEqual([...state.table.selected].sort(), ['run-b', 'run-c']);
       assert.equal(await page.isVisible('.run-view'), true);
       assert.equal(await page.isVisible('.table-view'), false);
+      assert.deepEqual(panel.problems, []);
+      assert.deepEqual(await panel.violations(), []);
+    } finally {
+      await panel.close();
+    }
+  });
+
+  it('in a narrow panel scrolls the columns sideways under a sticky run label, and says so', { timeout: 30_000 }, async () => {
+    const panel = await openPanel(browser, bundle, { width: 380 });
+    try {
+      const { page } = panel;
+      await panel.post({ type: 'snapshot', runs: studyRuns(), sweeps: [] });
+      await page.selectOption('#view-picker', 'table');
+      await page.waitForSelector('#runs-table tbody tr');
+      await page.waitForSelector('#runs-scroll-hint', { state: 'visible' });
+      const label = page.locator('#runs-table tbody th.run-label').first();
+      const status = page.locator('#runs-table tbody td[data-key="status"]').first();
+      const box = page.locator('.runs-scroll');
+      const viewRight = async () => (await box.boundingBox())!.x + (await box.boundingBox())!.width;
+      assert.ok((await status.boundingBox())!.x > (await viewRight()), 'the status column starts out of view');
+      const labelX = (await label.boundingBox())!.x;
+      await box.evaluate((b) => b.scrollTo({ left: b.scrollWidth }));
+      await page.waitForSelector('#runs-scroll-hint', { state: 'hidden' });
+      const s = (await status.boundingBox())!;
+      assert.ok(s.x + s.width <= (await viewRight()) + 1, 'scrolled to the end, the status column is in view');
+      assert.ok(Math.abs((await label.boundingBox())!.x - labelX) < 3, 'the run label stayed where it was (it overlaps the tick column by 2 px)');
+      assert.ok(s.x >= (await label.boundingBox())!.x + (await label.boundingBox())!.width - 3, 'no column is drawn over the label');
+      await page.screenshot({ path: path.join(ARTIFACTS, 'results-panel-runs-table-narrow.png') });
       assert.deepEqual(panel.problems, []);
       assert.deepEqual(await panel.violations(), []);
     } finally {

@@ -6,6 +6,7 @@ import { LABEL_KEY, type RunsColumn, type RunsRow, type RunsTable, type SortOrde
 import { button, el } from './dom';
 import { exportMessage } from './exporting';
 import type { Panel } from './panel';
+import { scrollHint } from './scrollHint';
 import type { RunsTableUi } from './selection';
 import type { Change } from './state';
 import type { PanelView } from './view';
@@ -107,13 +108,15 @@ export function buildRunsTableDom(h: RunsTableHandlers): RunsTableDom {
     const b = (e.target as HTMLElement).closest('button[data-sort]') as HTMLButtonElement | null;
     if (b?.dataset.sort) h.sort(b.dataset.sort);
   });
+  const scroller = el('div', { className: 'runs-scroll' }, table);
   const section = el(
     'section',
     { className: 'table-view' },
     el('div', { className: 'runs-toolbar' }, filter, compare, exportCsv, count),
     el('p', { className: 'card-note' }, 'One row per run: the parameters that differ between the runs, then the final metrics. Click a header to sort; tick runs to compare them.'),
-    el('div', { className: 'runs-scroll' }, table),
+    scroller,
   );
+  scroller.before(scrollHint(scroller, 'runs-scroll-hint'));
   return { section, filter, compare, count, table };
 }
 
@@ -179,6 +182,9 @@ export function renderRunsTable(dom: RunsTableDom, table: RunsTable, ui: RunsTab
   const focused = document.activeElement instanceof HTMLElement && dom.table.contains(document.activeElement) ? focusKey(document.activeElement) : undefined;
   dom.table.replaceChildren(el('thead', {}, head), el('tbody', {}, ...body));
   if (focused) (dom.table.querySelector(focused) as HTMLElement | null)?.focus();
+  // The sticky label column starts where the tick-box column ends (its width depends on the font).
+  const pick = dom.table.querySelector('th.pick')?.getBoundingClientRect().width;
+  if (pick) dom.table.style.setProperty('--pick-width', `${pick}px`);
   const selectedCount = table.rows.filter((r) => ticked.has(r.runId)).length;
   dom.compare.disabled = selectedCount === 0;
   dom.count.textContent = `${rows.length} of ${table.rows.length} runs shown, ${selectedCount} selected`;
