@@ -48,7 +48,9 @@ describe('the verdict sentence', () => {
   it('an exponent interval reads one shape only where it excludes the others', () => {
     assert.deepEqual(exponentShapes([0.3, 0.6]), ['sublinear']);
     assert.deepEqual(exponentShapes([-0.2, 0.6]), ['flat', 'sublinear']);
-    assert.deepEqual(exponentShapes([0.8, 1.4]), ['sublinear', 'linear']);
+    assert.deepEqual(exponentShapes([0.8, 1.4]), ['sublinear', 'linear', 'superlinear']);
+    assert.deepEqual(exponentShapes([0.8, 1.05]), ['sublinear', 'linear'], 'a hair past 1 is not read as superlinear');
+    assert.match(exponentReading({ c: 1.53, interval: [0, 1.53] }), /cannot tell flat, sublinear, linear and superlinear apart$/);
     assert.deepEqual(exponentShapes([1.1, 1.4]), ['superlinear']);
     assert.match(exponentReading({ c: 0.5, interval: [0.3, 0.6] }), /: sublinear: the interval excludes flat \(c = 0\) and linear \(c = 1\)$/);
     assert.match(exponentReading({ c: 0.3, interval: [-0.2, 0.6] }), /: cannot tell flat and sublinear apart$/);

@@ -49,8 +49,14 @@ export function exponentShapes([lo, hi]: [number, number]): string[] {
   if (lo <= 0 && hi >= 0) shapes.push('flat');
   if (hi > 0 && lo < 1) shapes.push('sublinear');
   if (lo <= 1 && hi >= 1) shapes.push('linear');
+  // An interval reaching well past 1 leaves faster-than-linear growth open too ([0.00, 1.53] once read
+  // "cannot tell flat, sublinear and linear apart" beside c = 1.53); a hair past 1 is linear's noise.
+  if (lo <= 1 && hi > 1 + SUPERLINEAR_MARGIN) shapes.push('superlinear');
   return shapes;
 }
+
+/** How far beyond c = 1 an interval must reach before superlinear counts among its readings. */
+export const SUPERLINEAR_MARGIN = 0.1;
 
 const andList = (xs: string[]) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
 
