@@ -127,6 +127,8 @@ declare global {
       mstarPoint(variant: string, T: number): { x: number; y: number } | null;
       mstarChart(): { datasets: { label: string; hidden: boolean; borderDash: number[]; colour: string }[]; yType: string } | null;
       mstarLegendPoint(label: string): { x: number; y: number } | null;
+      legendLabels(): string[];
+      legendColours(): Record<string, string>;
       heatmap(): {
         layout: { width: number; height: number; tiles: { layer: number; head: number; map: Rect; strip: Rect; markers: Rect; title: Rect }[] };
         step: number;

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { PanelToHost } from '../../src/protocol/panelMessages';
+import { runViewLabels } from '../../src/protocol/runLabels';
 import { runsTable, runsTableCsv, sortRows } from '../../src/protocol/runsTable';
 import { DARK_THEME, buildPanelBundle, countColour, hex, launchChromium, openPanel } from './panelPage';
 import { bandCsv } from '../../webview/results/exportData';
@@ -44,7 +45,8 @@ describe('runs table in Chromium', { timeout: 120_000 }, () => {
       assert.deepEqual(await headers(page), ['label', 'training.learningRate', 'seed', 'testAccuracy', 'attentionOnRelevant', 'steps', 'wallSeconds', 'backend', 'status']);
       assert.deepEqual(await rowIds(page), ['run-a', 'run-b', 'run-c']);
       assert.deepEqual(await page.$$eval('#runs-table tbody td[data-key="testAccuracy"]', (tds) => tds.map((t) => t.textContent)), ['80.0%', '100.0%', '60.0%']);
-      assert.equal(await page.isVisible('#runs-scroll-hint'), false, 'no scroll hint when every column fits');
+      const overflows = await page.$eval('.runs-scroll', (b) => b.scrollWidth > b.clientWidth + 1);
+      assert.equal(await page.isVisible('#runs-scroll-hint'), overflows, 'the scroll hint shows exactly when columns lie out of view');
 
       // Sort by test accuracy with the mouse: ascending, then descending.
       const accuracy = '#runs-table button[data-sort="testAccuracy"]';
@@ -77,7 +79,9 @@ describe('runs table in Chromium', { timeout: 120_000 }, () => {
       const before = (await panel.sent()).length;
       await page.click('#runs-export');
       const [exported] = (await panel.sent()).slice(before).map((m) => PanelToHost.parse(m));
-      const table = runsTable(runs);
+      // The panel labels runs among each other (runLabels.ts): "parity-T16 · lr = 0.001 (seed 0)".
+      const labels = runViewLabels(runs);
+      const table = runsTable(runs.map((r, i) => ({ ...r, label: labels[i] })));
       assert.deepEqual(exported, {
         type: 'export',
         format: 'csv',
@@ -185,7 +189,7 @@ describe('runs table in Chromium', { timeout: 120_000 }, () => {
       await page.click('.card-testAccuracy .export button[title$="as CSV"]');
       await page.waitForFunction((n) => window.__sent.length > n, before);
       const [exported] = (await panel.sent()).slice(before).map((m) => PanelToHost.parse(m));
-      assert.deepEqual(exported, { type: 'export', format: 'csv', name: 'parity-T16-seed-0-testAccuracy-bands', content: bandCsv(runs, 'testAccuracy') });
+      assert.deepEqual(exported, { type: 'export', format: 'csv', name: 'parity-T16-lr-0.001-seed-0-testAccuracy-bands', content: bandCsv(runs, 'testAccuracy') });
       assert.match((exported as { content: string }).content, /^group,metric,step,mean,lower,upper,n\nparity-T16 · training\.learningRate = 0\.001,testAccuracy,0,/);
       assert.deepEqual(panel.problems, []);
     } finally {

@@ -11,6 +11,7 @@ import type { Panel } from './panel';
 import type { Change, RunModel } from './state';
 import type { Theme } from './theme';
 import type { PanelView } from './view';
+import { runColourIndex } from '../../src/protocol/runColours';
 
 export class CurvesView implements PanelView {
   readonly id = 'curves';
@@ -18,6 +19,8 @@ export class CurvesView implements PanelView {
   readonly slot = 20;
   readonly nodes: HTMLElement[];
   private readonly legend = el('div', { className: 'legend' });
+  /** Which colour each run was given (kept between renders, so it never moves to another run). */
+  private colours = new Map<string, number>();
   private readonly cards = new Map<CurveKey, ChartCard>();
   private readonly charts: CurveCharts;
   private readonly mode: ReturnType<typeof buildCurveModeToggle>;
@@ -49,7 +52,8 @@ export class CurvesView implements PanelView {
     if (!run) return;
     const { model, ui, theme } = this.panel;
     const hidden = new Set(ui.hiddenRuns);
-    const index = new Map(model.runs.map((r, i) => [r.runId, i % theme.series.length]));
+    // Stable per run (runColours.ts): a colour never moves to another run when one finishes.
+    const index = (this.colours = runColourIndex(model.runs.map((r) => r.runId), theme.series.length, this.colours));
     this.mode.render(ui.curveMode);
     if (ui.curveMode === 'bands') {
       const shown = model.runs.filter((r) => !hidden.has(r.runId));

@@ -30,6 +30,9 @@ export interface PanelDebug {
   mstarPoint(variant: string, T: number): { x: number; y: number } | null;
   mstarChart(): MStarChartState | null;
   mstarLegendPoint(label: string): { x: number; y: number } | null;
+  /** The learning-curve legend: each run's label, in order, and its colour class by run id. */
+  legendLabels(): string[];
+  legendColours(): Record<string, string>;
 }
 
 export function installDebugHook(src: DebugSources): void {
@@ -42,6 +45,9 @@ export function installDebugHook(src: DebugSources): void {
     // A deep copy: callers cannot reach the panel's own objects.
     heatmap: () => JSON.parse(JSON.stringify(src.heatmap())),
     mstarPoint: (variant, T) => src.mstarPoint?.(variant, T) ?? null,
+    legendLabels: () => Array.from(document.querySelectorAll<HTMLElement>('.legend .legend-item')).map((b) => b.textContent ?? ''),
+    legendColours: () =>
+      Object.fromEntries(Array.from(document.querySelectorAll<HTMLElement>('.legend .legend-item')).map((b) => [b.dataset.runId ?? '', b.querySelector('.swatch')?.className ?? ''])),
     mstarChart: () => JSON.parse(JSON.stringify(src.mstarChart?.() ?? null)),
     mstarLegendPoint: (label) => src.mstarLegendPoint?.(label) ?? null,
   };

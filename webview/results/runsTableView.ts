@@ -201,6 +201,6 @@ function focusKey(e: HTMLElement): string | undefined {
 /** The run's label; its id on hover, since runs of one experiment and seed share a label. */
 function runLabel(row: RunsRow): HTMLTableCellElement {
   const th = el('th', { scope: 'row', className: 'run-label' }, row.label);
-  th.title = row.runId;
+  th.title = `${row.label}\n${row.runId}`;
   return th;
 }

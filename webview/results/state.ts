@@ -6,6 +6,7 @@ import type { HostToPanel, RunView, SweepView } from '../../src/protocol/panelMe
 import type { RunEvent } from '../../src/protocol/runEvents';
 import type { SweepEvent } from '../../src/protocol/sweepEvents';
 import { type RunPart, foldRunEvent, foldSweepEvent, newRunView, newSweepView, thinSnapshots } from '../../src/protocol/viewFold';
+import { runViewLabels } from '../../src/protocol/runLabels';
 
 export type RunModel = RunView;
 export type SweepModel = SweepView;
@@ -43,6 +44,7 @@ export function applyMessage(model: PanelModel, msg: HostToPanel): Change {
   switch (msg.type) {
     case 'snapshot':
       model.runs = msg.runs.map(cloneRun);
+      relabel(model.runs);
       model.sweeps = msg.sweeps.map(cloneSweep);
       model.focus = msg.focus;
       return { kind: 'snapshot' };
@@ -68,7 +70,15 @@ export function applyRunEvent(model: PanelModel, runId: string, label: string, e
     run = newRunView(runId, label);
     model.runs.push(run);
   }
-  return { kind: 'run', runId, added, part: foldRunEvent(run, e) };
+  const part = foldRunEvent(run, e);
+  // A new run or a newly known spec can change which settings tell the runs apart.
+  if (added || e.type === 'started') relabel(model.runs);
+  return { kind: 'run', runId, added, part };
+}
+
+/** Every run's label among the runs the panel holds (src/protocol/runLabels.ts). */
+function relabel(runs: RunView[]): void {
+  runViewLabels(runs).forEach((label, i) => (runs[i].label = label));
 }
 
 export function applySweepEvent(model: PanelModel, sweepId: string, e: SweepEvent): Change {
