@@ -21,6 +21,12 @@ export function runRowLabel(runId: string): string {
   return p ? `seed ${p.seed} · ${p.stamp}-${p.salt}` : runId;
 }
 
+/** The id's time stamp and salt ("20261128T120000Z-k3x9"), shown last on a labelled tree row. */
+export function runStamp(runId: string): string | undefined {
+  const p = parseRunId(runId);
+  return p ? `${p.stamp}-${p.salt}` : undefined;
+}
+
 /**
  * Whether a run folder belongs to an experiment file: by the file the trainer recorded, else (runs
  * from before that record existed) by the exact experiment name in its id — never by prefix, so

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { parseRunId } from '../store/runId';
 import { SWEEP_FILES, readSweepEvents, sweepFolderStatus, sweepRunsDir } from '../store/sweepFolder';
 import { runBelongsTo } from './diskState';
+import { labelRunRows } from './runRowLabels';
 import type { RunStore } from './runStore';
 import { type CellTally, type VariantGroup, cellKey, cellTallies, describeCell, groupSweepRuns, variantOrder } from './sweepRunGroups';
 import { treeItem } from './treeItems';
@@ -122,7 +123,7 @@ export class RunsTree implements vscode.TreeDataProvider<Node> {
       const waiting: Node[] = this.queued()
         .map((q, i) => ({ kind: 'queued' as const, queueId: q.queueId, file: q.file, position: i + 1 }))
         .filter((q) => path.resolve(q.file) === path.resolve(node.file.fsPath));
-      return [...waiting, ...ids.sort().reverse().map((runId): Node => ({ kind: 'run', runId, runDir: path.join(dirs.runs, runId) }))];
+      return [...waiting, ...labelRunRows(ids.sort().reverse(), dirs.runs, this.store, node.name)];
     }
     if (node.kind === 'sweep') {
       const sweepDir = path.join(dirs.sweeps, node.name);

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { RunView } from '../protocol/panelMessages';
 import { readSummary, runFolderStatus } from '../store/runFolder';
 import { readSweepSummary, sweepFolderStatus } from '../store/sweepFolder';
-import { runRowLabel } from './diskState';
+import { runRowLabel, runStamp } from './diskState';
 import type { RunStore } from './runStore';
 import type { Node } from './treeNodes';
 
@@ -81,7 +81,8 @@ function runItem(node: Extract<Node, { kind: 'run' }>, ctx: TreeItemContext): vs
   // A cell run with no summary is still training while its sweep is (pool workers may share one process).
   const alive = runFolderStatus(node.runDir) === 'running' || (node.cell !== undefined && ctx.sweepAlive(path.dirname(path.dirname(node.runDir))));
   const status: RunView['status'] = live?.status ?? summary?.status ?? (alive ? 'running' : 'interrupted');
-  const item = new vscode.TreeItem(node.cell ? `seed ${node.cell.seed}` : runRowLabel(node.runId), vscode.TreeItemCollapsibleState.None);
+  // Label and status first, the id's stamp last: at the default sidebar width the status used to be cut off.
+  const item = new vscode.TreeItem(node.cell ? `seed ${node.cell.seed}` : (node.label ?? runRowLabel(node.runId)), vscode.TreeItemCollapsibleState.None);
   const [icon, colour] = STATUS_ICON[status];
   item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
   const last = live?.metrics.at(-1);
@@ -91,7 +92,9 @@ function runItem(node: Extract<Node, { kind: 'run' }>, ctx: TreeItemContext): vs
     status === 'running'
       ? `step ${last?.step ?? 0} · test ${acc?.toFixed(3) ?? '–'} · attn ${last?.attentionOnRelevant?.toFixed(2) ?? '–'}`
       : `${status}${interrupted} · test ${acc?.toFixed(3) ?? '–'}${summary ? ` · ${summary.backend}` : ''}`;
-  item.tooltip = `${node.runId}\n${node.runDir}${live?.failure ? `\n${live.failure}` : ''}`;
+  const stamp = node.label && !node.cell ? runStamp(node.runId) : undefined;
+  if (stamp) item.description += ` · ${stamp}`;
+  item.tooltip = `${node.label ? `${node.label}\n` : ''}${node.runId}\n${node.runDir}${live?.failure ? `\n${live.failure}` : ''}`;
   // A sweep's cell run belongs to its sweep: opened and revealed, not re-run, cancelled or deleted alone.
   item.contextValue = node.cell ? `cellRun-${contextState(status)}` : `run-${contextState(status)}`;
   item.command = { command: 'sparseAttention.openResults', title: 'Open Results', arguments: [node] };

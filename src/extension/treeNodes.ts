@@ -20,7 +20,8 @@ export type Node =
   | { kind: 'experiment'; file: vscode.Uri; name: string }
   | { kind: 'sweep'; file: vscode.Uri; name: string }
   /** `cell`: a run of a sweep's cell (its folder is under the sweep; it cannot be re-run or cancelled alone). */
-  | { kind: 'run'; runId: string; runDir: string; cell?: { seed: number } }
+  /** `label`: what tells it from the experiment's other runs ("T = 12 · seed 1", runLabels.ts). */
+  | { kind: 'run'; runId: string; runDir: string; cell?: { seed: number }; label?: string }
   | { kind: 'queued'; queueId: string; file: string; position: number }
   | { kind: 'sweepRun'; sweepDir: string; name: string }
   | { kind: 'sweepGroup'; sweepDir: string; path: GroupPath; label: string; description?: string };

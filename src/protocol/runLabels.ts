@@ -5,7 +5,7 @@
 // file only picks the short names and the order. Pure: no DOM, no vscode.
 import type { RunView } from './panelMessages';
 import { type CellValue, differingPaths } from './runsTable';
-import { experimentName, settingsOf } from './seedGroups';
+import { experimentName, settingsOf, settingsOfSpec } from './seedGroups';
 
 /** Short names for the settings researchers vary most; any other path is shown as written. */
 const SHORT: Record<string, string> = {
@@ -63,6 +63,16 @@ export const fullLabel = (p: LabelParts): string => [p.name, ...p.settings].join
 
 /** A tree row under its experiment: "T = 12 · seed 1"; "seed 1" when nothing differs. */
 export const rowLabel = (p: LabelParts): string => [...p.settings, ...(p.seed === undefined ? [] : [`seed ${p.seed}`])].join(' · ') || p.name;
+
+/** A run folder's resolved spec (experiment.json) as a label input; `name` when the spec has none. */
+export function specInput(spec: unknown, name: string): LabelInput {
+  const s = (spec && typeof spec === 'object' ? spec : {}) as { name?: unknown; seed?: unknown };
+  return {
+    name: typeof s.name === 'string' && s.name ? s.name : name,
+    settings: spec && typeof spec === 'object' ? settingsOfSpec(spec) : undefined,
+    seed: typeof s.seed === 'number' ? s.seed : undefined,
+  };
+}
 
 /** The panel's runs as label inputs: name and settings from the started event's spec. */
 export function runViewInput(run: RunView): LabelInput {

@@ -42,8 +42,12 @@ export function experimentName(run: RunView): string {
 
 /** A run's settings: its resolved spec flattened to dotted paths, less the seed, name and schema link. Undefined before `started`. */
 export function settingsOf(run: RunView): Record<string, CellValue> | undefined {
-  if (!run.started) return undefined;
-  const flat = flattenSpec(run.started.spec);
+  return run.started ? settingsOfSpec(run.started.spec) : undefined;
+}
+
+/** A resolved spec's settings: flattened to dotted paths, less the seed, name and schema link. */
+export function settingsOfSpec(spec: unknown): Record<string, CellValue> {
+  const flat = flattenSpec(spec);
   for (const p of NOT_SETTINGS) delete flat[p];
   return flat;
 }

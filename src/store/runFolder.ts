@@ -48,6 +48,15 @@ export function readRunText(runDir: string): { experiment: string; events: strin
   return { experiment: readFileSync(path.join(runDir, RUN_FILES.experiment), 'utf8'), events: readFileSync(path.join(runDir, RUN_FILES.events), 'utf8') };
 }
 
+/** The resolved spec a run trained (experiment.json) as parsed JSON; undefined when absent or torn. */
+export function readRunSpec(runDir: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path.join(runDir, RUN_FILES.experiment), 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A run's events (the tolerant reader, jsonFiles.ts), with what older versions did not record filled in. */
 export function readEvents(runDir: string): RunEvent[] {
   return readJsonLines(path.join(runDir, RUN_FILES.events), RunEventSchema).map(upgradeRunEvent);

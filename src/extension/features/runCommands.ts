@@ -1,11 +1,12 @@
 // Runs: Run Experiment (through the queue), Run Again, Cancel Run (one run), Stop (all), Delete,
 // Reveal, Compare Runs.
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { backendLabel } from '../../protocol/backendLabel';
 import { readTrainerRecord } from '../../store/trainerRecord';
 import { RUN_FILES } from '../../store/runFolder';
+import { compareRunItems } from '../compareRunItems';
 import { loadRun } from '../diskState';
 import type { Node } from '../runsTree';
 import type { Services } from '../services';
@@ -86,12 +87,17 @@ function cancelRun(s: Services, node?: Node): void {
   else void vscode.window.showInformationMessage(`${node.runId} is not running.`);
 }
 
-/** Compare Runs: the picked run folders overlaid in the results panel. */
+/** Compare Runs: the picked runs (single or a sweep's, by label; compareRunItems.ts) overlaid in the results panel. */
 async function compareRuns(s: Services): Promise<void> {
   const dirs = s.dataDirs();
-  if (!dirs || !existsSync(dirs.runs)) return void vscode.window.showInformationMessage('No runs yet.');
-  const picks = await vscode.window.showQuickPick(readdirSync(dirs.runs).sort().reverse(), { canPickMany: true, placeHolder: 'Runs to overlay in the results panel' });
-  if (!picks?.length) return;
-  for (const runId of picks) if (!s.store.run(runId)) loadRun(s.store, path.join(dirs.runs, runId));
-  s.openResults(picks[0]);
+  const items = dirs ? compareRunItems(dirs) : [];
+  if (!items.some((i) => i.kind === 'run')) return void vscode.window.showInformationMessage('No runs yet.');
+  const picks = await vscode.window.showQuickPick(
+    items.map((i) => (i.kind === 'separator' ? { label: i.label, kind: vscode.QuickPickItemKind.Separator } : { label: i.label, detail: i.detail, runDir: i.runDir })),
+    { canPickMany: true, matchOnDetail: true, placeHolder: 'Runs to overlay in the results panel (type to filter: a label, T = 8, an id)' },
+  );
+  const dirsPicked = (picks ?? []).flatMap((p) => ('runDir' in p && p.runDir ? [p.runDir] : []));
+  if (!dirsPicked.length) return;
+  const ids = dirsPicked.map((dir) => loadRun(s.store, dir));
+  s.openResults(ids[0]);
 }
