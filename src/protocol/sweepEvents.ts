@@ -21,6 +21,9 @@ const Cell = z.object({
   wilson: Range,
   /** Machines whose queue workers trained the cell's runs (sweeps over a queue), each with its backend and adapter (backendLabel.ts hostLabel). */
   hosts: z.array(z.string()).optional(),
+  /** Median and mean final test accuracy of the cell's finished runs (core/sweep/cellAccuracy.ts); absent in older recordings. */
+  medianTestAccuracy: z.number().nullable().optional(),
+  meanTestAccuracy: z.number().nullable().optional(),
 });
 
 const Logistic = z.discriminatedUnion('identified', [
@@ -99,6 +102,9 @@ export const CellFinished = z.object({
   refused: z.string().optional(),
   reused: z.number().int(),
   status: z.enum(['passed', 'failed', 'incomplete']),
+  /** Median and mean final test accuracy of the cell's finished runs (core/sweep/cellAccuracy.ts); absent in older recordings. */
+  medianTestAccuracy: z.number().nullable().optional(),
+  meanTestAccuracy: z.number().nullable().optional(),
   runsDone: z.number().int(),
   plannedRuns: z.number().int(),
 });

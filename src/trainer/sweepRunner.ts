@@ -66,7 +66,7 @@ function trainCells(sweep: Sweep, book: SweepBook, pool: RunPool, signal: AbortS
             pool.run(cellExperiment(sweep, key, k), cellRunId(sweep, key, k)).then((outcome) => {
               outstanding--;
               if (outcome.kind === 'finished') {
-                book.record(key, { kind: 'finished', succeeded: outcome.summary.status === 'succeeded', reused: outcome.reused, host: hostLabel(outcome.summary) });
+                book.record(key, { kind: 'finished', succeeded: outcome.summary.status === 'succeeded', reused: outcome.reused, host: hostLabel(outcome.summary), testAccuracy: outcome.summary.testAccuracy });
               }
               if (outcome.kind === 'crashed') book.record(key, { kind: 'crashed' });
               if (outcome.kind === 'refused') book.record(key, { kind: 'refused', reason: outcome.reason });

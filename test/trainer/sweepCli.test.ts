@@ -30,8 +30,20 @@ describe('sweep and report CLI', () => {
     assert.deepEqual(last.points.map((p: { T: number }) => p.T), [4, 8, 16]);
     for (const p of last.points) {
       assert.ok(Array.isArray(p.interval) && p.interval.length === 2);
-      for (const c of p.cells) assert.deepEqual(Object.keys(c).sort(), ['failedRuns', 'm', 'status', 'successes', 'trials', 'wilson']);
+      for (const c of p.cells) assert.deepEqual(Object.keys(c).sort(), ['failedRuns', 'm', 'meanTestAccuracy', 'medianTestAccuracy', 'status', 'successes', 'trials', 'wilson']);
     }
+    // Each cell's accuracy read-out is the median and mean of its runs' final test accuracies (2 seeds).
+    for (const p of last.points)
+      for (const c of p.cells) {
+        const runs = readdirSync(path.join(last.sweepDir, 'runs')).filter((id) => id.startsWith(`transformer-T${p.T}-m${c.m}-seed`));
+        const accs = runs.map((id) => JSON.parse(readFileSync(path.join(last.sweepDir, 'runs', id, 'summary.json'), 'utf8')).testAccuracy as number).sort();
+        assert.equal(accs.length, c.trials);
+        const mid = accs.length % 2 ? accs[(accs.length - 1) / 2] : (accs[accs.length / 2 - 1] + accs[accs.length / 2]) / 2;
+        const avg = accs.reduce((a, b) => a + b, 0) / accs.length;
+        assert.ok(Math.abs(c.medianTestAccuracy - mid) < 1e-4 && Math.abs(c.meanTestAccuracy - avg) < 1e-4, `T = ${p.T}, m = ${c.m}: ${c.medianTestAccuracy}/${c.meanTestAccuracy} vs runs ${accs}`);
+      }
+    const onDisk = JSON.parse(readFileSync(path.join(last.sweepDir, 'summary.json'), 'utf8'));
+    assert.deepEqual(onDisk.points.map((p: { cells: { medianTestAccuracy: number }[] }) => p.cells.map((c) => c.medianTestAccuracy)), last.points.map((p: { cells: { medianTestAccuracy: number }[] }) => p.cells.map((c) => c.medianTestAccuracy)), 'summary.json carries the same read-out');
     assert.ok(['log', 'linear', 'power', null].includes(last.best));
     assert.equal(last.sweepDir, path.join(dir, '.sparse-attention', 'sweeps', 'tiny'));
     assert.ok(lines.some((l) => l.type === 'cell-finished'));

@@ -12,6 +12,9 @@ export interface CellCounts {
   failedRuns: number;
   /** Why the trainer refused the cell's runs (one line, e.g. a step over the backend's memory); absent when none was refused. */
   refused?: string;
+  /** Median and mean final test accuracy of the finished runs (cellAccuracy.ts); absent in older summaries. */
+  medianTestAccuracy?: number | null;
+  meanTestAccuracy?: number | null;
 }
 
 export type CellStatus = 'passed' | 'failed' | 'incomplete';

@@ -1,6 +1,7 @@
 // The bookkeeping half of a sweep: which cells the searches want next, what each finished run adds
 // to its cell, m* and the fits after every cell, and the summary. Pure (no files, no processes): the
 // runner feeds it run outcomes and writes out the events it emits, so it is tested on its own.
+import { cellAccuracy } from './cellAccuracy';
 import type { CellCounts, CellStatus } from './cellOutcome';
 import { cellStatus } from './cellOutcome';
 import { describeProtocol } from './describeProtocol';
@@ -11,7 +12,7 @@ import { type Running, type VariantAnalysis, analyseVariant } from './verdict';
 import type { SweepEvent, SweepSummary, VariantResult } from '../../protocol/sweepEvents';
 
 /** A run's contribution to its cell: it trained to an answer, crashed on every attempt, or was refused (with the trainer's reason). */
-export type RunRecord = { kind: 'finished'; succeeded: boolean; reused: boolean; host?: string } | { kind: 'crashed' } | { kind: 'refused'; reason: string };
+export type RunRecord = { kind: 'finished'; succeeded: boolean; reused: boolean; host?: string; testAccuracy?: number | null } | { kind: 'crashed' } | { kind: 'refused'; reason: string };
 
 interface Cell extends CellCounts {
   key: CellKey;
@@ -19,6 +20,8 @@ interface Cell extends CellCounts {
   reused: number;
   /** Queue workers' machines that trained its runs, as the runner words them (with backend and adapter). */
   hosts: Set<string>;
+  /** Final test accuracies of the finished runs, for the cell's median and mean (cellAccuracy.ts). */
+  accuracies: number[];
 }
 
 interface Search {
@@ -77,7 +80,7 @@ export class SweepBook {
       for (const m of nextSizes(this.candidates, this.sweep.search, search.known)) {
         const key = { variant: search.variant, T: search.T, m };
         if (this.cells.has(cellId(key))) continue;
-        this.cells.set(cellId(key), { key, m, successes: 0, trials: 0, failedRuns: 0, pending: this.sweep.seeds, reused: 0, hosts: new Set() });
+        this.cells.set(cellId(key), { key, m, successes: 0, trials: 0, failedRuns: 0, pending: this.sweep.seeds, reused: 0, hosts: new Set(), accuracies: [] });
         search.busy = true;
         this.emit({ type: 'cell-started', variant: this.labels[key.variant], T: key.T, m });
         out.push(key);
@@ -100,6 +103,7 @@ export class SweepBook {
       cell.trials++;
       if (run.succeeded) cell.successes++;
       if (run.host) cell.hosts.add(run.host);
+      if (typeof run.testAccuracy === 'number') cell.accuracies.push(run.testAccuracy);
       if (run.reused) {
         cell.reused++;
         this.runsReused++;
@@ -121,7 +125,7 @@ export class SweepBook {
     const label = this.labels[key.variant];
     const { successes, trials, failedRuns, reused } = cell;
     const refused = cell.refused === undefined ? {} : { refused: cell.refused };
-    this.emit({ type: 'cell-finished', variant: label, T: key.T, m: cell.m, successes, trials, failedRuns, ...refused, reused, status, runsDone: this.runsDone, plannedRuns: this.plannedRuns });
+    this.emit({ type: 'cell-finished', variant: label, T: key.T, m: cell.m, successes, trials, failedRuns, ...refused, reused, status, ...cellAccuracy(cell.accuracies), runsDone: this.runsDone, plannedRuns: this.plannedRuns });
     const a = this.analyse(key.variant, 0, this.running(key.variant));
     this.emit({ type: 'mstar-updated', variant: label, point: a.points.find((p) => p.T === key.T)! });
     // Whenever there is something to say (a provisional fit, or why there is none yet), say it.
@@ -146,8 +150,9 @@ export class SweepBook {
       T,
       cells: [...this.cells.values()]
         .filter((c) => c.key.variant === variant && c.key.T === T && c.pending === 0)
-        .map(({ m, successes, trials, failedRuns, refused, hosts }) => ({
+        .map(({ m, successes, trials, failedRuns, refused, hosts, accuracies }) => ({
           m, successes, trials, failedRuns,
+          ...cellAccuracy(accuracies),
           ...(refused === undefined ? {} : { refused }),
           ...(hosts.size ? { hosts: [...hosts].sort() } : {}),
         })),
