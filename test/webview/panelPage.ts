@@ -128,6 +128,7 @@ declare global {
       mstarChart(): { datasets: { label: string; hidden: boolean; borderDash: number[]; colour: string }[]; yType: string } | null;
       mstarLegendPoint(label: string): { x: number; y: number } | null;
       legendLabels(): string[];
+      accuracyCells(): { variant: string; T: number; m: number; runs: number; value: number | null }[];
       legendColours(): Record<string, string>;
       heatmap(): {
         layout: { width: number; height: number; tiles: { layer: number; head: number; map: Rect; strip: Rect; markers: Rect; title: Rect }[] };

@@ -6,6 +6,14 @@ import type { HeatmapLayout } from './heatmapLayout';
 import type { ViewKey } from './selection';
 import { type PanelModel, digest } from './state';
 
+export interface AccuracyCellShown {
+  variant: string;
+  T: number;
+  m: number;
+  runs: number;
+  value: number | null;
+}
+
 export interface DebugSources {
   model: () => PanelModel;
   selected: () => ViewKey | undefined;
@@ -15,6 +23,8 @@ export interface DebugSources {
   mstarPoint?: (variant: string, T: number) => { x: number; y: number } | null;
   /** The m*(T) chart's datasets (label, hidden, dash) and y axis type; where a legend entry is drawn. */
   mstarChart?: () => MStarChartState | null;
+  /** The T × m accuracy heatmaps' cells as drawn. */
+  accuracyCells?: () => AccuracyCellShown[];
   mstarLegendPoint?: (label: string) => { x: number; y: number } | null;
 }
 
@@ -33,6 +43,7 @@ export interface PanelDebug {
   /** The learning-curve legend: each run's label, in order, and its colour class by run id. */
   legendLabels(): string[];
   legendColours(): Record<string, string>;
+  accuracyCells(): AccuracyCellShown[];
 }
 
 export function installDebugHook(src: DebugSources): void {
@@ -45,6 +56,7 @@ export function installDebugHook(src: DebugSources): void {
     // A deep copy: callers cannot reach the panel's own objects.
     heatmap: () => JSON.parse(JSON.stringify(src.heatmap())),
     mstarPoint: (variant, T) => src.mstarPoint?.(variant, T) ?? null,
+    accuracyCells: () => JSON.parse(JSON.stringify(src.accuracyCells?.() ?? [])),
     legendLabels: () => Array.from(document.querySelectorAll<HTMLElement>('.legend .legend-item')).map((b) => b.textContent ?? ''),
     legendColours: () =>
       Object.fromEntries(Array.from(document.querySelectorAll<HTMLElement>('.legend .legend-item')).map((b) => [b.dataset.runId ?? '', b.querySelector('.swatch')?.className ?? ''])),

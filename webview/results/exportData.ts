@@ -3,6 +3,7 @@
 import type { AttentionEvent, MetricsEvent } from '../../src/protocol/runEvents';
 import { type CsvCell as Cell, toCsv } from '../../src/protocol/csv';
 import { type CurveMetric, settingsBands } from '../../src/protocol/seedGroups';
+import type { AccuracyGrid } from '../../src/protocol/accuracyGrid';
 import type { RunModel, SweepModel } from './state';
 
 export { toCsv };
@@ -93,4 +94,9 @@ export function cellsCsv(sweep: SweepModel): string {
 export function sweepJson(sweep: SweepModel): string {
   const { sweepId, name, status, runsDone, plannedRuns, successRate, variants } = sweep;
   return JSON.stringify({ sweepId, name, status, runsDone, plannedRuns, successRate, variants }, null, 2);
+}
+
+/** One variant's accuracy heatmap as data: a row per (T, m) cell with runs, both statistics' source values. */
+export function accuracyCsv(grid: AccuracyGrid): string {
+  return toCsv(['variant', 'T', 'm', 'runs', 'failedRuns', `${grid.stat}TestAccuracy`, 'status'], grid.cells.map((c): Cell[] => [grid.variant, c.T, c.m, c.runs, c.failedRuns, c.value, c.status]));
 }

@@ -8,6 +8,7 @@
 // sits, which changes redraw it, how it renders and exports) and add one line to VIEWS in
 // registry.ts. Nothing here changes.
 import './zodConfig';
+import { AccuracyHeatmapView } from './accuracyHeatmapView';
 import { AttentionView } from './attentionView';
 import { applyChartTheme } from './charts';
 import { installDebugHook } from './debug';
@@ -69,6 +70,7 @@ onThemeChange(() => {
 
 const attention = views.find((v): v is AttentionView => v instanceof AttentionView);
 const sweep = views.find((v): v is SweepView => v instanceof SweepView);
+const accuracy = views.find((v): v is AccuracyHeatmapView => v instanceof AccuracyHeatmapView);
 installDebugHook({
   model: () => panel.model,
   selected: () => panel.ui.selected,
@@ -77,6 +79,7 @@ installDebugHook({
   mstarChart: () => sweep?.mstarChart.described() ?? null,
   mstarLegendPoint: (label) => sweep?.mstarChart.legendPoint(label) ?? null,
   heatmap: () => attention?.drawn() ?? null,
+  accuracyCells: () => accuracy?.cells() ?? [],
 });
 
 panel.send({ type: 'ready' });

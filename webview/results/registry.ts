@@ -1,5 +1,6 @@
 // The results page's views, in the order they draw when several are due in one frame (the page frame,
 // frameView.ts, always draws first). Where each one sits on the page is its own `page` and `slot`.
+import { AccuracyHeatmapView } from './accuracyHeatmapView';
 import { AttentionView } from './attentionView';
 import { CellView } from './cellView';
 import { CurvesView } from './curvesView';
@@ -18,4 +19,5 @@ export const VIEWS: ((panel: Panel) => PanelView)[] = [
   (p) => new CellView(p),
   (p) => new RunsTableView(p),
   (p) => new SweepView(p),
+  (p) => new AccuracyHeatmapView(p),
 ];
