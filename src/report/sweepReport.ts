@@ -8,6 +8,11 @@ import { MODEL_WORDS, MODELS } from '../protocol/fitModels';
 import { mstarLogY } from '../protocol/mstarAxis';
 import { variantHex } from '../protocol/variantColours';
 import { esc, page, scriptJson } from './reportPage';
+import { accuracyGrid } from '../protocol/accuracyGrid';
+import { accuracySvg } from '../protocol/accuracySvg';
+
+/** The report is a light page: the heatmap's text and boundary in dark ink. */
+const REPORT_COLOURS = { background: '#ffffff', foreground: '#111111', muted: '#555555', empty: '#dddddd' };
 
 const gridRow = (r: GridRow) =>
   `<tr><th>${r.T}</th>${r.cells
@@ -25,8 +30,12 @@ ${t.fits.map((f) => `<tr${f.best ? ' class="best"' : ''}><td>${f.name}${f.best ?
     : `<p>${FITS_NEED}</p>`;
   const grid = `<table><tr><th>T \\ m</th>${t.sizes.map((m) => `<th>${m}</th>`).join('')}<th>m*</th><th>interval</th></tr>
 ${t.rows.map(gridRow).join('\n')}</table>`;
+  const heat = accuracyGrid(v, 'median');
+  const heatmap = heat.cells.length
+    ? `<h3>Median final test accuracy per cell (thick line: m*(T))</h3><div class="accuracy">${accuracySvg(heat, REPORT_COLOURS)}</div>`
+    : '';
   return `<h2><span class="swatch" style="background:${variantHex(i)}"></span>${esc(t.label)}</h2><p><b>Protocol:</b> ${esc(t.protocol)}</p>${fitRows}
-<h3>Successes per cell (seeds that succeeded, with 95 % Wilson intervals)</h3>${grid}`;
+<h3>Successes per cell (seeds that succeeded, with 95 % Wilson intervals)</h3>${grid}${heatmap}`;
 }
 
 /** The sweep report renders what the sweep computed (src/core): cell status, m*, fits, curve, verdict. */

@@ -61,3 +61,24 @@ describe('the log-y decision', () => {
     assert.equal(mstarLogY([v(1, 512)]), false, 'one variant: its own range is read on a linear axis');
   });
 });
+
+describe('the sweep report’s accuracy heatmap', () => {
+  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('draws each variant’s T × m median accuracy as an SVG, one coloured cell per cell with runs, with the m* boundary', () => {
+    const summary = structuredClone(summaryOf(currentSweepEvents()));
+    let cells = 0;
+    for (const p of summary.points)
+      for (const c of p.cells) {
+        c.medianTestAccuracy = 0.5 + (0.5 * c.successes) / Math.max(1, c.trials);
+        cells++;
+      }
+    const html = reportOf(summary);
+    const svgs = html.match(/<svg [\s\S]*?<\/svg>/g) ?? [];
+    assert.equal(svgs.length, 2, 'one heatmap per variant');
+    const first = svgs[0];
+    assert.equal((first.match(/<rect [^>]*fill="rgb\(/g) ?? []).length, cells, 'every cell of the transformer painted in the scale');
+    assert.ok((first.match(/<line /g) ?? []).length >= summary.points.filter((p) => p.status === 'found').length, 'the m* boundary: an edge per T with m*');
+    assert.match(first, /<title>T = 10, m = 16: [\d.]+ \(3 runs\)<\/title>/);
+  });
+});
