@@ -83,6 +83,49 @@ describe('results a researcher cannot misread, in a real VS Code (code-server + 
         await results.evaluate(() => document.querySelector('#sweep-verdict')?.scrollIntoView({ block: 'start' }));
         await screenshot(page, 'results-verdict');
       });
+      await phase('T × m heatmap', async () => {
+        const canvas = results.locator('#accuracy-heatmap');
+        await canvas.waitFor({ timeout: 20_000 });
+        const cells = await waitFor(async () => Number((await canvas.getAttribute('data-cells')) ?? 0) || undefined, 20_000, 'inked heatmap cells');
+        assert.equal(cells, 3 * 3, 'one inked cell per (T, m) of the 3 × 3 grid');
+        const model = await results.evaluate(() => (window as unknown as { __panelDebug: { accuracyCells(): Array<{ runs: number }> } }).__panelDebug.accuracyCells());
+        assert.ok(model.every((c) => c.runs === GRID.seeds), `every cell holds its ${GRID.seeds} seeds`);
+        await canvas.evaluate((c) => c.scrollIntoView({ block: 'center' }));
+        await screenshot(page, 'results-accuracy-heatmap');
+      });
+
+      // Two runs of two-t: their labels name T in the tree, the Compare Runs picker and the legend.
+      await phase('labels in the tree', async () => {
+        // Under "two-t": "T = 12 · seed 1" and "T = 16 · seed 1" (not two rows of "seed 1 · <stamp>").
+        for (const T of [12, 16]) await page.locator('.monaco-list-row', { hasText: `T = ${T} · seed 1` }).first().waitFor({ timeout: 30_000 });
+        await screenshot(page, 'tree-labels');
+      });
+      await phase('compare runs', async () => {
+        await runCommand(page, 'Sparse Attention: Compare Runs');
+        const widget = page.locator('.quick-input-widget');
+        for (const T of [12, 16]) {
+          const row = widget.locator('.monaco-list-row', { hasText: `two-t · T = ${T}` }).first();
+          await row.waitFor({ timeout: 20_000 });
+          // In a multi-select quick pick a click on the row ticks its box.
+          await row.click();
+          await waitFor(async () => ((await row.getAttribute('aria-checked')) === 'true' ? true : undefined), 5_000, `"two-t · T = ${T}" ticked`);
+        }
+        const sweepRows = await widget.locator('.monaco-list-row', { hasText: 'transformer · T = ' }).count();
+        process.stderr.write(`[e2e] Compare Runs lists ${sweepRows} sweep runs (shown of the list)\n`);
+        assert.ok(sweepRows > 0, 'Compare Runs lists the sweep’s runs too');
+        await screenshot(page, 'compare-runs-picker');
+        await page.keyboard.press('Enter');
+        const frame = await findFrameWith(page, '#view-picker', 30_000);
+        const labels = await waitFor(async () => {
+          const l = await frame.evaluate(() => (window as unknown as { __panelDebug: { legendLabels(): string[] } }).__panelDebug.legendLabels());
+          return l.length >= 2 ? l : undefined;
+        }, 30_000, 'two legend labels');
+        process.stderr.write(`[e2e] legend labels: ${labels.join(' | ')}\n`);
+        assert.equal(new Set(labels).size, labels.length, 'the legend’s labels differ');
+        assert.ok(labels.some((l) => /T = 12/.test(l)) && labels.some((l) => /T = 16/.test(l)), 'the labels name T');
+        await frame.evaluate(() => document.querySelector('.legend')?.scrollIntoView({ block: 'start' }));
+        await screenshot(page, 'compare-labels');
+      });
       await assertNoErrorToast(page, 'finishing');
     }));
 });

@@ -59,5 +59,5 @@ function drawScale(ctx: CanvasRenderingContext2D, l: AccuracyLayout, grid: Accur
   ctx.textAlign = 'center';
   for (const t of l.scaleTicks) ctx.fillText(t.text, t.x, l.scaleY + 20);
   ctx.textAlign = 'left';
-  ctx.fillText(`${grid.stat} test accuracy (m* boundary: thick line)`, s.x + s.w + 8, s.y + s.h / 2);
+  ctx.fillText(`${grid.stat} test accuracy`, s.x + s.w + 8, s.y + s.h / 2);
 }
