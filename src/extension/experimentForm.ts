@@ -11,6 +11,7 @@ import { parseSpecText, parseWithSchema } from '../core/spec/specProblems';
 import { SweepSchema, sweepJsonSchema } from '../core/spec/sweepSpec';
 import { FormToHost, type HostToForm } from '../protocol/panelMessages';
 import { formHtml } from './formHtml';
+import { keyOrder, writeSpecText } from './specTextEdits';
 import { NEW_EXPERIMENT } from './templates';
 
 const isSpecFile = (doc: vscode.TextDocument) => /\.(experiment|sweep)\.json$/.test(doc.uri.fsPath);
@@ -27,6 +28,10 @@ export class ExperimentFormProvider implements vscode.WebviewViewProvider {
   /** Writes back to the document run one after another; while any is pending, echoes are ignored. */
   private writes: Promise<void> = Promise.resolve();
   private pendingWrites = 0;
+  /** The text the form last wrote: its change event is our own echo, not a hand edit, and must not reload the form. */
+  private lastWritten: string | undefined;
+  /** The file's key order when it was loaded (specTextEdits.ts puts a retyped key back in its place). */
+  private order: Map<string, string[]> | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -40,7 +45,9 @@ export class ExperimentFormProvider implements vscode.WebviewViewProvider {
         if (e && isSpecFile(e.document)) this.load(e.document);
       }),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (this.pendingWrites === 0 && this.doc && e.document === this.doc) this.load(e.document);
+        // Our own writes come back as change events, sometimes after the write has settled: reloading
+        // then re-drew the form under the user's fingers (focus lost, newer keystrokes reverted).
+        if (this.pendingWrites === 0 && this.doc && e.document === this.doc && e.document.getText() !== this.lastWritten) this.load(e.document);
       }),
     ];
   }
@@ -65,6 +72,7 @@ export class ExperimentFormProvider implements vscode.WebviewViewProvider {
 
   load(doc: vscode.TextDocument): void {
     this.doc = doc;
+    this.order = keyOrder(doc.getText());
     const kind = kindOf(doc.uri);
     const parsed = parseSpecText(kind === 'sweep' ? SweepSchema : ExperimentSchema, doc.getText());
     let raw: Record<string, unknown> = {};
@@ -140,8 +148,9 @@ export class ExperimentFormProvider implements vscode.WebviewViewProvider {
   }
 
   private async writeBack(doc: vscode.TextDocument, spec: Record<string, unknown>): Promise<void> {
-    const text = JSON.stringify(spec, null, 2) + '\n';
+    const text = writeSpecText(doc.getText(), spec, this.order);
     if (text === doc.getText()) return;
+    this.lastWritten = text;
     const edit = new vscode.WorkspaceEdit();
     edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
     await vscode.workspace.applyEdit(edit);

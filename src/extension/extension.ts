@@ -11,6 +11,7 @@ import { registerSweepCommands } from './features/sweepCommands';
 import { registerToolCommands } from './features/toolCommands';
 import { statusBar } from './features/trainerProgress';
 import { createServices } from './services';
+import { registerSpecDiagnostics } from './specDiagnostics';
 
 export function activate(context: vscode.ExtensionContext): void {
   const s = createServices(context);
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.createTreeView('sparseAttention.runs', { treeDataProvider: s.tree, showCollapseAll: true }),
     ...syncWithDisk(s),
     ...s.form.register(),
+    ...registerSpecDiagnostics(),
     ...registerRunCommands(s, status.refresh),
     ...registerSweepCommands(s, status.refresh),
     ...registerResultsCommands(s),

@@ -24,14 +24,15 @@ export class ResultsPanel {
   /** A cell to show (`show-cell`) once the page is ready and has its snapshot. */
   private pendingCell: SweepCellRef | undefined;
 
-  static createOrShow(extensionUri: vscode.Uri, store: RunStore, log: (s: string) => void, focus?: string): ResultsPanel {
+  static createOrShow(extensionUri: vscode.Uri, store: RunStore, log: (s: string) => void, focus?: string, preserveFocus = false): ResultsPanel {
     if (ResultsPanel.current) {
       ResultsPanel.current.focus = focus ?? ResultsPanel.current.focus;
-      ResultsPanel.current.panel.reveal(vscode.ViewColumn.Beside);
+      // Where it already is (not a new column each time), and without the keyboard when asked.
+      ResultsPanel.current.panel.reveal(ResultsPanel.current.panel.viewColumn ?? vscode.ViewColumn.Beside, preserveFocus);
       ResultsPanel.current.sendSnapshot();
       return ResultsPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, 'Sparse Attention Results', vscode.ViewColumn.Beside, ResultsPanel.options(extensionUri));
+    const panel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, 'Sparse Attention Results', { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, ResultsPanel.options(extensionUri));
     ResultsPanel.current = new ResultsPanel(panel, extensionUri, store, log, focus);
     return ResultsPanel.current;
   }

@@ -37,7 +37,8 @@ export interface Services {
   config: () => vscode.WorkspaceConfiguration;
   workspaceDir: () => string | undefined;
   dataDirs: () => DataDirs | undefined;
-  openResults: (focus?: string) => void;
+  /** Opens or reveals the results panel on `focus`; `preserveFocus` leaves the keyboard where it is. */
+  openResults: (focus?: string, preserveFocus?: boolean) => void;
   /** Registers `sparseAttention.<id>`; a throw is logged and shown with "Open Log", never lost. */
   command: (id: string, fn: (...args: any[]) => unknown) => vscode.Disposable;
 }
@@ -74,7 +75,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
     config,
     workspaceDir,
     dataDirs,
-    openResults: (focus) => ResultsPanel.createOrShow(context.extensionUri, store, log, focus),
+    openResults: (focus, preserveFocus) => ResultsPanel.createOrShow(context.extensionUri, store, log, focus, preserveFocus),
     command: commandRegistrar(log, output),
   };
 }

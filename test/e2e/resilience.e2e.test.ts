@@ -25,8 +25,8 @@ const experiment = (name: string, training: Record<string, unknown>) => ({
 
 const runsOf = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
 
-/** The tree row of a run: under its experiment, labelled "seed N · <stamp>". */
-const runRow = (page: Page, runId: string) => page.locator('.monaco-list-row', { hasText: runId.replace(/^.*?-s(\d+)-/, 'seed $1 · ') }).first();
+/** The tree row of a run: under its experiment, labelled by what differs ("seed 1"), its id's stamp last. */
+const runRow = (page: Page, runId: string) => page.locator('.monaco-list-row', { hasText: runId.replace(/^.*?-s\d+-/, '') }).first();
 
 /** Opens a spec file from the tree (its row's command opens it), so Run applies to it. */
 async function openFromTree(page: Page, name: string): Promise<void> {

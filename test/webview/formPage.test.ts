@@ -2,6 +2,7 @@
 // formHtml()'s strict CSP, a mock acquireVsCodeApi recording what the form posts, and `load`
 // messages carrying the JSON Schema. Checks the controls drawn, edits sent, and problems shown.
 import assert from 'node:assert/strict';
+import { formLayout } from '../../webview/form/formLayout';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,9 +102,16 @@ describe('authoring form in Chromium', { timeout: 120_000 }, () => {
     const spec = example('and-sweep.sweep.json');
     const schema = sweepJsonSchema() as JsonSchema;
     const form = await open({ file: 'and-sweep.sweep.json', kind: 'sweep', spec, schema });
-    const expected = visibleLeaves(formFields(schema), spec).map((f) => idOf(f.path));
+    const { lead, rest } = formLayout(formFields(schema));
+    const expected = visibleLeaves([...lead, ...rest], spec).map((f) => idOf(f.path));
     const drawn = await form.evaluate((ids) => ids.filter((id) => !document.getElementById(id)), expected);
     assert.deepEqual(drawn, [], 'every field has its control');
+    // The form leads with what a sweep measures; the fixed version and kind are not shown; Save/Run stay in view.
+    assert.deepEqual(await form.evaluate(() => ['f-version', 'f-kind'].filter((id) => document.getElementById(id))), [], 'version and kind are hidden');
+    const leadIds = await form.$$eval('#f-lead [id^="f-"]', (els) => els.map((e) => e.id));
+    for (const id of ['f-contextLengths--group', 'f-trainSizes--group', 'f-seeds']) assert.ok(leadIds.some((x) => x.startsWith(id.replace('--group', ''))), `${id} in the lead section (${leadIds.join(' ')})`);
+    assert.ok(await form.evaluate(() => Boolean(document.getElementById('f-lead')!.compareDocumentPosition(document.getElementById('f-base--group')!) & Node.DOCUMENT_POSITION_FOLLOWING)), 'the lead section comes before the base experiment');
+    assert.equal(await form.evaluate(() => getComputedStyle(document.querySelector('.bar')!).position), 'sticky');
     assert.ok(expected.includes('f-base-seed') && expected.includes('f-base-data-testSize') && expected.includes('f-compareWith'));
     // Values shown as in the file, defaults as placeholders; loading sends nothing back.
     assert.equal(await form.evaluate(() => (document.getElementById('f-base-model-init') as HTMLElement & { value: string }).value), 'normal-0.02');

@@ -2,7 +2,8 @@
 // validates on every edit through the host (the CLI's schema), and offers Save / Run / Run Sweep.
 import '../results/zodConfig';
 import { FormToHost, HostToForm } from '../../src/protocol/panelMessages';
-import { type Rendered, renderFields } from './renderFields';
+import { formLayout } from './formLayout';
+import { type FormContext, type Rendered, renderFields } from './renderFields';
 import { type JsonSchema, formFields } from './schemaFields';
 import { button } from './toolkit';
 
@@ -21,6 +22,32 @@ const localProblems = new Map<string, string>();
 const controls = new Map<string, Rendered>();
 const branchChoice = new Map<string, number>();
 const root = document.getElementById('form')!;
+let rendered = false;
+
+/** The id of the control holding focus and its caret, to put both back after a redraw. */
+function focusedControl(): { id: string; start: number | null; end: number | null } | undefined {
+  const active = document.activeElement as (HTMLElement & { shadowRoot?: ShadowRoot | null }) | null;
+  const host = active?.closest?.('[id^="f-"]') as HTMLElement | null;
+  if (!host) return undefined;
+  const inner = host.shadowRoot?.activeElement as HTMLInputElement | null;
+  return { id: host.id, start: inner?.selectionStart ?? null, end: inner?.selectionEnd ?? null };
+}
+
+function restoreFocus(f: { id: string; start: number | null; end: number | null }): void {
+  const host = document.getElementById(f.id) as (HTMLElement & { focus(): void }) | null;
+  host?.focus();
+  const inner = host?.shadowRoot?.querySelector('input, textarea') as HTMLInputElement | null;
+  if (inner && f.start !== null) inner.setSelectionRange(f.start, f.end ?? f.start);
+}
+
+// Ctrl/Cmd+A selects the text of the control being typed in; without this the webview passed the
+// keystroke on to the editor, which selected the whole JSON file (and the next key replaced it).
+document.addEventListener(
+  'keydown',
+  (e) => {
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'a') e.stopPropagation();
+  },
+);
 
 function render(): void {
   root.replaceChildren();
@@ -31,8 +58,16 @@ function render(): void {
   const general = document.createElement('ul');
   general.id = 'problems';
   general.setAttribute('aria-live', 'polite');
-  root.append(header, general);
-  renderFields(formFields(schema), root, {
+  // Save / Run stay in view (sticky) however far the form scrolls.
+  const bar = document.createElement('div');
+  bar.className = 'bar';
+  bar.append(header, actions());
+  const lead = document.createElement('section');
+  lead.id = 'f-lead';
+  lead.setAttribute('aria-label', 'What the experiment measures');
+  root.append(bar, general, lead);
+  const { lead: leadFields, rest } = formLayout(formFields(schema));
+  const ctx: FormContext = {
     spec: () => spec,
     edit: (next) => {
       spec = next;
@@ -49,7 +84,12 @@ function render(): void {
     },
     controls,
     branchChoice,
-  });
+  };
+  renderFields(leadFields, lead, ctx);
+  renderFields(rest, root, ctx);
+}
+
+function actions(): HTMLElement {
   const actions = document.createElement('div');
   actions.className = 'actions';
   actions.append(button('Save', () => send({ type: 'save' }), 'secondary'));
@@ -59,7 +99,7 @@ function render(): void {
     note.textContent = 'Running is disabled in an untrusted workspace.';
     actions.append(note);
   }
-  root.append(actions);
+  return actions;
 }
 
 /** The control a problem's path belongs to: itself, or the nearest enclosing one (`compareWith.0.model.heads` → `compareWith`). */
@@ -95,12 +135,27 @@ window.addEventListener('message', (event) => {
   }
   const msg = parsed.data;
   if (msg.type === 'load') {
+    // The file as it stands equals what the form holds (the host's echo of our own edit, or a
+    // reload of the same file): keep the controls as they are, so the one being typed in keeps its
+    // focus, caret and pending text. Only a real change (a hand edit, another file) redraws.
+    const sameFile = msg.file === file;
+    if (sameFile && msg.kind === kind && JSON.stringify(msg.spec) === JSON.stringify(spec) && rendered) {
+      hostProblems = msg.problems;
+      trusted = msg.trusted;
+      showProblems();
+      return;
+    }
+    const focus = sameFile ? focusedControl() : undefined;
     ({ spec, kind, file, trusted } = msg);
     schema = msg.schema as JsonSchema;
     hostProblems = msg.problems;
     localProblems.clear();
     branchChoice.clear();
     render();
+    rendered = true;
+    if (focus) restoreFocus(focus);
+    // Another file: start at its top, where its experiment's settings are.
+    else window.scrollTo(0, 0);
   } else {
     hostProblems = msg.problems;
   }

@@ -61,6 +61,19 @@ export function parseWithSchema<S extends z.ZodType>(schema: S, raw: unknown): P
   return { ok: false, problems: formatIssues(result.error.issues, raw) };
 }
 
+/**
+ * The problems only the CLI's rules can see: those between fields (s > T, a relevant bit beyond T),
+ * which a JSON Schema cannot express, so the editor's schema check misses them. Each with its path,
+ * so the editor can underline the value.
+ */
+export function crossFieldProblems(schema: z.ZodType, raw: unknown): { path: (string | number)[]; message: string }[] {
+  const result = schema.safeParse(raw);
+  if (result.success) return [];
+  const custom = result.error.issues.filter((i) => i.code === 'custom');
+  const texts = formatIssues(custom, raw);
+  return custom.map((issue, i) => ({ path: issue.path.map((k) => (typeof k === 'number' ? k : String(k))), message: texts[i] }));
+}
+
 export function parseSpecText<S extends z.ZodType>(schema: S, text: string): Parsed<z.output<S>> {
   const json = parseJsonText(text);
   if (!json.ok) return json;

@@ -10,6 +10,7 @@ import { compareRunItems } from '../compareRunItems';
 import { loadRun } from '../diskState';
 import type { Node } from '../runsTree';
 import type { Services } from '../services';
+import { revealWhenStarted } from './revealResults';
 import { pickSpecFile, requireTrust, validateOrReport } from './specFiles';
 import { track } from './trainerProgress';
 
@@ -65,6 +66,7 @@ async function startExperiment(s: Services, arg: unknown, refreshStatus: () => v
       if (run?.summary) return `${run.summary.status}, test accuracy ${run.summary.testAccuracy?.toFixed(3)} (${backendLabel(run.summary.backend, run.summary.adapter)})`;
       return m ? `step ${m.step}, test accuracy ${m.testAccuracy.toFixed(3)}, attention on relevant ${m.attentionOnRelevant?.toFixed(2) ?? '–'}` : 'starting…';
     }, refreshStatus);
+    revealWhenStarted(s, handle);
     return handle;
   };
   const id = s.slots.add({ file: file.fsPath, start });
