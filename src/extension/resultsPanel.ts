@@ -16,6 +16,11 @@ const UPDATE_INTERVAL_MS = 250;
 
 export class ResultsPanel {
   private static current: ResultsPanel | undefined;
+
+  /** The editor column the results panel sits in, if it is open. */
+  static column(): vscode.ViewColumn | undefined {
+    return ResultsPanel.current?.panel.viewColumn;
+  }
   private readonly disposables: vscode.Disposable[] = [];
   private readonly updates: Throttle<HostToPanel>;
   private ready = false;

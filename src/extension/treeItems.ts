@@ -71,7 +71,8 @@ function specFileItem(node: Extract<Node, { kind: 'experiment' | 'sweep' }>): vs
   item.iconPath = new vscode.ThemeIcon(node.kind === 'sweep' ? 'graph-line' : 'beaker');
   item.contextValue = node.kind;
   item.description = vscode.workspace.asRelativePath(node.file);
-  item.command = { command: 'vscode.open', title: 'Open', arguments: [node.file] };
+  // Through our command: it opens the file beside the results panel, never in its place.
+  item.command = { command: 'sparseAttention.openSpecFile', title: 'Open', arguments: [node.file] };
   return item;
 }
 

@@ -5,14 +5,30 @@ import type { RunView, SweepView } from './panelMessages';
 import type { AttentionEvent, RunEvent } from './runEvents';
 import { type SweepEvent, type SweepPoint, type VariantResult, emptyVariant, fitOf, summaryVariants } from './sweepEvents';
 
-/** Attention snapshots kept per run for the step slider; older ones are thinned evenly. */
+/** Attention snapshots kept per run for the step slider; beyond it the kept steps are thinned. */
 export const MAX_SNAPSHOTS = 50;
 
-export function thinSnapshots(list: AttentionEvent[], max = MAX_SNAPSHOTS): AttentionEvent[] {
+/**
+ * The snapshots kept: those on the coarsest-needed grid of steps (multiples of unit·2^k, the smallest
+ * k that keeps at most `max`), plus the newest. Which snapshots survive depends only on the steps
+ * seen, never on the order they arrived in or on when thinning ran: halving the list whenever it
+ * overflowed kept 49 live and 26 after a reload for the same 51 events. Grids nest, so a snapshot
+ * dropped once is never needed again.
+ */
+export function thinSnapshots(list: AttentionEvent[], unit = 1, max = MAX_SNAPSHOTS): AttentionEvent[] {
   if (list.length <= max) return list;
-  // Keep the first and the newest, and every other one in between, until under the cap.
-  const kept = list.filter((_, i) => i % 2 === 0 || i === list.length - 1);
-  return kept.length <= max ? kept : thinSnapshots(kept, max);
+  const newest = list[list.length - 1];
+  const base = Math.max(1, unit);
+  for (let stride = base; ; stride *= 2) {
+    const kept = list.filter((e) => e.step % stride === 0 || e === newest);
+    if (kept.length <= max || stride > newest.step) return kept.length <= max ? kept : [list[0], newest];
+  }
+}
+
+/** The grid unit of a run's snapshots: its evaluation interval (they are taken at evaluations). */
+export function snapshotUnit(run: RunView): number {
+  const every: unknown = (run.started?.spec as { training?: { evalEvery?: unknown } } | undefined)?.training?.evalEvery;
+  return typeof every === 'number' && every > 0 ? every : 1;
 }
 
 export const newRunView = (runId: string, label: string): RunView => ({ runId, label, status: 'running', metrics: [], attention: [] });
@@ -53,7 +69,7 @@ export function foldRunEvent(run: RunView, e: RunEvent): RunPart {
       upsertByStep(run.metrics, e);
       return 'metrics';
     case 'attention':
-      run.attention = thinSnapshots(upsertByStep(run.attention, e));
+      run.attention = thinSnapshots(upsertByStep(run.attention, e), snapshotUnit(run));
       return 'attention';
     case 'finished':
       run.summary = e.summary;

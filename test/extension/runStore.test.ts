@@ -60,4 +60,20 @@ describe('run store', () => {
     assert.equal(kept.at(-1)!.step, 119);
     for (let i = 1; i < kept.length; i++) assert.ok(kept[i].step > kept[i - 1].step);
   });
+
+  it('keeps the same snapshots live and after a reload: 51 evaluations folded one by one, or all at once', () => {
+    const events = Array.from({ length: 51 }, (_, i) => ({ type: 'attention' as const, step: i * 100, n: 2, relevant: [], layers: [] }));
+    // Live: the panel folds each event as it arrives (thinning whenever the list overflows).
+    let live: typeof events = [];
+    for (const e of events) live = thinSnapshots([...live, e], 100);
+    // After a reload: the host's snapshot of a prefix, then the rest live — and a plain replay.
+    let mixed = thinSnapshots(events.slice(0, 37), 100);
+    for (const e of events.slice(37)) mixed = thinSnapshots([...mixed, e], 100);
+    const replay = thinSnapshots(events, 100);
+    const steps = (l: typeof events) => l.map((e) => e.step);
+    assert.deepEqual(steps(live), steps(replay));
+    assert.deepEqual(steps(mixed), steps(replay));
+    assert.equal(replay.length, 26, 'every 200 steps from 0 to 5000');
+    assert.equal(replay.at(-1)!.step, 5000);
+  });
 });

@@ -5,7 +5,7 @@
 import type { HostToPanel, RunView, SweepView } from '../../src/protocol/panelMessages';
 import type { RunEvent } from '../../src/protocol/runEvents';
 import type { SweepEvent } from '../../src/protocol/sweepEvents';
-import { type RunPart, foldRunEvent, foldSweepEvent, newRunView, newSweepView, thinSnapshots } from '../../src/protocol/viewFold';
+import { type RunPart, foldRunEvent, foldSweepEvent, newRunView, newSweepView, snapshotUnit, thinSnapshots } from '../../src/protocol/viewFold';
 import { runViewLabels } from '../../src/protocol/runLabels';
 
 export type RunModel = RunView;
@@ -32,7 +32,7 @@ export type Change =
 export const emptyModel = (): PanelModel => ({ runs: [], sweeps: [] });
 
 function cloneRun(v: RunView): RunModel {
-  return { ...v, metrics: [...v.metrics], attention: thinSnapshots([...v.attention]) };
+  return { ...v, metrics: [...v.metrics], attention: thinSnapshots([...v.attention], snapshotUnit(v)) };
 }
 
 function cloneSweep(v: SweepView): SweepModel {

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { buildReport } from '../../report/htmlReport';
 import { loadRun, loadSweep, restoreShown, shownBefore } from '../diskState';
+import { specColumn } from '../editorColumn';
 import { RESULTS_VIEW_TYPE, ResultsPanel } from '../resultsPanel';
 import type { Node } from '../runsTree';
 import type { Services } from '../services';
@@ -38,6 +39,8 @@ export function registerResultsCommands(s: Services): vscode.Disposable[] {
 
   return [
     s.command('openResults', (node?: Node) => s.openResults(load(node))),
+    // A spec file clicked in the tree opens beside the results panel (editorColumn.ts), keeping it in view.
+    s.command('openSpecFile', (uri: vscode.Uri) => vscode.window.showTextDocument(uri, { viewColumn: specColumn(ResultsPanel.column()), preview: true })),
     // A sweep cell ("m = 40 · 2/3 passed") clicked in the tree: the panel's drill-down into its runs.
     s.command('openCell', (node?: Node) => {
       if (node?.kind !== 'sweepGroup' || node.path.T === undefined || node.path.m === undefined) return;
