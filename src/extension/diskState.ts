@@ -148,3 +148,11 @@ export function folderMtimes(root: string): [string, number][] {
   }
   return out;
 }
+
+/** The run or sweep folder behind the panel's selection ("run:<id>" or "sweep:<folder>"), if it exists: what Export Results exports. */
+export function shownFolder(selected: string | null | undefined, runsDir: string): string | undefined {
+  const shown = shownBefore({ selected });
+  if (!shown || shown.kind === 'table') return undefined;
+  const dir = shown.kind === 'run' ? path.join(runsDir, shown.id) : shown.id;
+  return existsSync(dir) ? dir : undefined;
+}

@@ -1,6 +1,7 @@
 // The results panel: one webview panel, restored after a reload by a serializer. The host keeps the
 // state (RunStore); the panel gets a snapshot when it says `ready` (also each time it is shown
 // again, since it does not retain its context when hidden) and throttled live events after that.
+import { offerOpen } from './exportChoice';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
@@ -17,6 +18,11 @@ const UPDATE_INTERVAL_MS = 250;
 export class ResultsPanel {
   private static current: ResultsPanel | undefined;
 
+  /** What the open panel shows ("run:<id>", "sweep:<folder>", "table"), as it last said. */
+  static shownKey(): string | null | undefined {
+    return ResultsPanel.current?.shown;
+  }
+
   /** The editor column the results panel sits in, if it is open. */
   static column(): vscode.ViewColumn | undefined {
     return ResultsPanel.current?.panel.viewColumn;
@@ -24,6 +30,7 @@ export class ResultsPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly updates: Throttle<HostToPanel>;
   private ready = false;
+  private shown: string | null | undefined;
   private focus: string | undefined;
   private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
   /** A cell to show (`show-cell`) once the page is ready and has its snapshot. */
@@ -145,6 +152,8 @@ export class ResultsPanel {
       this.sendSnapshot();
     } else if (msg.type === 'open-cell') {
       this.openCell(msg);
+    } else if (msg.type === 'shown') {
+      this.shown = msg.selected;
     } else if (msg.type === 'log') {
       this.log(`results panel [${msg.level}]: ${msg.message}`);
     } else if (msg.type === 'export') {
@@ -155,7 +164,7 @@ export class ResultsPanel {
       if (!target) return;
       const data = msg.format === 'png' ? Buffer.from(msg.content.replace(/^data:image\/png;base64,/, ''), 'base64') : msg.content;
       writeFileSync(target.fsPath, data);
-      void vscode.window.showInformationMessage(`Exported ${vscode.workspace.asRelativePath(target)}`);
+      offerOpen(`Exported ${vscode.workspace.asRelativePath(target)}`, target);
     }
   }
 

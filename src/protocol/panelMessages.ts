@@ -70,6 +70,8 @@ export const PanelToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
   /** Drill-down: the user opened a cell of the success table or a point of m*(T); the host answers `cell-runs`. */
   SweepCellRef.extend({ type: z.literal('open-cell') }),
+  /** What the panel shows now ("run:<id>", "sweep:<folder>", "table"), so Export Results exports it. */
+  z.object({ type: z.literal('shown'), selected: z.string().max(4096).nullable() }),
 ]);
 
 export type RunView = z.infer<typeof RunView>;

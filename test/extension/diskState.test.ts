@@ -1,10 +1,10 @@
 // Runs and sweeps read back from disk: torn files, killed trainers, which experiment a run belongs to.
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { MAX_RESTORED_TABLE_RUNS, folderOf, loadRun, loadSweep, restoreShown, runBelongsTo, runLabel, runRowLabel, shownBefore } from '../../src/extension/diskState';
+import { MAX_RESTORED_TABLE_RUNS, folderOf, loadRun, loadSweep, restoreShown, runBelongsTo, runLabel, runRowLabel, shownBefore, shownFolder } from '../../src/extension/diskState';
 import { RunStore } from '../../src/extension/runStore';
 import { RunEvent } from '../../src/protocol/runEvents';
 import { readJsonLines } from '../../src/store/jsonFiles';
@@ -137,5 +137,22 @@ describe('reading runs and sweeps back from disk', () => {
     // A run or a sweep is focused, as before.
     assert.equal(restoreShown(new RunStore(), shownBefore({ selected: `run:${a}` }), runs, report), a);
     assert.equal(restoreShown(new RunStore(), shownBefore({ selected: 'table', tableRuns: [a] }), undefined, report), undefined, 'no runs folder: nothing to read');
+  });
+});
+
+describe('what Export Results exports from the palette', () => {
+  it('the folder of the run or sweep the panel shows, if it exists; nothing for the table or a missing folder', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'sa-shown-'));
+    const runs = path.join(root, 'runs');
+    mkdirSync(path.join(runs, 'tiny-s1-20261204T120000Z-aaaa'), { recursive: true });
+    const sweep = path.join(root, 'sweeps', 'grid');
+    mkdirSync(sweep, { recursive: true });
+    assert.equal(shownFolder('run:tiny-s1-20261204T120000Z-aaaa', runs), path.join(runs, 'tiny-s1-20261204T120000Z-aaaa'));
+    assert.equal(shownFolder(`sweep:${sweep}`, runs), sweep);
+    assert.equal(shownFolder('run:gone-s1-20261204T120000Z-bbbb', runs), undefined);
+    assert.equal(shownFolder('run:../../etc', runs), undefined, 'a run id is a folder name, never a path');
+    assert.equal(shownFolder('table', runs), undefined);
+    assert.equal(shownFolder(null, runs), undefined);
+    rmSync(root, { recursive: true, force: true });
   });
 });

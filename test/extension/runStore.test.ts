@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { RunEvent } from '../../src/protocol/runEvents';
 import { SweepEvent } from '../../src/protocol/sweepEvents';
+import type { AttentionEvent } from '../../src/protocol/runEvents';
 import { MAX_SNAPSHOTS, RunStore, thinSnapshots } from '../../src/extension/runStore';
 
 const fixture = (name: string) =>
@@ -62,15 +63,15 @@ describe('run store', () => {
   });
 
   it('keeps the same snapshots live and after a reload: 51 evaluations folded one by one, or all at once', () => {
-    const events = Array.from({ length: 51 }, (_, i) => ({ type: 'attention' as const, step: i * 100, n: 2, relevant: [], layers: [] }));
+    const events: AttentionEvent[] = Array.from({ length: 51 }, (_, i) => ({ type: 'attention' as const, step: i * 100, n: 2, relevant: [], layers: [] }));
     // Live: the panel folds each event as it arrives (thinning whenever the list overflows).
-    let live: typeof events = [];
+    let live: AttentionEvent[] = [];
     for (const e of events) live = thinSnapshots([...live, e], 100);
     // After a reload: the host's snapshot of a prefix, then the rest live — and a plain replay.
     let mixed = thinSnapshots(events.slice(0, 37), 100);
     for (const e of events.slice(37)) mixed = thinSnapshots([...mixed, e], 100);
     const replay = thinSnapshots(events, 100);
-    const steps = (l: typeof events) => l.map((e) => e.step);
+    const steps = (l: AttentionEvent[]) => l.map((e) => e.step);
     assert.deepEqual(steps(live), steps(replay));
     assert.deepEqual(steps(mixed), steps(replay));
     assert.equal(replay.length, 26, 'every 200 steps from 0 to 5000');

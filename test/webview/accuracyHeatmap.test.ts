@@ -16,7 +16,7 @@ const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
 
 /** The recorded sweep with an accuracy read-out per cell (the recording predates it); one cell left without. */
 function snapshotWithAccuracy() {
-  const snap = sweepSnapshot() as { sweeps: { variants: { points: { cells: { trials: number; successes: number; medianTestAccuracy?: number | null; meanTestAccuracy?: number | null }[] }[] }[] }[] };
+  const snap = sweepSnapshot() as { sweeps: { sweepId: string; variants: { points: { cells: { trials: number; successes: number; medianTestAccuracy?: number | null; meanTestAccuracy?: number | null }[] }[] }[] }[] };
   let first = true;
   for (const v of snap.sweeps[0].variants)
     for (const p of v.points)
@@ -49,6 +49,8 @@ describe('T × m accuracy heatmap (Chromium)', () => {
       await panel.post(snap);
       const canvas = page.locator('#accuracy-heatmap');
       await canvas.waitFor();
+      // The panel tells the host what it shows, so Export Results from the palette exports this sweep.
+      assert.ok((await panel.sent()).some((m) => m.type === 'shown' && m.selected === `sweep:${snap.sweeps[0].sweepId}`), 'the panel said it shows the sweep');
       const variant = snap.sweeps[0].variants[0] as Parameters<typeof accuracyGrid>[0];
       const grid = accuracyGrid(variant, 'median');
       const withValue = grid.cells.filter((c) => c.value !== null).length;

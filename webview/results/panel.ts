@@ -46,7 +46,15 @@ export class Panel {
   saveUi(): void {
     this.ui = withTableRuns(this.ui, this.model);
     this.vscode.setState(this.ui);
+    // The host exports what is shown (Export Results from the palette): tell it when that changes.
+    const selected = this.ui.selected ?? null;
+    if (selected !== this.lastShown) {
+      this.lastShown = selected;
+      this.send({ type: 'shown', selected });
+    }
   }
+
+  private lastShown: string | null | undefined;
 
   /** Asks for a redraw of these views; urgent (user input) on the next frame, else throttled. */
   redraw(ids: string[], urgent = false): void {

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { buildReport } from '../../report/htmlReport';
 import { loadRun, loadSweep, restoreShown, shownBefore } from '../diskState';
 import { specColumn } from '../editorColumn';
+import { offerOpen, pickExport, shownFolder } from '../exportChoice';
 import { RESULTS_VIEW_TYPE, ResultsPanel } from '../resultsPanel';
 import type { Node } from '../runsTree';
 import type { Services } from '../services';
@@ -19,19 +20,16 @@ export function registerResultsCommands(s: Services): vscode.Disposable[] {
   };
 
   const exportResults = async (node?: Node) => {
+    const dirs = s.dataDirs();
+    // A tree row's run or sweep; else what the results panel shows; else the user picks one by label.
     let dir = node?.kind === 'run' ? node.runDir : node?.kind === 'sweepRun' ? node.sweepDir : undefined;
-    if (!dir) {
-      const dirs = s.dataDirs();
-      const defaultUri = dirs ? vscode.Uri.file(path.dirname(dirs.runs)) : undefined;
-      const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, defaultUri, openLabel: 'Export this run or sweep' });
-      dir = picked?.[0]?.fsPath;
-    }
+    if (!dir && dirs) dir = shownFolder(ResultsPanel.shownKey(), dirs.runs) ?? (await pickExport(dirs));
     if (!dir) return;
     const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(`${dir}.report.html`), filters: { HTML: ['html'] } });
     if (!target) return;
     try {
       writeFileSync(target.fsPath, buildReport(dir));
-      void vscode.window.showInformationMessage(`Wrote ${target.fsPath} (a self-contained report: open it in any browser).`);
+      offerOpen(`Wrote ${vscode.workspace.asRelativePath(target)} (a self-contained report: open it in any browser).`, target);
     } catch (err) {
       void vscode.window.showErrorMessage(`Export failed: ${(err as Error).message}`);
     }
