@@ -321,7 +321,8 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
     await input.fill(`>${title}`);
     try {
       await row.waitFor({ state: 'visible', timeout: Math.max(1_000, Math.min(5_000, deadline - Date.now())) });
-      await row.click();
+      // A click can be held up (the list re-renders while the extension host registers commands): retry, do not hang.
+      await row.click({ timeout: 5_000 });
       await widget.waitFor({ state: 'hidden', timeout: 10_000 });
       return;
     } catch (err) {
