@@ -123,7 +123,7 @@ describe('results a researcher cannot misread, in a real VS Code (code-server + 
         process.stderr.write(`[e2e] legend labels: ${labels.join(' | ')}\n`);
         assert.equal(new Set(labels).size, labels.length, 'the legend’s labels differ');
         assert.ok(labels.some((l) => /T = 12/.test(l)) && labels.some((l) => /T = 16/.test(l)), 'the labels name T');
-        await frame.evaluate(() => document.querySelector('.legend')?.scrollIntoView({ block: 'start' }));
+        await frame.evaluate(() => document.querySelector('.legend')?.scrollIntoView({ block: 'center' }));
         await screenshot(page, 'compare-labels');
       });
       await assertNoErrorToast(page, 'finishing');
