@@ -5,19 +5,12 @@
 import type { AccuracyGrid } from '../../src/protocol/accuracyGrid';
 import { type AccuracyLayout, accuracyLayout, cellBox } from '../../src/protocol/accuracyLayout';
 import { accuracyColour, textOn } from '../../src/protocol/accuracyScale';
+import { paintedCanvas } from './dom';
 import type { Theme } from './theme';
 
 export function drawAccuracyHeatmap(canvas: HTMLCanvasElement, grid: AccuracyGrid, theme: Theme, cssWidth: number): AccuracyLayout {
   const l = accuracyLayout(grid, cssWidth);
-  const dpr = window.devicePixelRatio || 1;
-  canvas.width = Math.round(l.width * dpr);
-  canvas.height = Math.round(l.height * dpr);
-  canvas.style.width = `${l.width}px`;
-  canvas.style.height = `${l.height}px`;
-  const ctx = canvas.getContext('2d')!;
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.fillStyle = theme.background;
-  ctx.fillRect(0, 0, l.width, l.height);
+  const ctx = paintedCanvas(canvas, l.width, l.height, theme.background);
   ctx.font = `${theme.fontSize - 1}px ${theme.fontFamily}`;
   ctx.textBaseline = 'middle';
   for (const cell of grid.cells) {

@@ -27,3 +27,23 @@ export function button(text: string, ariaLabel: string, onClick: () => void, cla
 export function facts(list: HTMLDListElement, pairs: [string, string | Node][]): void {
   list.replaceChildren(...pairs.map(([k, v]) => el('div', {}, el('dt', {}, k), el('dd', {}, v))));
 }
+
+/**
+ * A canvas sized to `width` × `height` CSS pixels at the screen's pixel ratio, cleared to `background`;
+ * returns its context, scaled so drawing is in CSS pixels. Sizes are CSSOM writes, which the panel's
+ * CSP allows (style attributes in markup it would not).
+ */
+export function paintedCanvas(canvas: HTMLCanvasElement, width: number, height: number, background: string): CanvasRenderingContext2D {
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.round(width * dpr);
+  const h = Math.round(height * dpr);
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== h) canvas.height = h;
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
+  const ctx = canvas.getContext('2d')!;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.fillStyle = background;
+  ctx.fillRect(0, 0, width, height);
+  return ctx;
+}

@@ -3,6 +3,7 @@
 // long strips) or a few fillRects (short strips), never one DOM node per cell, so T = 1024 stays cheap.
 import type { AttentionEvent } from '../../src/protocol/runEvents';
 import { type HeatmapLayout, type Rect, intensity, layoutHeatmaps, poolToPixels, pooledIndex } from './heatmapLayout';
+import { paintedCanvas } from './dom';
 import { snapshotMax } from './heatmapScale';
 import { type Rgb, type Theme, toRgb } from './theme';
 
@@ -103,17 +104,7 @@ export function drawHeatmaps(canvas: HTMLCanvasElement, event: AttentionEvent, t
   const heads = Math.max(1, ...event.layers.map((l) => l.heads.length));
   const layout = layoutHeatmaps(cssWidth, event.layers.length, heads);
   const dpr = window.devicePixelRatio || 1;
-  const w = Math.round(layout.width * dpr);
-  const h = Math.round(layout.height * dpr);
-  if (canvas.width !== w) canvas.width = w;
-  if (canvas.height !== h) canvas.height = h;
-  // CSSOM writes, which the panel's CSP allows (style attributes in markup it would not).
-  canvas.style.width = `${layout.width}px`;
-  canvas.style.height = `${layout.height}px`;
-  const ctx = canvas.getContext('2d')!;
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.fillStyle = theme.background;
-  ctx.fillRect(0, 0, layout.width, layout.height);
+  const ctx = paintedCanvas(canvas, layout.width, layout.height, theme.background);
   const lut = ramp(theme);
   const marker = rgbCss(toRgb(theme.marker));
   const T = event.n - 1;
