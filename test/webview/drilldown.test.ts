@@ -18,7 +18,8 @@ import { DARK_THEME, buildPanelBundle, countColour, hex, launchChromium, openPan
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
 const SERIES = ['blue', 'orange', 'green', 'purple'].map((c) => hex(DARK_THEME[`--vscode-charts-${c}`]));
 
-const lastSent = async (page: Page) => PanelToHost.parse((await page.evaluate(() => window.__sent)).at(-1));
+/** The last request the page sent, leaving out its `shown` notes (what it shows, for Export Results). */
+const lastSent = async (page: Page) => PanelToHost.parse((await page.evaluate(() => window.__sent)).filter((m) => m.type !== 'shown').at(-1));
 
 describe('results panel: drill-down and weight norms', { timeout: 120_000 }, () => {
   let browser: Browser;
