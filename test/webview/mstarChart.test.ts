@@ -13,7 +13,8 @@ import { buildPanelBundle, launchChromium, openPanel } from './panelPage';
 import { variantHex } from '../../src/protocol/variantColours';
 import { currentSweepEvents } from './verdictFixtures';
 
-const SCREENSHOTS = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
+// The screenshots go with the other test artifacts; docs/screenshots holds copies chosen by hand.
+const SCREENSHOTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
 
 const chartState = (page: Page) => page.evaluate(() => window.__panelDebug.mstarChart()!);
 const shown = async (page: Page, variant: string) => (await chartState(page)).datasets.filter((d) => d.label.startsWith(variant) && !d.hidden).map((d) => d.label);
