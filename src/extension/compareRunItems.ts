@@ -15,7 +15,7 @@ export type CompareItem = { kind: 'separator'; label: string } | { kind: 'run'; 
 const list = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((n) => !n.startsWith('.')) : []);
 
 /** Single runs: newest first within each experiment, experiments by name. */
-function singleRuns(runsDir: string): CompareItem[] {
+export function singleRunItems(runsDir: string): CompareItem[] {
   const ids = list(runsDir).sort().reverse();
   const inputs = ids.map((id) => specInput(readRunSpec(path.join(runsDir, id)), parseRunId(id)?.name ?? id));
   const parts = labelParts(inputs);
@@ -44,5 +44,5 @@ function sweepRuns(sweepsDir: string, sweep: string): CompareItem[] {
 }
 
 export function compareRunItems(dirs: { runs: string; sweeps: string }): CompareItem[] {
-  return [...singleRuns(dirs.runs), ...list(dirs.sweeps).sort().flatMap((s) => sweepRuns(dirs.sweeps, s))];
+  return [...singleRunItems(dirs.runs), ...list(dirs.sweeps).sort().flatMap((s) => sweepRuns(dirs.sweeps, s))];
 }

@@ -4,13 +4,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { compareRunItems } from './compareRunItems';
+import { singleRunItems } from './compareRunItems';
 export { shownFolder } from './diskState';
 
 /** Asks which run or sweep to export: sweeps by name, single runs by label. */
 export async function pickExport(dirs: { runs: string; sweeps: string }): Promise<string | undefined> {
   const sweeps = existsSync(dirs.sweeps) ? readdirSync(dirs.sweeps).filter((n) => existsSync(path.join(dirs.sweeps, n, 'summary.json'))) : [];
-  const runs = compareRunItems({ runs: dirs.runs, sweeps: path.join(dirs.runs, '.none') });
+  const runs = singleRunItems(dirs.runs);
   const items = [
     ...(sweeps.length ? [{ label: 'Sweeps', kind: vscode.QuickPickItemKind.Separator }] : []),
     ...sweeps.map((n) => ({ label: `sweep ${n}`, detail: path.join(dirs.sweeps, n), dir: path.join(dirs.sweeps, n) })),

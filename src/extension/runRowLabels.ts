@@ -8,9 +8,20 @@ import { readRunSpec } from '../store/runFolder';
 import type { RunStore } from './runStore';
 import type { Node } from './treeNodes';
 
+/** experiment.json is written once when a run starts and never changed: read each folder's once. */
+const specs = new Map<string, unknown>();
+function specOf(runDir: string): unknown {
+  if (!specs.has(runDir)) {
+    const spec = readRunSpec(runDir);
+    if (spec === undefined) return undefined; // not written yet (or torn): try again next time
+    specs.set(runDir, spec);
+  }
+  return specs.get(runDir);
+}
+
 export function labelRunRows(runIds: string[], runsDir: string, store: RunStore, experimentName: string): Node[] {
   const dirs = runIds.map((id) => path.join(runsDir, id));
-  const inputs = runIds.map((id, i) => specInput(store.run(id)?.started?.spec ?? readRunSpec(dirs[i]), experimentName));
+  const inputs = runIds.map((id, i) => specInput(store.run(id)?.started?.spec ?? specOf(dirs[i]), experimentName));
   const parts = labelParts(inputs);
   return runIds.map((runId, i) => ({ kind: 'run', runId, runDir: dirs[i], label: inputs[i].settings ? rowLabel(parts[i]) : undefined }));
 }

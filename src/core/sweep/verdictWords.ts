@@ -37,6 +37,9 @@ export function headline(fits: FitSet, boot: VerdictBootstrap): string {
   return `${MODEL_WORDS[winner]}, in ${pct(boot.support[winner])} of ${boot.resamples} resamples (${others.join(', ')})${aside}`;
 }
 
+/** How far beyond c = 1 an interval must reach before superlinear counts among its readings. */
+export const SUPERLINEAR_MARGIN = 0.1;
+
 /**
  * Which growths the exponent's interval leaves open: flat (c = 0) and linear (c = 1) when the interval
  * holds them, sublinear when it reaches into (0, 1), superlinear or shrinking only when it lies wholly
@@ -54,9 +57,6 @@ export function exponentShapes([lo, hi]: [number, number]): string[] {
   if (lo <= 1 && hi > 1 + SUPERLINEAR_MARGIN) shapes.push('superlinear');
   return shapes;
 }
-
-/** How far beyond c = 1 an interval must reach before superlinear counts among its readings. */
-export const SUPERLINEAR_MARGIN = 0.1;
 
 const andList = (xs: string[]) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
 
