@@ -50,6 +50,14 @@ describe('ensembles sized for a GPU', () => {
     assert.equal(gpuMembersWithin(spec, { bytes: 1, bindingBytes: 1, source: 'test' }), 1, 'at least one member');
   });
 
+  it('keeps a two-layer ensemble\'s batched attention within one WebGPU dispatch (member · sample · head ≤ 65535)', () => {
+    const huge = { bytes: 1000 * GiB, bindingBytes: 8 * GiB, source: 'test' };
+    // Two layers attend from every row: 40 samples × 16 heads per member → at most 102 members.
+    assert.equal(gpuMembersWithin(protocolSpec(10, 40, 2), huge), Math.floor(65535 / (40 * 16)));
+    // One tabulated layer multiplies member · head matrices only: the cap is MAX_GPU_ENSEMBLE.
+    assert.equal(gpuMembersWithin(protocolSpec(10, 40, 1), huge), MAX_GPU_ENSEMBLE);
+  });
+
   it('names what does not fit: the members asked for, the most that fit, and where the budget came from', () => {
     const spec = protocolSpec();
     const budget = { bytes: 10 * memberStepBytes(spec) + 64 * 2 ** 20, bindingBytes: 8 * GiB, source: 'nvidia-smi' };

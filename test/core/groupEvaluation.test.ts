@@ -12,7 +12,7 @@ import { forward } from '../../src/core/model/model';
 import { rngFor } from '../../src/core/spec/seededRandom';
 import { modelConfig } from '../../src/core/train/training';
 import { measureMember } from '../../src/core/train/evaluation';
-import { groupSize, measureGroup } from '../../src/core/train/groupEvaluation';
+import { MAX_BATCH, groupSize, measureGroup } from '../../src/core/train/groupEvaluation';
 
 const spec = (seed: number, trainSize: number, testSize: number, layers: number, arch: 'transformer' | 'mlp' = 'transformer') =>
   ExperimentSchema.parse({
@@ -75,9 +75,19 @@ describe('batched evaluation of a group of members (WASM backend)', () => {
 
   it('cuts groups so the attention maps stay within one storage-buffer binding', () => {
     const cfg = modelConfig(spec(0, 100, 1000, 2));
-    assert.equal(groupSize(cfg, 256, 500), Math.floor(2 ** 25 / (256 * 2 * 11 * 11 * 2)));
+    assert.equal(groupSize({ ...cfg, T: 40 }, 256, 500), Math.floor(2 ** 25 / (256 * 2 * 41 * 41 * 2)));
     assert.equal(groupSize({ ...cfg, T: 500 }, 16, 500), 2); // 16 samples · 2 heads · 501² · 2 layers = 16.1 M floats each
     assert.equal(groupSize({ ...cfg, arch: 'mlp' }, 256, 500), 500);
     assert.equal(groupSize({ ...cfg, T: 5000 }, 256, 4), 1);
+  });
+
+  it('keeps one batched attention product within a WebGPU dispatch (member · sample · head ≤ 65535)', () => {
+    // The protocol's T = 10 cells on an H200: 256 samples × 16 heads per member; before this bound
+    // 67 members went in one product and every run failed ("Dispatch size exceeds WebGPU limits").
+    const cfg = { ...modelConfig(spec(0, 100, 1000, 2)), heads: 16 };
+    const G = groupSize(cfg, 256, 500);
+    assert.equal(G, 15);
+    assert.ok(G * 256 * 16 <= MAX_BATCH && (G + 1) * 256 * 16 > MAX_BATCH);
+    assert.equal(groupSize(cfg, 256, 1), 1);
   });
 });

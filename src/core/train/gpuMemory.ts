@@ -10,6 +10,7 @@ import type { GpuAdapter } from '../../protocol/runEvents';
 import type { Experiment } from '../spec/experimentSpec';
 import { largestTensorBytes } from '../../protocol/trainingMemory';
 import { EVALUATION_RESERVE_BYTES, memberStepBytes } from './ensembleTraining';
+import { MAX_BATCH } from './groupEvaluation';
 import type { WebGpuProbe } from './webgpuBackend';
 
 /** Largest ensemble on a GPU: every (m, seed) of one context length of the paper's full protocol is 500. */
@@ -59,11 +60,23 @@ export function deviceBudget(probe: WebGpuProbe, env: NodeJS.ProcessEnv = proces
   };
 }
 
+/**
+ * Members whose training step keeps every batched attention product within one WebGPU dispatch
+ * (groupEvaluation.ts: MAX_BATCH): a layer that attends from every row multiplies (member · sample ·
+ * head) matrices in one kernel. The one-layer model attends from [CLS] only, through its token table
+ * (batch member · head), which 1024 members of 16 heads keep far below the bound.
+ */
+function membersWithinDispatch(spec: Experiment): number {
+  if (spec.model.arch !== 'transformer') return MAX_GPU_ENSEMBLE;
+  const perMember = spec.model.layers > 1 ? spec.data.trainSize * spec.model.heads : spec.model.heads;
+  return Math.floor(MAX_BATCH / perMember);
+}
+
 /** How many members of this spec fit the device (at least 1, at most MAX_GPU_ENSEMBLE). */
 export function gpuMembersWithin(spec: Experiment, budget: DeviceBudget): number {
   const byMemory = Math.floor((budget.bytes - EVALUATION_RESERVE_BYTES) / memberStepBytes(spec));
   const byBinding = Math.floor(budget.bindingBytes / memberLargestTensorBytes(spec));
-  return Math.max(1, Math.min(MAX_GPU_ENSEMBLE, byMemory, byBinding));
+  return Math.max(1, Math.min(MAX_GPU_ENSEMBLE, byMemory, byBinding, membersWithinDispatch(spec)));
 }
 
 /** Why K members of this spec would not fit the device, or undefined when they fit. */

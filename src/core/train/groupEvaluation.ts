@@ -18,12 +18,25 @@ import { type Measurement, attentionSamples, evalChunk, readAndDispose } from '.
  */
 const GROUP_FLOATS = 2 ** 25;
 
-/** Members per group: as many as keep the attention maps of `attentionSamples` rows under GROUP_FLOATS. */
+/**
+ * The most (sample, head) pairs one batched attention product may hold: WebGPU runs a batched matMul
+ * as one dispatch whose Z dimension is its batch, and every adapter's bound on one dispatch dimension
+ * (maxComputeWorkgroupsPerDimension) is at least 65535. On an H200 the protocol's attention maps
+ * (67 members × 256 samples × 16 heads = 274,432) failed every run with "Dispatch size exceeds
+ * WebGPU limits in Y or Z dimension".
+ */
+export const MAX_BATCH = 65535;
+
+/**
+ * Members per group: as many as keep the attention maps of `attentionSamples` rows under GROUP_FLOATS
+ * and their (member · sample · head) batch under MAX_BATCH.
+ */
 export function groupSize(cfg: ModelConfig, samples: number, K: number): number {
   if (cfg.arch === 'mlp') return K;
   const n = cfg.T + 1;
   const perMember = samples * cfg.heads * n * n * cfg.layers;
-  return Math.max(1, Math.min(K, Math.floor(GROUP_FLOATS / perMember)));
+  const byDispatch = Math.floor(MAX_BATCH / (samples * cfg.heads));
+  return Math.max(1, Math.min(K, Math.floor(GROUP_FLOATS / perMember), byDispatch));
 }
 
 /** Rows [from, from + rows) of each member's split as one batch (G, rows, T), zero rows past a member's end. */
