@@ -45,8 +45,8 @@ export function parseAdapterName(v: string): string {
 
 export const MISSING_PACKAGE = `the "${WEBGPU_PACKAGE}" package is not installed: run "Sparse Attention: Set Up GPU Backend" in the editor, or \`npm install ${WEBGPU_PACKAGE}@${WEBGPU_VERSION}\` where the CLI is installed (with -g for a global CLI), or set SPARSE_ATTENTION_NATIVE_MODULES to a node_modules folder that holds it`;
 
-/** The probe's answer as the JSON line's shape (human output is derived from it). */
-async function probeLine(opts: GpuProbeOptions, deps: GpuProbeDeps): Promise<GpuProbeLine> {
+/** The probe's answer as the JSON line's shape (human output is derived from it; `sweep --backend webgpu` asks it first). */
+export async function probeLine(opts: GpuProbeOptions, deps: GpuProbeDeps = defaultDeps): Promise<GpuProbeLine> {
   if ('why' in deps.resolve(WEBGPU_PACKAGE)) return { ok: false, usable: false, cause: 'package-missing', reason: MISSING_PACKAGE };
   let found: WebGpuProbe;
   try {

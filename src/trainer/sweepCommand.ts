@@ -12,6 +12,7 @@ import { mStarText } from '../protocol/sweepTableModel';
 import type { SweepEvent, SweepPoint, SweepSummary, VariantResult } from '../protocol/sweepEvents';
 import { availableParallelism } from 'node:os';
 import { type EnsembleChoice, capacityLine, ensembleCapacity } from './ensembleCapacity';
+import { probeLine } from './gpuProbeCommand';
 import { ensembleLauncher } from './ensembleLauncher';
 import { forkLauncher } from './forkedRun';
 import { takeSweepLock } from '../store/sweepLock';
@@ -152,6 +153,17 @@ function abortOnStop(): AbortController {
   return controller;
 }
 
+/**
+ * `--backend webgpu` on this machine without a usable adapter: refused before anything is written
+ * (as `run` refuses it), not left to every ensemble to fail and be retried as crashes. Over a queue
+ * the workers' machines decide.
+ */
+async function webgpuRefusal(opts: SweepCommandOptions): Promise<string | undefined> {
+  if (opts.backend !== 'webgpu' || opts.queue || opts.launch) return undefined;
+  const answer = await probeLine({});
+  return answer.usable ? undefined : `backend "webgpu" is not available: ${answer.reason}`;
+}
+
 const exitCodeOf = (s: SweepSummary): number => (s.status === 'cancelled' ? EXIT.cancelled : s.status === 'incomplete' ? EXIT.failure : EXIT.ok);
 
 export async function sweepCommand(file: string, opts: SweepCommandOptions): Promise<number> {
@@ -162,6 +174,11 @@ export async function sweepCommand(file: string, opts: SweepCommandOptions): Pro
     return EXIT.invalid;
   }
   const sweep = parsed.value;
+  const unusable = await webgpuRefusal(opts);
+  if (unusable) {
+    process.stderr.write(`error: ${unusable}\n`);
+    return EXIT.invalid;
+  }
   const sweepDir = path.resolve(opts.out, sweep.name);
   // One writer per sweep folder: the lock comes before the queue and before any file of the sweep,
   // so a refused sweep has touched nothing.

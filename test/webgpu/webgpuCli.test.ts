@@ -72,6 +72,20 @@ describe('CLI --backend webgpu (Dawn; SwiftShader or no driver)', () => {
     assert.deepEqual(runFolders(out), [], 'no run folder');
   });
 
+  it('no adapter: sweep --backend webgpu exits 2 with one line and writes no sweep folder (not every run crashed and retried)', () => {
+    const { file, out } = tiny(5);
+    const sweepFile = path.join(path.dirname(file), 'tiny.sweep.json');
+    const base = { task: { kind: 'and', s: 2 }, data: { testSize: 64 }, model: { dModel: 16, heads: 2, layers: 1 }, training: { maxSteps: 5, evalEvery: 5 } };
+    writeFileSync(sweepFile, JSON.stringify({ version: 1, kind: 'sweep', name: 'tiny-sweep', base, contextLengths: [8], trainSizes: [16, 32], search: 'grid', seeds: 2 }));
+    const r = cli(['sweep', sweepFile, '--backend', 'webgpu', '--json', '--out', out], noAdapterEnv());
+    assert.equal(r.status, 2, `exit ${r.status}: ${r.stderr}`);
+    const lines = productLines(r.stderr);
+    assert.equal(lines.length, 1, `stderr, besides Dawn's native warnings:\n${lines.join('\n')}`);
+    assert.match(lines[0], /^error: backend "webgpu" is not available: .*install the GPU driver with Vulkan support/);
+    assert.equal(r.stdout, '', 'nothing on stdout');
+    assert.deepEqual(runFolders(out), [], 'no sweep folder');
+  });
+
   it('no adapter: --backend auto falls back to WASM and says why webgpu was skipped', () => {
     const { file, out } = tiny(5);
     const r = cli(['run', file, '--backend', 'auto', '--out', out], noAdapterEnv());
