@@ -29,7 +29,7 @@ const sweepSpec = {
     task: { kind: 'majority', s: 3 },
     data: { testSize: 200 },
     model: { heads: 2, dModel: 16, mlpRatio: 2 },
-    training: { learningRate: 0.01, batchSize: 'full', maxSteps: 1200, evalEvery: 20, targetAccuracy: 0.9 },
+    training: { learningRate: 0.01, batchSize: 'full', maxSteps: 300, evalEvery: 20, targetAccuracy: 0.9 },
   },
   contextLengths: [4, 8],
   trainSizes: [4, 16, 64],
