@@ -7,7 +7,7 @@ import { WorkerRates } from '../../src/trainer/queue/workerRates';
 
 const member = (runId: string, steps: number) => ({
   runId,
-  summary: { type: 'summary', runId, status: 'succeeded', steps, parameterCount: 10, testAccuracy: 1, trainAccuracy: 1, attentionOnRelevant: null, backend: 'wasm', wallSeconds: 1, runDir: '/x' },
+  summary: { type: 'summary' as const, runId, status: 'succeeded' as const, steps, parameterCount: 10, testAccuracy: 1, trainAccuracy: 1, attentionOnRelevant: null, backend: 'wasm', wallSeconds: 1, runDir: '/x' },
   experiment: '{}',
   events: '',
   host: 'h',

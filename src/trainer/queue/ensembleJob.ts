@@ -81,9 +81,10 @@ export async function trainEnsembleJob(job: Job, ctx: EnsembleJobContext): Promi
       done.add(m.runId);
       memberSteps += summary.steps;
       finished.push({ runId: m.runId, summary, ...readRunText(path.join(runs, m.runId)), host: hostname() });
-      ctx.log(`${m.runId} (${sweep}) ${summary.status} in ${summary.wallSeconds.toFixed(1)} s`);
       const progress: EnsembleProgress = { finished: [...finished], worker: ctx.worker, memberSteps, seconds: (Date.now() - started) / 1000 };
-      reporting = reporting.then(() => job.updateProgress(progress)).catch((err) => ctx.log(`job ${job.id}: progress not written: ${(err as Error).message}`));
+      // Logged once written back: a member in the log is one a killed worker does not lose.
+      const line = `${m.runId} (${sweep}) ${summary.status} in ${summary.wallSeconds.toFixed(1)} s`;
+      reporting = reporting.then(() => job.updateProgress(progress)).then(() => ctx.log(line), (err) => ctx.log(`job ${job.id}: progress not written: ${(err as Error).message}`));
     }
   };
   const poll = setInterval(collect, POLL_MS);
