@@ -1,7 +1,8 @@
-// `sparse-attention worker --queue <url>`: a long-lived process that takes runs from the queue, trains
-// each with the same code as a local sweep (a forked trainer per run), and returns the run's files as
-// the job's result. A worker killed mid-job leaves a job whose lock expires; BullMQ's stalled-job
-// check then gives it to another worker.
+// `sparse-attention worker --queue <url>`: a long-lived process that takes jobs from the queue and
+// trains them with the same code as a local sweep: a "run" job in a forked trainer, an "ensemble" job
+// (ensembleJob.ts) on a long-lived ensemble process per job slot, its members written back as each
+// finishes. A worker killed mid-job leaves a job whose lock expires; BullMQ's stalled-job check then
+// gives it to another worker (which keeps an ensemble's finished members).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, hostname, tmpdir } from 'node:os';
