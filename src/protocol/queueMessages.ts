@@ -29,3 +29,35 @@ export const RunJobResult = z.strictObject({
 
 export type RunJobData = z.infer<typeof RunJobData>;
 export type RunJobResult = z.infer<typeof RunJobResult>;
+
+/**
+ * An ensemble job (job name "ensemble"): runs that share an ensembleKey, trained together by one
+ * worker, which may split them further by its own backend's memory bound.
+ */
+export const EnsembleJobData = z.strictObject({
+  runs: z
+    .array(z.strictObject({ runId: RunJobData.shape.runId, spec: RunJobData.shape.spec }))
+    .min(1)
+    .refine((runs) => new Set(runs.map((r) => r.runId)).size === runs.length, { error: 'run ids must differ' }),
+  sweep: z.string(),
+});
+
+/**
+ * A worker's progress on an ensemble job (BullMQ job progress): every member finished so far, each
+ * written back as it finishes, so a worker killed mid-ensemble loses only the unfinished ones. The
+ * next worker to take the job reads it and trains only the rest. `worker` (host:pid) trained
+ * `memberSteps` steps of finished members in `seconds` of its own training time on this job.
+ */
+export const EnsembleProgress = z.strictObject({
+  finished: z.array(RunJobResult),
+  worker: z.string(),
+  memberSteps: z.number().int().nonnegative(),
+  seconds: z.number().nonnegative(),
+});
+
+/** An ensemble job's return value: every member's result. */
+export const EnsembleJobResult = z.strictObject({ members: z.array(RunJobResult) });
+
+export type EnsembleJobData = z.infer<typeof EnsembleJobData>;
+export type EnsembleProgress = z.infer<typeof EnsembleProgress>;
+export type EnsembleJobResult = z.infer<typeof EnsembleJobResult>;

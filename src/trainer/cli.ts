@@ -179,7 +179,7 @@ function addSweepCommand(program: Command, setCode: SetCode): void {
     .option('--queue <url>', 'run on the workers of a Redis queue: redis://[user:password@]host:port (rediss:// for TLS); default $SPARSE_ATTENTION_QUEUE_URL')
     .option(
       '--ensemble <k>',
-      'train runs of the same variant and T together in long-lived ensemble processes: "auto" (members from a memory estimate), a member count, or "off" (one process per run)',
+      'train runs of the same variant and T together in long-lived ensemble processes: "auto" (members from a memory estimate), a member count, or "off" (one process per run); with --queue, the members per job ("auto": 64, each worker splits by its own memory) or "off" (one job per run)',
       parseEnsemble,
       'auto',
     )

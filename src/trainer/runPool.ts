@@ -25,6 +25,8 @@ export type EnsembleLaunch = (reqs: RunRequest[], signal: AbortSignal) => Promis
 export interface EnsemblePlan {
   launch: EnsembleLaunch;
   maxMembers: (spec: Experiment) => number;
+  /** What a group is split evenly over (default: the parallel launches); over a queue, its workers. */
+  lanes?: () => number;
 }
 
 /** What became of one run. `crashed`: it failed on every attempt; `refused`: the trainer refused it alone (not retried); `aborted`: the sweep was stopped. */
@@ -121,7 +123,7 @@ export class RunPool {
     const key = ensembleKey(first.spec);
     const same = (j: Job) => j.attempt === 1 && !j.alone && ensembleKey(j.spec) === key;
     // The launches not already training this key share what is queued for it.
-    const idle = Math.max(1, this.opts.parallel - (this.activeKeys.get(key) ?? 0));
+    const idle = Math.max(1, (plan.lanes?.() ?? this.opts.parallel) - (this.activeKeys.get(key) ?? 0));
     const evenShare = Math.ceil((1 + this.queue.filter(same).length) / idle);
     const size = Math.max(1, Math.min(plan.maxMembers(first.spec), evenShare));
     const group = [first];

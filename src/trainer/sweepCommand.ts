@@ -14,6 +14,7 @@ import { availableParallelism } from 'node:os';
 import { type EnsembleChoice, capacityLine, ensembleCapacity } from './ensembleCapacity';
 import { probeLine } from './gpuProbeCommand';
 import { ensembleLauncher } from './ensembleLauncher';
+import { MAX_ENSEMBLE } from '../core/train/ensembleTraining';
 import { forkLauncher } from './forkedRun';
 import { takeSweepLock } from '../store/sweepLock';
 import { onParentGone, toParent } from './parentChannel';
@@ -100,6 +101,17 @@ async function ensemblePlan(choice: EnsembleChoice, backend: BackendChoice, cliP
   if (line && !json) process.stderr.write(`${line}\n`);
   const processes = ensembleLauncher({ cliPath, backend });
   return { launch: processes.launch, maxMembers: capacity.maxMembers, close: processes.close, gpu: !!capacity.gpu };
+}
+
+/**
+ * Over a queue: ensemble jobs of at most MAX_ENSEMBLE members (or `--ensemble K`), split evenly over
+ * the workers connected; each worker splits a job further by its own backend's memory bound.
+ * `--ensemble off`: one job per run.
+ */
+function queuePlan(queue: QueueLauncher, choice: EnsembleChoice): (EnsemblePlan & { close: () => void; gpu: boolean }) | undefined {
+  if (choice === 'off') return undefined;
+  const cap = choice === 'auto' ? MAX_ENSEMBLE : choice;
+  return { launch: queue.launchEnsemble, maxMembers: () => cap, lanes: queue.lanes, close: () => {}, gpu: false };
 }
 
 export interface SweepCommandOptions {
@@ -205,8 +217,8 @@ async function lockedSweep(file: string, sweep: Sweep, sweepDir: string, lockLos
     controller.abort();
   });
   const display = progress(!!opts.json);
-  // Over a queue (or with a launcher given by a test) runs go one by one; locally, as ensembles.
-  const ensemble = queue || opts.launch ? undefined : await ensemblePlan(opts.ensemble ?? 'auto', opts.backend, opts.cliPath, !!opts.json);
+  // With a launcher given by a test runs go one by one; locally and over a queue, as ensembles.
+  const ensemble = queue ? queuePlan(queue, opts.ensemble ?? 'auto') : opts.launch ? undefined : await ensemblePlan(opts.ensemble ?? 'auto', opts.backend, opts.cliPath, !!opts.json);
   // One GPU is best fed by one process holding large ensembles; CPU cores by one process each.
   const parallel = opts.parallel ?? (ensemble?.gpu ? 1 : availableParallelism());
   try {

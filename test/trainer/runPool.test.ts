@@ -105,6 +105,16 @@ describe('run pool with ensembles', () => {
     assert.deepEqual(e.launches.map((g) => g.length), [3, 3, 3, 3]);
   });
 
+  it('over a queue, splits a group over the workers (lanes), not over the jobs kept in flight', async () => {
+    const runsDir = mkdtempSync(path.join(tmpdir(), 'sa-pool-ens-'));
+    const e = ensembles();
+    const pool = new RunPool({ runsDir, parallel: 256, ensemble: { launch: e.launch, maxMembers: () => 64, lanes: () => 3 }, signal: new AbortController().signal });
+    const runs = [...specsOf(4, 3), ...specsOf(4, 3).map((r, i) => ({ ...r, runId: `${r.runId}-again${i}` }))];
+    await Promise.all(runs.map((r) => pool.run(r.spec, r.runId)));
+    // Six runs, three workers: three jobs of two (with 256 lanes it would be six jobs of one).
+    assert.deepEqual(e.launches.map((g) => g.length), [2, 2, 2]);
+  });
+
   it('a member that crashed is retried alone', async () => {
     const runsDir = mkdtempSync(path.join(tmpdir(), 'sa-pool-ens-'));
     const runs = specsOf(8, 3);

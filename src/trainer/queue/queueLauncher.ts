@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { QUEUE_NAME, QUEUE_PREFIX, type RunJobData, RunJobResult } from '../../protocol/queueMessages';
 import { RunFiles } from '../../store/runFolder';
-import type { RunLauncher, RunResult } from '../runPool';
+import type { EnsembleLaunch, RunLauncher, RunResult } from '../runPool';
+import { queueEnsembles } from './queueEnsembles';
 import { type QueueTarget, explain } from './redisConnection';
 
 /** Job ids say which run of which sweep they are, and change when the experiment does. */
@@ -17,13 +18,17 @@ export function jobIdFor(sweep: string, runId: string, spec: unknown): string {
 
 export interface QueueLauncher {
   launch: RunLauncher;
+  /** Runs sharing an ensembleKey as one ensemble job (queueEnsembles.ts). */
+  launchEnsemble: EnsembleLaunch;
+  /** Workers last seen connected (at least 1): what the pool splits a group over. */
+  lanes: () => number;
   /** Workers connected to the queue now, and their hosts (worker names are host:pid). */
   workers(): Promise<{ count: number; hosts: string[] }>;
   close(): Promise<void>;
 }
 
 /** Writes the run folder from a worker's result, as a local run leaves it (the store's RunFiles). */
-function writeRun(out: string, r: RunJobResult) {
+export function writeRun(out: string, r: RunJobResult) {
   const files = new RunFiles(out, r.runId);
   const summary = { ...r.summary, runDir: files.dir, host: r.host };
   files.writeReceived({ experiment: r.experiment, events: r.events, summary });
@@ -61,6 +66,9 @@ function jobResult(value: unknown, jobId: string, out: string, log: (line: strin
   return { ok: true, summary: writeRun(out, parsed.data) };
 }
 
+/** How often the coordinator prints the workers' member-steps per second (when they changed). */
+const RATES_MS = 5000;
+
 export async function queueLauncher(target: QueueTarget, sweep: string, log: (line: string) => void): Promise<QueueLauncher> {
   const connection = target.options;
   const queue = new Queue(QUEUE_NAME, { connection, prefix: QUEUE_PREFIX });
@@ -81,14 +89,25 @@ export async function queueLauncher(target: QueueTarget, sweep: string, log: (li
     return Promise.race([finished, aborted]);
   };
 
+  const ensembles = queueEnsembles(queue, events, sweep, log);
+  let connected = 1;
+  const workers = async () => {
+    const list = await queue.getWorkers();
+    const hosts = [...new Set(list.map((w) => (w.name ?? '').replace(/^.*?:w:/, '').split(':')[0]).filter(Boolean))].sort();
+    connected = Math.max(1, list.length);
+    return { count: list.length, hosts };
+  };
+  await workers().catch(() => undefined);
+  // A line per worker with its member-steps per second, whenever a worker reported more.
+  const ratesTimer = setInterval(() => ensembles.rates.changed().forEach(log), RATES_MS);
   return {
     launch,
-    async workers() {
-      const list = await queue.getWorkers();
-      const hosts = [...new Set(list.map((w) => (w.name ?? '').replace(/^.*?:w:/, '').split(':')[0]).filter(Boolean))].sort();
-      return { count: list.length, hosts };
-    },
+    launchEnsemble: ensembles.launch,
+    lanes: () => connected,
+    workers,
     async close() {
+      clearInterval(ratesTimer);
+      ensembles.rates.changed().forEach(log);
       await Promise.allSettled([events.close(), queue.close()]);
     },
   };

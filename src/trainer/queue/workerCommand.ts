@@ -1,7 +1,8 @@
-// `sparse-attention worker --queue <url>`: a long-lived process that takes runs from the queue, trains
-// each with the same code as a local sweep (a forked trainer per run), and returns the run's files as
-// the job's result. A worker killed mid-job leaves a job whose lock expires; BullMQ's stalled-job
-// check then gives it to another worker.
+// `sparse-attention worker --queue <url>`: a long-lived process that takes jobs from the queue and
+// trains them with the same code as a local sweep: a "run" job in a forked trainer, an "ensemble" job
+// (ensembleJob.ts) on a long-lived ensemble process per job slot, its members written back as each
+// finishes. A worker killed mid-job leaves a job whose lock expires; BullMQ's stalled-job check then
+// gives it to another worker (which keeps an ensemble's finished members).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, hostname, tmpdir } from 'node:os';
@@ -10,7 +11,11 @@ import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { BackendChoice } from '../../core/train/backend';
 import { ADAPTER_ENV } from '../../core/train/webgpuBackend';
 import { type Experiment, ExperimentSchema } from '../../core/spec/experimentSpec';
-import { QUEUE_NAME, QUEUE_PREFIX, RunJobData, type RunJobResult } from '../../protocol/queueMessages';
+import { type EnsembleJobResult, QUEUE_NAME, QUEUE_PREFIX, RunJobData, type RunJobResult } from '../../protocol/queueMessages';
+import { type EnsembleCapacity, ensembleCapacity } from '../ensembleCapacity';
+import { ensembleLauncher } from '../ensembleLauncher';
+import type { EnsembleLaunch } from '../runPool';
+import { trainEnsembleJob } from './ensembleJob';
 import { readRunText } from '../../store/runFolder';
 import { forkLauncher } from '../forkedRun';
 import { QueueError, type QueueTarget, checkQueue, explain, parseQueueUrl } from './redisConnection';
@@ -69,15 +74,39 @@ function validJob(job: Job, log: Log): { data: RunJobData; spec: Experiment } {
 interface Training {
   active: number;
   onIdle?: () => void;
+  /** Lets the slots' ensemble processes exit when the worker stops. */
+  closeEnsembles?: () => void;
 }
 
-/** Trains each job's run in a forked trainer in a scratch folder and returns the run's files. */
-function jobProcessor(opts: WorkerOptions, gpus: number, concurrency: number, log: Log, training: Training) {
+/** The environment of a trainer in `slot`: on GPUs, pinned to one and allowed to grow its memory. */
+const slotEnv = (gpus: number, slot: number): NodeJS.ProcessEnv =>
+  gpus > 0 ? { ...process.env, CUDA_VISIBLE_DEVICES: String(slot % gpus), TF_FORCE_GPU_ALLOW_GROWTH: 'true' } : process.env;
+
+/** One long-lived ensemble process per job slot, each pinned like a single run in that slot. */
+function slotEnsembles(opts: WorkerOptions, gpus: number, concurrency: number) {
+  const launchers = Array.from({ length: concurrency }, (_, slot) => ensembleLauncher({ cliPath: opts.cliPath, backend: opts.backend, env: () => slotEnv(gpus, slot) }));
+  return { launch: (slot: number): EnsembleLaunch => launchers[slot].launch, close: () => launchers.forEach((l) => l.close()) };
+}
+
+/**
+ * Trains each job in a scratch folder: a "run" job in a forked trainer, an "ensemble" job on the
+ * slot's ensemble process (ensembleJob.ts); returns the files.
+ */
+function jobProcessor(opts: WorkerOptions, gpus: number, concurrency: number, ctx: { log: Log; training: Training; name: string; capacity: EnsembleCapacity }) {
+  const { log, training } = ctx;
   const freeSlots = Array.from({ length: concurrency }, (_, i) => i);
-  return async (job: Job): Promise<RunJobResult> => {
+  const ensembles = slotEnsembles(opts, gpus, concurrency);
+  training.closeEnsembles = ensembles.close;
+  return async (job: Job): Promise<RunJobResult | EnsembleJobResult> => {
     training.active++;
     try {
-      return await trainJob(job, opts, { gpus, freeSlots, log });
+      if (job.name !== 'ensemble') return await trainJob(job, opts, { gpus, freeSlots, log });
+      const slot = freeSlots.shift() ?? 0;
+      try {
+        return await trainEnsembleJob(job, { launch: ensembles.launch(slot), maxMembers: ctx.capacity.maxMembers, worker: ctx.name, log });
+      } finally {
+        freeSlots.push(slot);
+      }
     } finally {
       if (--training.active === 0) training.onIdle?.();
     }
@@ -92,7 +121,7 @@ async function trainJob(job: Job, opts: WorkerOptions, ctx: { gpus: number; free
   const dir = mkdtempSync(path.join(tmpdir(), 'sa-worker-'));
   const started = Date.now();
   try {
-    const env = gpus > 0 ? { ...process.env, CUDA_VISIBLE_DEVICES: String(slot % gpus), TF_FORCE_GPU_ALLOW_GROWTH: 'true' } : process.env;
+    const env = slotEnv(gpus, slot);
     const launch = forkLauncher({ cliPath: opts.cliPath, backend: opts.backend, specDir: path.join(dir, 'specs'), env: () => env });
     const runId = data.runId;
     const result = await launch({ spec, runId, out: path.join(dir, 'runs') }, new AbortController().signal);
@@ -133,7 +162,10 @@ function untilStopped(worker: Worker, training: Training, log: Log): Promise<num
         }, CLOSE_GRACE_MS).unref();
       if (training.active) training.onIdle = graceAfterIdle;
       else graceAfterIdle();
-      void worker.close().then(() => resolve(EXIT.ok));
+      void worker.close().then(() => {
+        training.closeEnsembles?.();
+        resolve(EXIT.ok);
+      });
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
@@ -151,7 +183,9 @@ export async function workerCommand(opts: WorkerOptions): Promise<number> {
   const concurrency = opts.concurrency ?? (gpus > 0 ? gpus : opts.backend === 'webgpu' ? 1 : availableParallelism());
   const name = `${hostname()}:${process.pid}`;
   const training: Training = { active: 0 };
-  const worker = new Worker(QUEUE_NAME, jobProcessor(opts, gpus, concurrency, log, training), {
+  // This worker's own memory bound on one ensemble: it splits a larger ensemble job into chunks.
+  const capacity = await ensembleCapacity('auto', opts.backend);
+  const worker = new Worker(QUEUE_NAME, jobProcessor(opts, gpus, concurrency, { log, training, name, capacity }), {
     connection: target.options,
     prefix: QUEUE_PREFIX,
     concurrency,
