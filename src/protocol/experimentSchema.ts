@@ -58,14 +58,14 @@ export const DataSchema = z.strictObject({
     .describe(
       'Redraw the training set until 40–60 % of its labels are positive and no other position equals a relevant one on every sample (the public reproduction\'s rule). Absent: drawn once.',
     ),
-  maxRedraws: int('maxRedraws', 1, 100_000)
+  maxDraws: int('maxDraws', 1, 100_000)
     .optional()
     .describe('With rejectAmbiguous: how many training sets are drawn at most (absent: 100, as in the public reproduction).'),
   whenUnmet: z
     .enum(WHEN_UNMET, { error: 'must be "error" or "keep-last"' })
     .optional()
     .describe(
-      'With rejectAmbiguous, when no draw within maxRedraws meets the rule: "error" (absent) refuses the run naming data.rejectAmbiguous; "keep-last" trains on the last draw, as the public reproduction does.',
+      'With rejectAmbiguous, when no draw within maxDraws meets the rule: "error" (absent) refuses the run naming data.rejectAmbiguous; "keep-last" trains on the last draw, as the public reproduction does.',
     ),
 });
 
@@ -195,6 +195,12 @@ export const ExperimentSchema = z
   })
   .superRefine((spec, ctx) => {
     checkConsistency(spec, ctx);
+    // The redraw settings do nothing without the rule: say so rather than ignore them.
+    for (const field of ['maxDraws', 'whenUnmet'] as const) {
+      if (spec.data[field] !== undefined && !spec.data.rejectAmbiguous) {
+        ctx.addIssue({ code: 'custom', path: ['data', field], message: 'applies only with data.rejectAmbiguous: true (add it or remove this field)' });
+      }
+    }
     const bytes = estimateTrainingMemoryBytes(spec);
     if (bytes > MEMORY_LIMIT_BYTES) {
       ctx.addIssue({
