@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { forward } from '../../src/core/model/model';
-import { initParams, mapParams, stackParams } from '../../src/core/model/params';
+import { type TransformerParams, initParams, mapParams, stackParams } from '../../src/core/model/params';
+import { dropoutMask } from '../../src/core/model/dropout';
 import { makeDataset } from '../../src/core/spec/dataset';
 import { ExperimentSchema, type ExperimentInput } from '../../src/core/spec/experimentSpec';
 import { rngFor } from '../../src/core/spec/seededRandom';
@@ -71,6 +72,20 @@ describe('the public reproduction\'s model fields (WASM backend)', () => {
     table.forEach((l, i) => assert.ok(Math.abs(l - tokens[i]) < 1e-5, `step ${i + 1}: ${l} vs ${tokens[i]}`));
   });
 
+  it('a mask drops about `rate` of the units and scales the kept ones by 1/(1 − rate); a member\'s mask is its own', () => {
+    tf.tidy(() => {
+      const plan = { rate: 0.1, seeds: [3, 4], step: 7 };
+      const mask = dropoutMask([2, 100, 16, 50], plan, 'attention0').dataSync();
+      const half = mask.length / 2;
+      const dropped = mask.slice(0, half).filter((v) => v === 0).length / half;
+      assert.ok(Math.abs(dropped - 0.1) < 0.005, `dropped share ${dropped}`);
+      assert.ok(mask.every((v) => v === 0 || Math.abs(v - 1 / 0.9) < 1e-6));
+      const alone = dropoutMask([1, 60, 16, 50], { ...plan, seeds: [4] }, 'attention0').dataSync();
+      assert.deepEqual(alone, mask.slice(half, half + alone.length), 'member 1 alone, fewer rows: the same mask on its rows');
+      assert.notDeepEqual(dropoutMask([1, 60, 16, 50], { ...plan, seeds: [4], step: 8 }, 'attention0').dataSync(), alone, 'another step, another mask');
+    });
+  });
+
   it('evaluation never drops: the forward without a plan is deterministic and ignores model.dropout', () => {
     const cfg = modelConfig(spec({ dropout: 0.5 }));
     const p = stackParams([initParams(cfg, rngFor(1, 'init'))]);
@@ -98,7 +113,7 @@ describe('the public reproduction\'s model fields (WASM backend)', () => {
   it('clsPosition "last" gives [CLS] the positional table\'s last row: the "first" model with that row moved to the front', () => {
     const last = modelConfig(spec({ clsPosition: 'last' }));
     const first = modelConfig(spec());
-    const p = stackParams([initParams(first, rngFor(2, 'init'))]);
+    const p = stackParams([initParams(first, rngFor(2, 'init'))]) as TransformerParams<tf.Tensor>;
     tf.tidy(() => {
       const moved = mapParams(p, (v) => v);
       moved.emb.pos = tf.concat([tf.slice(p.emb.pos, [0, T, 0], [1, 1, 8]), tf.slice(p.emb.pos, [0, 0, 0], [1, T, 8])], 1);
