@@ -9,7 +9,7 @@ import { forward } from '../../src/core/model/model';
 import { type TransformerParams, initParams, mapParams, stackParams } from '../../src/core/model/params';
 import { dropoutMask } from '../../src/core/model/dropout';
 import { makeDataset } from '../../src/core/spec/dataset';
-import { ExperimentSchema, type ExperimentInput } from '../../src/core/spec/experimentSpec';
+import { ExperimentSchema, type ExperimentInput, estimateTrainingMemoryBytes } from '../../src/core/spec/experimentSpec';
 import { rngFor } from '../../src/core/spec/seededRandom';
 import { selectBackend } from '../../src/core/train/backend';
 import { train, trainEnsemble } from '../../src/core/train/ensembleTraining';
@@ -45,6 +45,13 @@ function bits(K: number, B: number): tf.Tensor3D {
 describe('the public reproduction\'s model fields (WASM backend)', () => {
   before(async () => {
     assert.equal((await selectBackend('wasm')).name, 'wasm');
+  });
+
+  it('the memory estimate counts dropout\'s masks, and only with dropout', () => {
+    const at = (model: NonNullable<ExperimentInput['model']>) =>
+      estimateTrainingMemoryBytes(ExperimentSchema.parse({ version: 1, name: 'm', task: { kind: 'and', T: 500, s: 3 }, data: { trainSize: 100 }, model: { heads: 16, ...model } }));
+    assert.equal(at({ dropout: 0 }), at({}));
+    assert.ok(at({ dropout: 0.1 }) > at({}) * 1.05, `${at({ dropout: 0.1 })} vs ${at({})}`);
   });
 
   it('absent fields leave the stored experiment as it was (no new keys)', () => {
