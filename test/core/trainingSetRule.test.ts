@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeDataset } from '../../src/core/spec/dataset';
+import { describeProtocol } from '../../src/core/sweep/describeProtocol';
 import { ExperimentSchema } from '../../src/core/spec/experimentSpec';
 import { parseWithSchema } from '../../src/core/spec/specProblems';
 import { SweepSchema, cellExperiment } from '../../src/core/spec/sweepSpec';
@@ -89,6 +90,8 @@ describe('data.rejectAmbiguous', () => {
     });
     assert.equal(cellExperiment(sweep, { variant: 0, T: 10, m: 10 }, 0).model.dropout, 0.1);
     assert.deepEqual(Object.keys(cellExperiment(sweep, { variant: 1, T: 10, m: 10 }, 0).model).sort(), ['arch', 'dModel', 'heads', 'init', 'layers', 'mlpRatio']);
+    assert.match(describeProtocol(sweep, 0), /Transformer, 1 layer, 2 heads, d = 8, dropout 0\.1, \[CLS\] position last, LayerNorm ε 0\.000001, init/);
+    assert.doesNotMatch(describeProtocol(sweep, 1), /dropout|\[CLS\]|LayerNorm|redrawn/);
     const left = SweepSchema.safeParse({ ...sweep, compareWith: [{ model: { arch: 'mlp' } }] });
     const messages = left.success ? [] : left.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     assert.ok(messages.some((m) => /compareWith\.0\.model\.dropout: applies to the transformer only/.test(m)), `an MLP inheriting dropout is refused, not silently stripped:\n${messages.join('\n')}`);
