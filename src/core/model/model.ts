@@ -42,7 +42,7 @@ export interface ForwardResult {
 /** A forward implementation: this file's `forward`, or another injected by a test or benchmark. */
 export type ForwardFn = (x: tf.Tensor3D, p: Params, cfg: ModelConfig, opts?: ForwardOptions) => ForwardResult;
 
-/** Layer l's attention: from the token table when it is the first layer, or from its projected tokens. */
+/** How a layer's attention is computed (model.ts decides it per layer). */
 interface LayerSetting {
   clsOnly: boolean;
   tabulated: boolean;
@@ -51,6 +51,7 @@ interface LayerSetting {
   mask?: AttentionMask;
 }
 
+/** Layer l's attention: from the token table when it is the first layer, or from its projected tokens. */
 function attendLayer(x: tf.Tensor3D, h: tf.Tensor4D, p: TransformerParams<tf.Tensor>, l: number, { clsOnly, tabulated, H, layout, mask }: LayerSetting): Attended {
   // With one layer its whole attention comes from the table (tableAttention.ts); otherwise its q, k, v do.
   if (l === 0 && tabulated && clsOnly) return tableHeads(x, p, H, layout, mask);
