@@ -2,7 +2,7 @@
 // their peak during the second training step (tf.profile's per-kernel snapshots, less what was alive
 // before training), for the settings quoted in that file's header. Run one setting per process so
 // nothing of the previous one is counted:
-//   node --import tsx bench/trainingMemory.ts 1 500 100          (layers, T, m; mlp as a 4th argument)
+//   node --import tsx bench/trainingMemory.ts 1 500 100          (layers, T, m; mlp or dropout=0.1 as a 4th argument)
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../src/core/train/backend';
 import { makeDataset } from '../src/core/spec/dataset';
@@ -13,13 +13,14 @@ import { estimateTrainingMemoryBytes } from '../src/protocol/trainingMemory';
 async function main(): Promise<void> {
   const [layers, T, m] = process.argv.slice(2, 5).map(Number);
   const arch = process.argv[5] === 'mlp' ? 'mlp' : 'transformer';
+  const dropout = process.argv[5]?.startsWith('dropout=') ? { dropout: Number(process.argv[5].slice('dropout='.length)) } : {};
   await selectBackend('wasm');
   const spec = ExperimentSchema.parse({
     version: 1,
     name: 'memory',
     task: { kind: 'and', T, s: 3 },
     data: { trainSize: m, testSize: 8 },
-    model: { arch, layers, heads: 16, dModel: 64 },
+    model: { arch, layers, heads: 16, dModel: 64, ...dropout },
     training: { batchSize: 'full', maxSteps: 2, evalEvery: 2 },
   });
   const data = makeDataset(spec);
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     });
   });
   const mib = (b: number) => (b / 2 ** 20).toFixed(1);
-  process.stdout.write(`${arch} layers ${layers} T ${T} m ${m}: estimate ${mib(estimateTrainingMemoryBytes(spec))} MiB, measured ${mib(stepPeak - before)} MiB\n`);
+  process.stdout.write(`${arch}${spec.model.dropout ? ` dropout ${spec.model.dropout}` : ''} layers ${layers} T ${T} m ${m}: estimate ${mib(estimateTrainingMemoryBytes(spec))} MiB, measured ${mib(stepPeak - before)} MiB\n`);
 }
 
 void main();

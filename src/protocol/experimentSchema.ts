@@ -45,9 +45,28 @@ export const TaskSchema = z.strictObject({
     .describe('P(x_i = 1). "balanced" picks the bias that makes the labels balanced.'),
 });
 
+/** What rejectAmbiguous does when no draw meets its rule: refuse the run, or keep the last draw. */
+export const WHEN_UNMET = ['error', 'keep-last'] as const;
+
 export const DataSchema = z.strictObject({
   trainSize: int('trainSize', 1, 10_000_000).describe('Training samples m, drawn once and reused.'),
   testSize: int('testSize', 1, 10_000_000).default(2000).describe('Fresh test samples.'),
+  // Optional, absent = off: an experiment without them is stored and trained exactly as before.
+  rejectAmbiguous: z
+    .boolean({ error: 'must be true or false' })
+    .optional()
+    .describe(
+      'Redraw the training set until 40–60 % of its labels are positive and no other position equals a relevant one on every sample (the public reproduction\'s rule). Absent: drawn once.',
+    ),
+  maxDraws: int('maxDraws', 1, 100_000)
+    .optional()
+    .describe('With rejectAmbiguous: how many training sets are drawn at most (absent: 100, as in the public reproduction).'),
+  whenUnmet: z
+    .enum(WHEN_UNMET, { error: 'must be "error" or "keep-last"' })
+    .optional()
+    .describe(
+      'With rejectAmbiguous, when no draw within maxDraws meets the rule: "error" (absent) refuses the run naming data.rejectAmbiguous; "keep-last" trains on the last draw, as the public reproduction does.',
+    ),
 });
 
 export const ModelSchema = z.strictObject({
@@ -68,6 +87,25 @@ export const ModelSchema = z.strictObject({
     .describe(
       'Bounded-norm training: after every step, project each head\'s W_Q·W_Kᵀ, W_V and W_O back onto the Frobenius ball of this radius (the theorem\'s bounded-norm class). Absent: unconstrained.',
     ),
+  // Optional, absent = off / as before, so stored experiments and their results stay bit-identical.
+  dropout: z
+    .number({ error: 'must be a number' })
+    .min(0, { error: 'must be ≥ 0' })
+    .max(0.9, { error: 'must be ≤ 0.9' })
+    .optional()
+    .describe(
+      'Dropout rate on the attention probabilities, after the attention output projection and after the MLP, in training steps only (never in evaluation); seeded by the run\'s seed and step. Absent or 0: none.',
+    ),
+  clsPosition: z
+    .enum(['first', 'last'], { error: 'must be "first" or "last"' })
+    .optional()
+    .describe('Which row of the learned positional table the [CLS] token takes: "first" (absent) = row 0, bits rows 1…T; "last" = row T, bits rows 0…T−1 (appended last, as in the public reproduction).'),
+  layerNormEps: z
+    .number({ error: 'must be a number' })
+    .gt(0, { error: 'must be > 0' })
+    .max(0.1, { error: 'must be ≤ 0.1' })
+    .optional()
+    .describe('ε added to the variance in every LayerNorm (absent: 1e-5; the public reproduction uses 1e-6).'),
 });
 
 /** `reached`: early stop at the first evaluation on target; `final`: all maxSteps, judged at the end. */
@@ -126,6 +164,11 @@ export function checkConsistency(
   if (model.arch === 'mlp' && model.maxNorm !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['model', 'maxNorm'], message: 'bounds attention matrices: arch "mlp" has none (remove it or use "transformer")' });
   }
+  for (const field of ['dropout', 'clsPosition', 'layerNormEps'] as const) {
+    if (model.arch === 'mlp' && model[field] !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['model', field], message: 'applies to the transformer only: arch "mlp" has no attention or LayerNorm (remove it or use "transformer")' });
+    }
+  }
   if (model.arch === 'transformer' && model.dModel % model.heads !== 0) {
     ctx.addIssue({
       code: 'custom',
@@ -152,6 +195,12 @@ export const ExperimentSchema = z
   })
   .superRefine((spec, ctx) => {
     checkConsistency(spec, ctx);
+    // The redraw settings do nothing without the rule: say so rather than ignore them.
+    for (const field of ['maxDraws', 'whenUnmet'] as const) {
+      if (spec.data[field] !== undefined && !spec.data.rejectAmbiguous) {
+        ctx.addIssue({ code: 'custom', path: ['data', field], message: 'applies only with data.rejectAmbiguous: true (add it or remove this field)' });
+      }
+    }
     const bytes = estimateTrainingMemoryBytes(spec);
     if (bytes > MEMORY_LIMIT_BYTES) {
       ctx.addIssue({

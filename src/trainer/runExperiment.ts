@@ -4,7 +4,8 @@
 // summary.json is written the moment it ends, so a kill keeps the members that had finished.
 import * as tf from '@tensorflow/tfjs-core';
 import { type BackendChoice, type BackendName, BackendUnavailable, adapterOf, selectBackend } from '../core/train/backend';
-import { makeDataset } from '../core/spec/dataset';
+import { type Dataset, makeDataset } from '../core/spec/dataset';
+import { UnmetTrainingSetRule } from '../core/spec/trainingSetRule';
 import { trainEnsemble } from '../core/train/ensembleTraining';
 import { deviceBudget, gpuMemoryProblem } from '../core/train/gpuMemory';
 import { type Experiment, estimateTrainingMemoryBytes, formatBytes } from '../core/spec/experimentSpec';
@@ -72,10 +73,20 @@ function checkMemory(specs: Experiment[], backend: Backend): void {
   }
 }
 
+/** A member's data; a training-set rule its input cannot meet is a refusal (exit 2, no retry), not a crash. */
+function drawData(spec: Experiment): Dataset {
+  try {
+    return makeDataset(spec);
+  } catch (err) {
+    if (err instanceof UnmetTrainingSetRule) throw new InputError(err.message);
+    throw err;
+  }
+}
+
 /** Draws each member's data and creates its run folder. */
 function openMembers(specs: Experiment[], opts: EnsembleRunOptions): MemberRun[] {
   return specs.map((spec, i) => {
-    const data = makeDataset(spec);
+    const data = drawData(spec);
     const files = new RunFiles(opts.out, opts.runIds[i]);
     files.create(spec, { experimentFile: opts.experimentFile });
     return { spec, data, files, last: { steps: 0, parameterCount: 0, testAccuracy: null, trainAccuracy: null, attentionOnRelevant: null } };

@@ -102,7 +102,9 @@ export function applyInput(spec: Record<string, unknown>, field: FormField, inpu
   switch (field.kind) {
     case 'boolean': {
       const value = input === true || input === 'true';
-      return { spec: leftAtDefault(spec, field, value) ? spec : setPath(spec, field.path, value) };
+      // Left out, a checkbox shows its default, unchecked when it has none (displayValue): keeping that writes nothing.
+      const keptAbsent = getPath(spec, field.path) === undefined && value === (field.default === true);
+      return { spec: keptAbsent ? spec : setPath(spec, field.path, value) };
     }
     case 'enum': {
       const option = dropdownOptions(field, spec).find((o) => o.label === input);

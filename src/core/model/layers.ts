@@ -9,9 +9,12 @@ export function gelu(x: tf.Tensor): tf.Tensor {
   return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
 }
 
-export function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
+/** LayerNorm's ε when `model.layerNormEps` is absent (the public reproduction's is 1e-6). */
+export const DEFAULT_LN_EPS = 1e-5;
+
+export function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor, eps = DEFAULT_LN_EPS): tf.Tensor {
   const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), g), b);
+  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), g), b);
 }
 
 /** A per-member vector (K, d) shaped to broadcast over activations of the given rank, (K, 1, …, 1, d). */
@@ -21,4 +24,17 @@ export function perMember(v: tf.Tensor, rank: number): tf.Tensor {
 }
 
 /** Each member's LayerNorm on its own activations x (K, ..., d). */
-export const norm = (x: tf.Tensor, { g, b }: Norm<tf.Tensor>): tf.Tensor => layerNorm(x, perMember(g, x.rank), perMember(b, x.rank));
+export const norm = (x: tf.Tensor, { g, b }: Norm<tf.Tensor>, eps = DEFAULT_LN_EPS): tf.Tensor => layerNorm(x, perMember(g, x.rank), perMember(b, x.rank), eps);
+
+/** What the token and norm functions read from the model's settings (absent fields: the defaults). */
+export interface Layout {
+  /** LayerNorm's ε. */
+  eps: number;
+  /** [CLS] takes the positional table's last row (T) and bit t row t, instead of row 0 and row t + 1. */
+  clsLast: boolean;
+}
+export const DEFAULT_LAYOUT: Layout = { eps: DEFAULT_LN_EPS, clsLast: false };
+export const layoutOf = (cfg: { layerNormEps?: number; clsPosition?: 'first' | 'last' }): Layout => ({
+  eps: cfg.layerNormEps ?? DEFAULT_LN_EPS,
+  clsLast: cfg.clsPosition === 'last',
+});

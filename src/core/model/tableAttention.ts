@@ -40,9 +40,10 @@ export interface TableAttention {
 
 /**
  * normed: each member's LayerNormed token table (K, 2T + 1, d), rows [CLS], e_0 + p_t, e_1 + p_t;
- * bits: (K, B, T) in {0, 1}.
+ * bits: (K, B, T) in {0, 1}; dropMask: dropout on the attention probabilities (training), (K, H, B, n)
+ * over [CLS] then the T positions, applied to the weights of the values (the maps stay undropped).
  */
-export function tableClsAttention(normed: tf.Tensor3D, w: TableAttentionWeights, bits: tf.Tensor3D, H: number, linear: MemberLinear): TableAttention {
+export function tableClsAttention(normed: tf.Tensor3D, w: TableAttentionWeights, bits: tf.Tensor3D, H: number, linear: MemberLinear, dropMask?: tf.Tensor4D): TableAttention {
   const [K, R, d] = normed.shape;
   const [, B, T] = bits.shape;
   const dh = d / H;
@@ -66,12 +67,14 @@ export function tableClsAttention(normed: tf.Tensor3D, w: TableAttentionWeights,
   const total = tf.add(tf.sum(eBits, -1, true), eCls);
   const aBits = tf.div(eBits, total); // (K, H, B, T)
   const aCls = tf.div(eCls, total); // (K, H, B, 1)
+  const wBits = dropMask ? tf.mul(aBits, tf.slice(dropMask, [0, 0, 0, 1], [K, H, B, T])) : aBits;
+  const wCls = dropMask ? tf.mul(aCls, tf.slice(dropMask, [0, 0, 0, 0], [K, H, B, 1])) : aCls;
   // Values per head and table row, (K, H, R, dh).
   const vh = tf.transpose(tf.reshape(v, [K, R, H, dh]), [0, 2, 1, 3]);
   const vRows = (from: number, count: number) => tf.reshape(tf.slice(vh, [0, 0, from, 0], [K, H, count, dh]), [K * H, count, dh]) as tf.Tensor3D;
   const weights = (a: tf.Tensor) => tf.reshape(a, [K * H, B, T]) as tf.Tensor3D;
-  const fromBits = tf.add(tf.matMul(weights(tf.mul(aBits, zero)), vRows(1, T)), tf.matMul(weights(tf.mul(aBits, one)), vRows(1 + T, T))); // (K·H, B, dh)
-  const heads = tf.add(tf.reshape(fromBits, [K, H, B, dh]), tf.mul(aCls, tf.reshape(vRows(0, 1), [K, H, 1, dh])));
+  const fromBits = tf.add(tf.matMul(weights(tf.mul(wBits, zero)), vRows(1, T)), tf.matMul(weights(tf.mul(wBits, one)), vRows(1 + T, T))); // (K·H, B, dh)
+  const heads = tf.add(tf.reshape(fromBits, [K, H, B, dh]), tf.mul(wCls, tf.reshape(vRows(0, 1), [K, H, 1, dh])));
   return {
     merged: tf.reshape(tf.transpose(heads, [0, 2, 1, 3]), [K, B, d]) as tf.Tensor3D,
     attention: () => tf.concat([aCls, aBits], -1) as tf.Tensor4D,

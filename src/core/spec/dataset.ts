@@ -2,6 +2,7 @@
 import type { Experiment } from './experimentSpec';
 import { type Rng, rngFor } from './seededRandom';
 import { type SparseTarget, drawTarget, inputBiasOf, labelOf } from './sparseTargets';
+import { drawTrainingSet } from './trainingSetRule';
 
 export interface Split {
   /** n × T bits, row-major. */
@@ -31,7 +32,10 @@ export function makeDataset(spec: Experiment): Dataset {
   const { task, data, seed } = spec;
   const target = drawTarget(task, rngFor(seed, 'task'));
   const bias = inputBiasOf(task);
-  const train = drawSplit(target, task.T, data.trainSize, bias, rngFor(seed, 'train'));
+  // Under data.rejectAmbiguous the set is redrawn from the same stream until it meets the rule
+  // (trainingSetRule.ts); label noise comes after, on the set kept.
+  const trainRng = rngFor(seed, 'train');
+  const train = drawTrainingSet(data, task.T, target.relevant, () => drawSplit(target, task.T, data.trainSize, bias, trainRng));
   if (task.noise > 0) {
     const rng = rngFor(seed, 'noise');
     for (let i = 0; i < train.n; i++) if (rng() < task.noise) train.y[i] ^= 1;

@@ -10,6 +10,11 @@ export function rngFor(seed: number, stream: Stream): Rng {
   return seedrandom.alea(`sparse-attention:${seed}:${stream}`);
 }
 
+/** The dropout stream of one run at one training step and site (model/dropout.ts): its own, so dropout leaves data and weights alone. */
+export function dropoutRng(seed: number, step: number, site: string): Rng {
+  return seedrandom.alea(`sparse-attention:${seed}:dropout:${step}:${site}`);
+}
+
 /** k distinct integers from [0, n), by a partial Fisher–Yates shuffle. */
 export function drawDistinct(rng: Rng, n: number, k: number): number[] {
   const pool = new Map<number, number>();

@@ -39,9 +39,26 @@ const BaseSchema = z.strictObject({
   seed: int(0, 2 ** 31 - 1).default(0),
 });
 
+// A `compareWith` model may unset the base's optional model fields with null: an MLP baseline beside
+// a transformer with dropout says `"dropout": null` (the MLP would refuse a transformer-only field).
+const M = ModelSchema.shape;
+const ModelOverride = ModelSchema.partial().extend({
+  maxNorm: M.maxNorm.unwrap().nullable().optional(),
+  dropout: M.dropout.unwrap().nullable().optional(),
+  clsPosition: M.clsPosition.unwrap().nullable().optional(),
+  layerNormEps: M.layerNormEps.unwrap().nullable().optional(),
+});
+
+/** The base model with a `compareWith` entry's fields over it; null unsets a field. */
+function overriddenModel(base: Experiment['model'], over: z.infer<typeof ModelOverride> | undefined): Experiment['model'] {
+  const merged: Record<string, unknown> = { ...base, ...over };
+  for (const [field, value] of Object.entries(merged)) if (value === null) delete merged[field];
+  return merged as Experiment['model'];
+}
+
 const Override = z.strictObject({
   label: z.string().regex(/^[A-Za-z0-9._-]+$/, { error: 'may only contain letters, digits, ".", "_" and "-"' }).optional(),
-  model: ModelSchema.partial().optional(),
+  model: ModelOverride.optional(),
   training: TrainingSchema.partial().extend({ successWhen: SetByTopLevel }).optional(),
 });
 
@@ -158,7 +175,7 @@ function sweepProblems(sweep: Sweep, ctx: IssueSink): void {
     if (s > T) ctx.addIssue({ code: 'custom', path: ['contextLengths', i], message: `must be ≥ base.task.s (got ${T} < ${s})` });
   });
   const T = Math.max(...sweep.contextLengths);
-  const models = [sweep.base.model, ...sweep.compareWith.map((o) => ({ ...sweep.base.model, ...o.model }))];
+  const models = [sweep.base.model, ...sweep.compareWith.map((o) => overriddenModel(sweep.base.model, o.model))];
   models.forEach((model, i) => {
     checkConsistency({ task: { ...sweep.base.task, T, relevant: undefined }, model }, {
       addIssue: (issue) => ctx.addIssue({ ...issue, path: i === 0 ? ['base', ...issue.path] : ['compareWith', i - 1, ...issue.path] }),
@@ -254,11 +271,11 @@ export function cellExperiment(sweep: Sweep, key: CellKey, k: number): Experimen
 
 function cellExperimentInput(sweep: Pick<Sweep, 'name' | 'base' | 'compareWith' | 'successWhen'> & { vary?: Sweep['vary'] }, key: CellKey, k: number): ExperimentInput {
   const variant = sweepVariants(sweep)[key.variant];
-  const o = variant.model === 0 ? {} : sweep.compareWith[variant.model - 1];
+  const o: Partial<Sweep['compareWith'][number]> = variant.model === 0 ? {} : sweep.compareWith[variant.model - 1];
   const spec: Record<string, Record<string, unknown>> = {
     task: { ...sweep.base.task, T: key.T },
     data: { ...sweep.base.data, trainSize: key.m },
-    model: { ...sweep.base.model, ...o.model },
+    model: overriddenModel(sweep.base.model, o.model),
     training: { ...sweep.base.training, ...o.training, successWhen: sweep.successWhen },
   };
   for (const [path, value] of variant.sets) {

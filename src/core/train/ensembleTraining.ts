@@ -6,6 +6,7 @@
 // padded rows are masked out of the loss, so each member's gradient is exactly that of its own mean
 // loss. A member that ends is removed from the stack at once (memberStack.ts).
 import * as tf from '@tensorflow/tfjs-core';
+import type { DropoutPlan } from '../model/dropout';
 import { type ForwardFn, type ModelConfig, forward } from '../model/model';
 import { projectAttentionNorms } from '../model/normProjection';
 import { initParams, leavesOf } from '../model/params';
@@ -111,6 +112,13 @@ class EnsembleRun {
     this.resident = sources.every((s) => !s.sampler) ? makeBatch(sources, this.cfg.T) : undefined;
   }
 
+  /** The step's dropout (`model.dropout`): each active member's own seed, in stack order; none at rate 0. */
+  dropoutPlan(): DropoutPlan | undefined {
+    const rate = this.cfg.dropout ?? 0;
+    if (rate === 0) return undefined;
+    return { rate, seeds: this.stack.active.map((i) => this.members[i].spec.seed), step: this.step + 1 };
+  }
+
   /** One AdamW step on every active member; returns each one's mean loss on its batch. */
   async trainStep(): Promise<Float32Array> {
     const { learningRate: lr, weightDecay } = this.training;
@@ -119,7 +127,7 @@ class EnsembleRun {
       const batch = this.resident ?? makeBatch(this.stack.active.map((i) => this.sources[i]), this.cfg.T);
       let perMember: tf.Tensor1D | undefined;
       const { grads } = tf.variableGrads(() => {
-        const terms = bceTerms(fwd(batch.x, this.stack.params, this.cfg, { tabulated: this.opts.tabulated }).logits, batch.y);
+        const terms = bceTerms(fwd(batch.x, this.stack.params, this.cfg, { tabulated: this.opts.tabulated, dropout: this.dropoutPlan() }).logits, batch.y);
         // Each member's mean loss over its own rows (sum, then divide: tf.mean's arithmetic).
         perMember = tf.keep(tf.div(tf.sum(tf.mul(terms, batch.mask), 1), batch.size) as tf.Tensor1D);
         return tf.sum(perMember) as tf.Scalar;
