@@ -49,6 +49,17 @@ describe('sweep vary', () => {
     assert.equal(cellExperiment(s, { variant: 3, T: 4, m: 8 }, 0).training.learningRate, 0.001);
   });
 
+  it('a compareWith entry changes only the fields it writes: the base\'s heads, init and steps stay', () => {
+    const base = { task: { kind: 'and' as const, s: 2 }, model: { heads: 2, dModel: 16, init: 'normal-0.02' as const }, training: { maxSteps: 77, learningRate: 0.003 } };
+    const s = SweepSchema.parse(sweep({ base, compareWith: [{ label: 'bounded', model: { maxNorm: 1 }, training: { learningRate: 0.01 } }] }));
+    const spec = cellExperiment(s, { variant: 1, T: 4, m: 8 }, 0);
+    assert.equal(spec.model.maxNorm, 1);
+    assert.equal(spec.model.heads, 2, 'heads reset to the default');
+    assert.equal(spec.model.init, 'normal-0.02', 'init reset to the default');
+    assert.equal(spec.training.learningRate, 0.01);
+    assert.equal(spec.training.maxSteps, 77, 'maxSteps reset to the default');
+  });
+
   it('null unsets an optional field: the bounded-norm model against the unbounded one', () => {
     const s = SweepSchema.parse(sweep({ vary: { 'model.maxNorm': [null, 2] } }));
     assert.deepEqual(sweepVariants(s).map((v) => v.label), ['maxNorm-none', 'maxNorm-2']);

@@ -42,7 +42,17 @@ const BaseSchema = z.strictObject({
 // A `compareWith` model may unset the base's optional model fields with null: an MLP baseline beside
 // a transformer with dropout says `"dropout": null` (the MLP would refuse a transformer-only field).
 const M = ModelSchema.shape;
-const ModelOverride = ModelSchema.partial().extend({
+
+/**
+ * An override's fields as written, with no defaults: zod 4's `.partial()` keeps a field's default, so
+ * `{ "model": { "maxNorm": 1 } }` came back with heads 4 and init "fan-in" filled in over the base's.
+ */
+function noDefaults<S extends z.ZodRawShape>(shape: S): { [K in keyof S]: z.ZodOptional<z.ZodType<z.output<S[K]>, z.input<S[K]>>> } {
+  const bare = (t: z.ZodType): z.ZodType => (t instanceof z.ZodDefault || t instanceof z.ZodPrefault ? bare(t.unwrap() as z.ZodType) : t);
+  return Object.fromEntries(Object.entries(shape).map(([k, t]) => [k, bare(t as z.ZodType).optional()])) as never;
+}
+
+const ModelOverride = z.strictObject(noDefaults(M)).extend({
   maxNorm: M.maxNorm.unwrap().nullable().optional(),
   dropout: M.dropout.unwrap().nullable().optional(),
   clsPosition: M.clsPosition.unwrap().nullable().optional(),
@@ -59,7 +69,7 @@ function overriddenModel(base: Experiment['model'], over: z.infer<typeof ModelOv
 const Override = z.strictObject({
   label: z.string().regex(/^[A-Za-z0-9._-]+$/, { error: 'may only contain letters, digits, ".", "_" and "-"' }).optional(),
   model: ModelOverride.optional(),
-  training: TrainingSchema.partial().extend({ successWhen: SetByTopLevel }).optional(),
+  training: z.strictObject(noDefaults(TrainingSchema.shape)).extend({ successWhen: SetByTopLevel }).optional(),
 });
 
 /** A value a `vary` path takes; null unsets an optional field (e.g. "model.maxNorm": [null, 2]). */
