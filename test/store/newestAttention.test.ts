@@ -33,7 +33,7 @@ describe('readEventsNewestAttention', () => {
 
   it('falls back to the previous snapshot when the newest line is torn', () => {
     const lines = recording.trim().split('\n');
-    const last = lines.findLastIndex((l) => l.startsWith('{"type":"attention"'));
+    const last = lines.map((l, i) => (l.startsWith('{"type":"attention"') ? i : -1)).reduce((a, b) => Math.max(a, b));
     const steps = attentionSteps(readEvents(runDir(recording)));
     const torn = [...lines.slice(0, last), lines[last].slice(0, 80), ...lines.slice(last + 1)].join('\n');
     assert.deepEqual(attentionSteps(readEventsNewestAttention(runDir(torn))), [steps.at(-2)]);
