@@ -16,6 +16,7 @@ import { HostToPanel } from '../src/protocol/panelMessages';
 import { readSweepEvents, sweepRunsDir } from '../src/store/sweepFolder';
 import { applyMessage, emptyModel } from '../webview/results/state';
 import { writeSyntheticSweep } from '../test/fixtures/syntheticSweep';
+import { type SweepRender, measureSweepRender } from './sweepRender';
 import { CLI } from './sweepWallTime';
 import { f1, table } from './table';
 
@@ -36,6 +37,8 @@ export interface ScaleResult {
   writeSeconds: number;
   folderMB: number;
   steps: ScaleStep[];
+  /** The page in Chromium; a reason when it could not be measured (no Chromium). */
+  render: SweepRender | { skipped: string };
 }
 
 const REPEATS = 3;
@@ -113,7 +116,10 @@ export async function measureScale(log: (line: string) => void): Promise<ScaleRe
       timed('drill-down: open T = 500, m = 100 (50 runs)', () => JSON.stringify(readCellRuns(dir, 'transformer', 500, 100, false))),
       timed('  the same with the full events reader (before)', () => fullCell(dir)),
     ];
-    return { runs: made.runs, writeSeconds, folderMB: folderBytes(dir) / 1e6, steps };
+    log('scale: the page drawing the sweep and the cell (Chromium)');
+    const cell = { type: 'cell-runs' as const, sweepId: dir, variant: 'transformer', T: 500, m: 100, runs: readCellRuns(dir, 'transformer', 500, 100, false) };
+    const render = await measureSweepRender(HostToPanel.parse(JSON.parse(snapshot)), cell).catch((err: Error) => ({ skipped: err.message.split('\n')[0] }));
+    return { runs: made.runs, writeSeconds, folderMB: folderBytes(dir) / 1e6, steps, render };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -127,5 +133,8 @@ export function scaleText(r: ScaleResult): string {
       ['step', 'ms (best)', 'ms (first)', 'MB out', 'heap MB', 'peak RSS MB'],
       r.steps.map((s) => [s.step, f1(s.ms), f1(s.firstMs), mb(s.bytes), s.heapMB === undefined ? '–' : f1(s.heapMB), s.peakRssMB === undefined ? '–' : f1(s.peakRssMB)]),
     ),
+    'skipped' in r.render
+      ? `page in Chromium: skipped (${r.render.skipped})`
+      : `page in Chromium: snapshot drawn (m*(T), tables, T × m view: ${r.render.cellsDrawn} cells) in ${f1(r.render.snapshotMs)} ms; the T = 500, m = 100 cell in ${f1(r.render.cellMs)} ms`,
   ].join('\n');
 }
