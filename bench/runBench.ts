@@ -13,6 +13,8 @@
 //   --webgpu-budget seconds a (T, K) point may take (default 20 on SwiftShader, 120 on a GPU)
 //   --webgpu-grid   time the grid on SwiftShader too (hours); --webgpu-full the full protocol (GPU)
 //   --webgpu-grid-wasm  with --webgpu-only: the grid on wasm as well, for m*(T) side by side
+//   --scale-only    only the 5000-run sweep's open times (issue 22, scaleOpen.ts): bench-results/scale-*.json
+//   --skip-scale    leave that section out (writing its folder takes minutes and 3 GB of disk)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import * as path from 'node:path';
@@ -24,6 +26,7 @@ import { type MemoryResult, RSS_GROWTH_LIMIT_PCT, measureMemory } from './memory
 import { type PanelRender, measurePanelRender } from './panelRender';
 import { type ProfileResult, profileStep } from './profile';
 import { type QueueOverhead, measureQueueOverhead } from './queueOverhead';
+import { type ScaleResult, measureScale, scaleText } from './scaleOpen';
 import { BEFORE_ISSUE_11, beforeIssueCli } from './beforeWorktree';
 import { type EnsembleScalingRow, measureEnsemble } from './ensembleScaling';
 import { type NormCostRow, measureNormCost } from './normCost';
@@ -47,6 +50,8 @@ const { values: args } = parseArgs({
     'webgpu-grid': { type: 'boolean', default: false },
     'webgpu-full': { type: 'boolean', default: false },
     'webgpu-grid-wasm': { type: 'boolean', default: false },
+    'scale-only': { type: 'boolean', default: false },
+    'skip-scale': { type: 'boolean', default: false },
   },
 });
 const quick = args.quick!;
@@ -208,6 +213,7 @@ function report(r: {
   torch: Awaited<ReturnType<typeof torchSection>> | null;
   panel: PanelRender;
   webgpu: WebGpuSectionResult | null;
+  scale: ScaleResult | null;
   acceptance: ReturnType<typeof acceptanceOf>;
 }): string {
   const out: string[] = [];
@@ -313,6 +319,8 @@ function report(r: {
   h('WebGPU (Dawn): member-steps/s against K and T, sweeps on webgpu');
   const wasmGrid = r.sweeps?.timings.find((t) => t.label.startsWith('ensembles'));
   out.push(r.webgpu ? webgpuSectionText(r.webgpu, wasmGrid && { ...wasmGrid, file: r.sweeps!.file }) : 'skipped (--skip-webgpu)');
+  h('A sweep of 5000 finished runs: open times (issue 22)');
+  out.push(r.scale ? scaleText(r.scale) : 'skipped (--skip-scale)');
   h('Acceptance');
   const a = r.acceptance;
   out.push(
@@ -364,7 +372,18 @@ const webgpuOptions = (grid: string | undefined): WebGpuOptions => ({
   log,
 });
 
+/** --scale-only: the scale section alone, to bench-results/scale-<date>.json. */
+async function scaleOnly(): Promise<void> {
+  const scale = await measureScale(log);
+  process.stdout.write(scaleText(scale) + '\n');
+  mkdirSync('bench-results', { recursive: true });
+  const file = path.join('bench-results', `scale-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), loadavg: { start: loadAtStart, end: loadavg() }, scale }, null, 2) + '\n');
+  log(`wrote ${file}`);
+}
+
 async function main(): Promise<void> {
+  if (args['scale-only']) return scaleOnly();
   if (args['webgpu-only']) {
     const grid = quick ? quickSweepFile(args['sweep-file']!, (mkdirSync('bench-results/tmp', { recursive: true }), 'bench-results/tmp')) : args['sweep-file']!;
     return webgpuOnly(webgpuOptions(grid), started);
@@ -398,9 +417,10 @@ async function main(): Promise<void> {
   const webgpu = args['skip-webgpu'] ? null : await webgpuSection(webgpuOptions(sweeps ? sweeps.file : undefined));
   log('results panel render');
   const panel = await measurePanelRender([256, 1024]);
+  const scale: ScaleResult | null = args['skip-scale'] ? null : await measureScale(log);
   const acceptance = acceptanceOf(throughput.pairs, throughput.rows, sweeps, torch);
 
-  const results = { backends, throughput, ceilings, transposed, profiles, memory, normCost, ensembles, sweeps, torch, panel, webgpu, acceptance };
+  const results = { backends, throughput, ceilings, transposed, profiles, memory, normCost, ensembles, sweeps, torch, panel, webgpu, scale, acceptance };
   const text = report(results);
   process.stdout.write(text + '\n');
 

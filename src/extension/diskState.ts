@@ -3,6 +3,7 @@
 // and no live trainer as interrupted. No vscode import, so it is unit-tested directly.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { type RunEvent } from '../protocol/runEvents';
 import { readEvents, readSummary, runFolderStatus } from '../store/runFolder';
 import { parseRunId } from '../store/runId';
 import { readSweepEvents, readSweepSummary, sweepFolderStatus } from '../store/sweepFolder';
@@ -40,10 +41,11 @@ export function runBelongsTo(runDir: string, experimentFile: string, experimentN
 
 /**
  * A run folder's events into the store, and its summary when no `finished` event was read (a torn
- * last line, or a folder whose events are not readable yet). Used for every run the host reads back.
+ * last line, or a folder whose events are not readable yet). Used for every run the host reads back;
+ * `read` is the events reader (drill-down reads only each run's newest attention snapshot).
  */
-export function replayRun(store: RunStore, runDir: string, runId: string, label: string, experimentFile?: string): void {
-  const events = readEvents(runDir);
+export function replayRun(store: RunStore, runDir: string, runId: string, label: string, experimentFile?: string, read: (runDir: string) => RunEvent[] = readEvents): void {
+  const events = read(runDir);
   for (const e of events) store.applyRunEvent(runId, label, e, experimentFile);
   const summary = events.some((e) => e.type === 'finished') ? undefined : readSummary(runDir);
   if (summary) store.applyRunEvent(runId, label, { type: 'finished', summary }, experimentFile);

@@ -30,14 +30,42 @@ export function readJsonLines<T>(file: string, schema: z.ZodType<T>): T[] {
   if (!existsSync(file)) return [];
   const out: T[] = [];
   for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const parsed = schema.safeParse(JSON.parse(line));
-      if (parsed.success) out.push(parsed.data);
-    } catch {
-      // torn or corrupt line: skip
-    }
+    const value = parseLine(line, schema);
+    if (value !== undefined) out.push(value);
   }
+  return out;
+}
+
+/** One line as `schema` reads it; undefined when blank, torn, not JSON or rejected. */
+function parseLine<T>(line: string, schema: z.ZodType<T>): T | undefined {
+  if (!line.trim()) return undefined;
+  try {
+    const parsed = schema.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined; // torn or corrupt line: skip
+  }
+}
+
+/**
+ * As readJsonLines, but of the lines that start with `prefix` only the newest valid one is kept, and
+ * the others are never parsed: a Transformer run's attention snapshots are most of its events.jsonl
+ * (a T = 500 run's are ~1 MB), and a reader that draws only the newest one need not pay for them all.
+ * A matching line written another way (keys in another order) is simply parsed like any other.
+ */
+export function readJsonLinesNewestOf<T>(file: string, schema: z.ZodType<T>, prefix: string): T[] {
+  if (!existsSync(file)) return [];
+  const lines = readFileSync(file, 'utf8').split('\n');
+  let newest: number | undefined;
+  let newestValue: T | undefined;
+  for (let i = lines.length - 1; i >= 0 && newestValue === undefined; i--) {
+    if (lines[i].startsWith(prefix)) [newest, newestValue] = [i, parseLine(lines[i], schema)];
+  }
+  const out: T[] = [];
+  lines.forEach((line, i) => {
+    const value = i === newest ? newestValue : line.startsWith(prefix) ? undefined : parseLine(line, schema);
+    if (value !== undefined) out.push(value);
+  });
   return out;
 }
 

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RunEvent, RunSummary } from '../protocol/runEvents';
 import { RunEvent as RunEventSchema, RunSummary as RunSummarySchema } from '../protocol/runEvents';
-import { appendJsonLine, readJsonFile, readJsonLines, writeJson, writeJsonAtomic } from './jsonFiles';
+import { appendJsonLine, readJsonFile, readJsonLines, readJsonLinesNewestOf, writeJson, writeJsonAtomic } from './jsonFiles';
 import { upgradeRunEvent } from './olderRecordings';
 import { folderStatus, writeTrainerRecord } from './trainerRecord';
 
@@ -60,6 +60,18 @@ export function readRunSpec(runDir: string): unknown {
 /** A run's events (the tolerant reader, jsonFiles.ts), with what older versions did not record filled in. */
 export function readEvents(runDir: string): RunEvent[] {
   return readJsonLines(path.join(runDir, RUN_FILES.events), RunEventSchema).map(upgradeRunEvent);
+}
+
+/** How the trainer writes an attention snapshot's line (appendJsonLine of an event whose first key is its type). */
+const ATTENTION_LINE = '{"type":"attention"';
+
+/**
+ * A run's events with only the newest attention snapshot (a sweep cell's drill-down draws one heatmap
+ * per run): the older snapshots are skipped unparsed, so opening a cell of 50 T = 500 runs reads
+ * their metrics, not 50 × 20 snapshots.
+ */
+export function readEventsNewestAttention(runDir: string): RunEvent[] {
+  return readJsonLinesNewestOf(path.join(runDir, RUN_FILES.events), RunEventSchema, ATTENTION_LINE).map(upgradeRunEvent);
 }
 
 /** The run's summary.json, validated; undefined when absent, torn or written by an older version. */
