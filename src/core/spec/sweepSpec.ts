@@ -1,6 +1,7 @@
 // Sweep files (`*.sweep.json`): one base experiment, a list of context lengths T, a range or list of
 // training-set sizes m, and how to search m for each T. Every cell (T, m, seed) is a normal experiment.
 import { z } from 'zod';
+import { noDefaults } from './noDefaults';
 import {
   DataSchema,
   type Experiment,
@@ -42,15 +43,6 @@ const BaseSchema = z.strictObject({
 // A `compareWith` model may unset the base's optional model fields with null: an MLP baseline beside
 // a transformer with dropout says `"dropout": null` (the MLP would refuse a transformer-only field).
 const M = ModelSchema.shape;
-
-/**
- * An override's fields as written, with no defaults: zod 4's `.partial()` keeps a field's default, so
- * `{ "model": { "maxNorm": 1 } }` came back with heads 4 and init "fan-in" filled in over the base's.
- */
-function noDefaults<S extends z.ZodRawShape>(shape: S): { [K in keyof S]: z.ZodOptional<z.ZodType<z.output<S[K]>, z.input<S[K]>>> } {
-  const bare = (t: z.ZodType): z.ZodType => (t instanceof z.ZodDefault || t instanceof z.ZodPrefault ? bare(t.unwrap() as z.ZodType) : t);
-  return Object.fromEntries(Object.entries(shape).map(([k, t]) => [k, bare(t as z.ZodType).optional()])) as never;
-}
 
 const ModelOverride = z.strictObject(noDefaults(M)).extend({
   maxNorm: M.maxNorm.unwrap().nullable().optional(),
