@@ -6,6 +6,7 @@ import { boundaryCells, decideUntil, type UntilInput } from '../../src/core/swee
 import type { PointCells } from '../../src/core/sweep/verdict';
 import { rngFor } from '../../src/core/spec/seededRandom';
 import { SweepSchema } from '../../src/core/spec/sweepSpec';
+import { untilText } from '../../src/core/sweep/verdictWords';
 
 const LADDER = [20, 30, 45, 68, 100, 150, 225, 340, 500];
 
@@ -109,5 +110,13 @@ describe('until spec field', () => {
     assert.ok(messages({ until: { maxMinutes: -1 } }).some((m) => m.startsWith('until.maxMinutes: must be > 0')));
     assert.ok(messages({ until: { supprt: 0.9 } }).length > 0);
     assert.ok(messages({ until: {}, bootstrap: 0 }).some((m) => m.startsWith('bootstrap: must be > 0 when "until" is set')));
+  });
+});
+
+describe('until in the verdict words', () => {
+  it('says whether the goal was reached, after how many runs, and why not', () => {
+    assert.equal(untilText({ reached: true, model: 'log', support: 0.94, runsSpent: 384, why: '' }, 0.9), 'Goal reached after 384 runs: log T at 94 % of the resamples (goal 90 %).');
+    const no = untilText({ reached: false, model: 'linear', support: 0.78, runsSpent: 2001, why: 'budget spent: 2001 runs (maxRuns 2000)' }, 0.9);
+    assert.match(no, /^Goal not reached after 2001 runs \(budget spent: 2001 runs \(maxRuns 2000\)\): linear at 78 %, goal 90 %\.$/);
   });
 });

@@ -5,6 +5,7 @@ import { cellAccuracy } from './cellAccuracy';
 import type { CellCounts, CellStatus } from './cellOutcome';
 import { cellStatus } from './cellOutcome';
 import { describeProtocol } from './describeProtocol';
+import { untilText } from './verdictWords';
 import { rngFor } from '../spec/seededRandom';
 import { nextSizes, plannedCells } from './sizeSearch';
 import { type CellKey, type Sweep, candidateSizes, variantLabels } from '../spec/sweepSpec';
@@ -231,6 +232,8 @@ export class SweepBook {
   summary(info: { aborted: boolean; sweepDir: string; runsExecuted: number; wallSeconds: number; until?: UntilOutcome }): SweepSummary {
     // A cancelled sweep reports what it has without spending seconds on a bootstrap.
     const [main, ...compare] = this.labels.map((_, v) => this.variantResult(v, info.aborted ? 0 : this.sweep.bootstrap));
+    // With `until` the verdict ends by saying whether its goal was reached.
+    if (info.until && this.sweep.until) main.verdict = `${main.verdict ?? ''} ${untilText(info.until, this.sweep.until.support)}`.trim();
     const incompleteCells = [...this.cells.values()]
       .filter((c) => c.pending === 0 && cellStatus(c, this.sweep.successRate) === 'incomplete')
       .map((c) => ({ variant: this.labels[c.key.variant], T: c.key.T, m: c.m }));

@@ -9,7 +9,7 @@ import { estimateMStar } from './sampleComplexity';
 import { type PointCells, bootstrapFits, scalingPoints } from './verdict';
 import { fitScaling } from './scalingFits';
 import { nextT } from './nextStep';
-import { MODELS, type ModelName } from '../../protocol/fitModels';
+import { MODELS, MODEL_WORDS, type ModelName } from '../../protocol/fitModels';
 import type { Rng } from '../spec/seededRandom';
 import type { Until } from '../spec/sweepSpec';
 
@@ -82,10 +82,10 @@ const pct = (v: number) => `${Math.round(v * 100)} %`;
 export function decideUntil(x: UntilInput): UntilDecision {
   const s = untilSupport(x.points, x.successRate, x.resamples, x.rng);
   const top = s.model && s.support ? s.support[s.model] : 0;
-  if (s.model && top >= x.goal.support) return { ...s, stop: true, reached: true, why: `${s.model} won ${pct(top)} of the resamples (goal ${pct(x.goal.support)})` };
+  if (s.model && top >= x.goal.support) return { ...s, stop: true, reached: true, why: `${MODEL_WORDS[s.model]} won ${pct(top)} of the resamples (goal ${pct(x.goal.support)})` };
   if (x.runsSpent >= x.goal.maxRuns) return { ...s, stop: true, reached: false, why: `budget spent: ${x.runsSpent} runs (maxRuns ${x.goal.maxRuns})` };
   if (x.minutes >= x.goal.maxMinutes) return { ...s, stop: true, reached: false, why: `budget spent: ${Math.round(x.minutes)} minutes (maxMinutes ${x.goal.maxMinutes})` };
-  const short = s.model ? `support ${pct(top)} for ${s.model} is below the goal ${pct(x.goal.support)}` : 'no fit yet';
+  const short = s.model ? `support ${pct(top)} for ${MODEL_WORDS[s.model]} is below the goal ${pct(x.goal.support)}` : 'no fit yet';
   let left = x.goal.maxRuns - x.runsSpent;
   const additions: UntilAddition[] = [];
   const contest = s.support ? [...MODELS].sort((a, b) => s.support![b] - s.support![a]).slice(0, 2) : null;
@@ -109,7 +109,7 @@ function contextLength(x: UntilInput, short: string, left: number, contest: Mode
   // Linear and power law both keep rising; at long T their misfits drown in the noise of large m*
   // (least squares on m), so a longer T only lets the power law bend to that noise (simulated: a
   // linear truth was called power law in 2 of 20 sweeps that kept doubling T).
-  if (contest && !contest.includes('log') && seedsLeft) return { why: `the contest is ${contest.join(' against ')}, which a longer T does not decide` };
+  if (contest && !contest.includes('log') && seedsLeft) return { why: `the contest is ${contest.map((m) => MODEL_WORDS[m]).join(' against ')}, which a longer T does not decide` };
   const Ts = x.points.map((p) => p.T);
   const largest = Math.max(...Ts);
   const last = x.points.find((p) => p.T === largest);
