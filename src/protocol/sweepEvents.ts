@@ -133,6 +133,8 @@ export const UntilProgress = z.object({
   runsSpent: z.number().int(),
   model: FitModel.nullable(),
   support: perModelSchema(z.number()).nullable(),
+  /** The support the sweep stops at (`until.support`); optional so that a chart can do without it. */
+  goal: z.number().optional(),
   /** Set on the last round: why the runner stopped. */
   stopped: z.string().optional(),
 });

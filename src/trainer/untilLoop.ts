@@ -51,7 +51,7 @@ export async function trainUntil(sweep: Sweep, book: SweepBook, opts: UntilLoopO
       rng: rngFor(sweep.base.seed, 'verdict'),
     });
     const stopped = d.stop ? d.why : opts.signal.aborted ? 'cancelled' : undefined;
-    opts.emit({ type: 'until-progress', round, runsSpent: book.runsSpent, model: d.model, support: d.support, ...(stopped ? { stopped } : {}) });
+    opts.emit({ type: 'until-progress', round, runsSpent: book.runsSpent, model: d.model, support: d.support, goal: goal.support, ...(stopped ? { stopped } : {}) });
     if (d.stop || opts.signal.aborted) {
       const support = d.model && d.support ? d.support[d.model] : null;
       return { reached: d.stop && d.reached, model: d.model, support, runsSpent: book.runsSpent, why: stopped! };
