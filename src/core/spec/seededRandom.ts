@@ -4,7 +4,7 @@ import seedrandom from 'seedrandom';
 
 export type Rng = () => number;
 
-export type Stream = 'task' | 'train' | 'test' | 'noise' | 'init' | 'batches' | 'bootstrap' | 'verdict' | 'until';
+export type Stream = 'task' | 'train' | 'test' | 'noise' | 'init' | 'batches' | 'bootstrap' | 'verdict';
 
 export function rngFor(seed: number, stream: Stream): Rng {
   return seedrandom.alea(`sparse-attention:${seed}:${stream}`);
