@@ -53,11 +53,12 @@ describe('until policy', () => {
     assert.ok(seeds && seeds.kind === 'seeds');
     // Every added cell is the largest failing or the smallest passing size of its T.
     for (const c of seeds.cells) assert.ok([1, 2].includes(murky.find((p) => p.T === c.T)!.cells.find((x) => x.m === c.m)!.successes), JSON.stringify(c));
-    assert.match(seeds.reason, /below the goal 100 %|below the goal/);
-    const context = d.additions.find((a) => a.kind === 'context');
-    if (d.support && [...Object.entries(d.support)].sort((a, b) => b[1] - a[1]).slice(0, 2).some(([m]) => m === 'log')) {
-      assert.ok(context && context.kind === 'context' && context.T === 64, JSON.stringify(d.additions));
-    }
+    assert.equal(seeds.cells.length, 8, 'two cells per T');
+    assert.match(seeds.reason, /^support 63 % for linear is below the goal 100 %: 3 more seeds/);
+    // ln T is second (23 %), so the contest is decided at long T: the grid's next step, 64.
+    assert.deepEqual(d.additions.map((a) => a.kind), ['context', 'seeds']);
+    const context = d.additions[0];
+    assert.ok(context.kind === 'context' && context.T === 64 && /the models part most at long T/.test(context.reason), JSON.stringify(context));
   });
 
   it('stops for the budget: runs, then minutes', () => {
