@@ -3,7 +3,7 @@
 // Both sides validate what arrives with these schemas (a webview is another origin).
 import { z } from 'zod';
 import { AttentionEvent, MetricsEvent, RunEvent, RunSummary, StartedEvent } from './runEvents';
-import { SweepEvent, SweepSummary, VariantResult } from './sweepEvents';
+import { SweepEvent, SweepSummary, UntilProgress, VariantResult } from './sweepEvents';
 
 /** Everything the results panel shows about one run. */
 export const RunView = z.object({
@@ -40,6 +40,8 @@ export const SweepView = z.object({
   /** Latest per-variant results (m* per T, fits, verdict); the summary once finished. */
   variants: z.array(VariantResult),
   summary: SweepSummary.optional(),
+  /** Sweeps with `until`: each round's bootstrap support against runs spent (until-progress events). */
+  untilProgress: z.array(UntilProgress).optional(),
 });
 
 /** One cell of a sweep: a variant's runs at context length T with m training samples. */

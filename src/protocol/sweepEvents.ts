@@ -115,6 +115,32 @@ export const MStarUpdated = z.object({ type: z.literal('mstar-updated'), variant
 export const QueueStatus = z.object({ type: z.literal('queue-status'), workers: z.number().int(), hosts: z.array(z.string()) });
 export const FitUpdated = VariantFit.extend({ type: z.literal('fit-updated'), variant: z.string() });
 
+/** A sweep with `until`: one addition of a round (core/sweep/untilPolicy.ts), with why it was made. Absent from older recordings. */
+export const SweepExtended = z.object({
+  type: z.literal('sweep-extended'),
+  round: z.number().int(),
+  kind: z.enum(['seeds', 'context']),
+  reason: z.string(),
+  /** `seeds`: the cells (main variant) given `seeds` more runs each; `context`: the new T, searched for every variant. */
+  cells: z.array(z.object({ T: z.number().int(), m: z.number().int() })).optional(),
+  seeds: z.number().int().optional(),
+  T: z.number().int().optional(),
+});
+/** A sweep with `until`: each model's bootstrap support after a round, against the runs spent so far (the panel plots it). */
+export const UntilProgress = z.object({
+  type: z.literal('until-progress'),
+  round: z.number().int(),
+  runsSpent: z.number().int(),
+  model: FitModel.nullable(),
+  support: perModelSchema(z.number()).nullable(),
+  /** The support the sweep stops at (`until.support`); optional so that a chart can do without it. */
+  goal: z.number().optional(),
+  /** Set on the last round: why the runner stopped. */
+  stopped: z.string().optional(),
+});
+/** The outcome of `until` in the summary: whether `model` reached the goal's support, and the runs it took. */
+export const UntilOutcome = z.object({ reached: z.boolean(), model: FitModel.nullable(), support: z.number().nullable(), runsSpent: z.number().int(), why: z.string() });
+
 const CellRef = z.object({ variant: z.string(), T: z.number().int(), m: z.number().int() });
 
 export const SweepSummary = VariantResult.extend({
@@ -131,9 +157,11 @@ export const SweepSummary = VariantResult.extend({
   runsReused: z.number().int(),
   runsFailed: z.number().int(),
   wallSeconds: z.number(),
+  /** Sweeps with `until` only. */
+  until: UntilOutcome.optional(),
 });
 
-export const SweepEvent = z.discriminatedUnion('type', [SweepStarted, CellStarted, CellFinished, RunFailed, MStarUpdated, FitUpdated, QueueStatus, SweepSummary]);
+export const SweepEvent = z.discriminatedUnion('type', [SweepStarted, CellStarted, CellFinished, RunFailed, MStarUpdated, FitUpdated, QueueStatus, SweepExtended, UntilProgress, SweepSummary]);
 
 /** A variant before any cell has finished (the host's store and the panel both start from it). */
 export function emptyVariant(label: string, protocol = ''): VariantResult {
@@ -160,3 +188,4 @@ export type VariantFit = z.infer<typeof VariantFit>;
 export type VariantResult = z.infer<typeof VariantResult>;
 export type SweepSummary = z.infer<typeof SweepSummary>;
 export type SweepEvent = z.infer<typeof SweepEvent>;
+export type UntilOutcome = z.infer<typeof UntilOutcome>;

@@ -114,6 +114,10 @@ export function foldSweepEvent(sweep: SweepView, e: SweepEvent): void {
       sweep.plannedRuns = Math.max(e.plannedRuns, e.runsDone);
       break;
     case 'run-failed':
+    case 'sweep-extended':
+      break;
+    case 'until-progress':
+      sweep.untilProgress = [...(sweep.untilProgress ?? []).filter((r) => r.round !== e.round), e];
       break;
     case 'queue-status':
       sweep.queue = { workers: e.workers, hosts: e.hosts };

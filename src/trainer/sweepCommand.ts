@@ -35,6 +35,7 @@ function progress(json: boolean): { onEvent: (e: SweepEvent) => void; stop: () =
         if (e.type === 'cell-finished')
           process.stderr.write(`[${e.runsDone}/${e.plannedRuns} runs] ${e.variant} T=${e.T} m=${e.m}: ${e.successes}/${e.trials} succeeded${e.failedRuns ? `, ${e.failedRuns} ${e.refused ? `refused: ${e.refused}` : 'crashed'}` : ''} (${e.status})${e.reused ? ` (${e.reused} reused)` : ''}\n`);
         if (e.type === 'run-failed') process.stderr.write(`run ${e.runId} ${e.refused ? 'refused' : `failed (attempt ${e.attempt})`}: ${e.reason}\n`);
+        if (e.type === 'sweep-extended') process.stderr.write(`until, round ${e.round}: ${e.reason}\n`);
       },
       stop: () => {},
     };

@@ -9,6 +9,7 @@ import type { SweepEvent, SweepSummary } from '../protocol/sweepEvents';
 import { cellRunId } from '../store/cellRunId';
 import { SweepFiles } from '../store/sweepFolder';
 import { type EnsemblePlan, type RunLauncher, RunPool } from './runPool';
+import { trainUntil } from './untilLoop';
 
 export type { EnsemblePlan, RunLauncher, RunRequest, RunResult } from './runPool';
 
@@ -25,6 +26,8 @@ export interface SweepOptions {
   sweepFile?: string;
   /** Over a queue: the workers connected now, polled while the sweep runs (queue-status events). */
   queueStatus?: () => Promise<{ count: number; hosts: string[] }>;
+  /** The clock `until.maxMinutes` is measured by (ms); tests pass their own. */
+  now?: () => number;
 }
 
 const QUEUE_STATUS_MS = 5000;
@@ -54,25 +57,23 @@ async function watchQueue(opts: SweepOptions, emit: (e: SweepEvent) => void): Pr
   return () => poller && clearInterval(poller);
 }
 
-/** Every cell the searches ask for becomes `seeds` runs; each finished cell may unlock the next. Resolves when none is left. */
-function trainCells(sweep: Sweep, book: SweepBook, pool: RunPool, signal: AbortSignal): Promise<void> {
+/** Every cell the searches ask for becomes `seeds` runs (and seeds added by `until` their runs); each finished cell may unlock the next. Resolves when none is left. */
+export function trainCells(sweep: Sweep, book: SweepBook, pool: RunPool, signal: AbortSignal): Promise<void> {
   return new Promise<void>((resolve) => {
     let outstanding = 0;
     const schedule = () => {
       if (!signal.aborted) {
-        for (const key of book.nextCells()) {
-          for (let k = 0; k < sweep.seeds; k++) {
-            outstanding++;
-            pool.run(cellExperiment(sweep, key, k), cellRunId(sweep, key, k)).then((outcome) => {
-              outstanding--;
-              if (outcome.kind === 'finished') {
-                book.record(key, { kind: 'finished', succeeded: outcome.summary.status === 'succeeded', reused: outcome.reused, host: hostLabel(outcome.summary), testAccuracy: outcome.summary.testAccuracy });
-              }
-              if (outcome.kind === 'crashed') book.record(key, { kind: 'crashed' });
-              if (outcome.kind === 'refused') book.record(key, { kind: 'refused', reason: outcome.reason });
-              schedule();
-            });
-          }
+        for (const { key, k } of book.nextRuns()) {
+          outstanding++;
+          pool.run(cellExperiment(sweep, key, k), cellRunId(sweep, key, k)).then((outcome) => {
+            outstanding--;
+            if (outcome.kind === 'finished') {
+              book.record(key, { kind: 'finished', succeeded: outcome.summary.status === 'succeeded', reused: outcome.reused, host: hostLabel(outcome.summary), testAccuracy: outcome.summary.testAccuracy });
+            }
+            if (outcome.kind === 'crashed') book.record(key, { kind: 'crashed' });
+            if (outcome.kind === 'refused') book.record(key, { kind: 'refused', reason: outcome.reason });
+            schedule();
+          });
         }
       }
       if (outstanding === 0) resolve();
@@ -82,7 +83,8 @@ function trainCells(sweep: Sweep, book: SweepBook, pool: RunPool, signal: AbortS
 }
 
 export async function runSweep(sweep: Sweep, opts: SweepOptions): Promise<SweepSummary> {
-  const started = Date.now();
+  const now = opts.now ?? Date.now;
+  const started = now();
   const sweepDir = path.resolve(opts.sweepDir);
   const { files, emit } = openSweepFolder(sweep, sweepDir, opts);
   const signal = opts.signal ?? new AbortController().signal;
@@ -102,12 +104,14 @@ export async function runSweep(sweep: Sweep, opts: SweepOptions): Promise<SweepS
   book.start({ sweepDir, workers: opts.parallel });
   const stopWatching = await watchQueue(opts, emit);
   await trainCells(sweep, book, pool, signal);
+  const until = sweep.until ? await trainUntil(sweep, book, { emit, signal, now, started, train: () => trainCells(sweep, book, pool, signal) }) : undefined;
   stopWatching();
   const summary = book.summary({
     aborted: signal.aborted,
     sweepDir,
     runsExecuted: pool.executed,
-    wallSeconds: Math.round((Date.now() - started) / 100) / 10,
+    wallSeconds: Math.round((now() - started) / 100) / 10,
+    ...(until ? { until } : {}),
   });
   files.writeSummary(summary);
   emit(summary);

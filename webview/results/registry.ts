@@ -9,6 +9,7 @@ import type { Panel } from './panel';
 import { RunFactsView } from './runFactsView';
 import { RunsTableView } from './runsTableView';
 import { SweepView } from './sweepView';
+import { UntilView } from './untilView';
 import type { PanelView } from './view';
 
 export const VIEWS: ((panel: Panel) => PanelView)[] = [
@@ -20,4 +21,5 @@ export const VIEWS: ((panel: Panel) => PanelView)[] = [
   (p) => new RunsTableView(p),
   (p) => new SweepView(p),
   (p) => new AccuracyHeatmapView(p),
+  (p) => new UntilView(p),
 ];

@@ -96,6 +96,25 @@ const TrainSizeRange = z
   })
   .refine((r) => r.min < r.max, { error: 'min must be < max', path: ['max'] });
 
+/** `until`: keep adding runs where they inform the verdict most until one model's support reaches the goal (untilPolicy.ts). */
+const UntilSchema = z
+  .strictObject({
+    support: z
+      .number({ error: 'must be a number' })
+      .gt(0.5, { error: 'must be > 0.5 (a model must win most resamples)' })
+      .max(1, { error: 'must be ≤ 1' })
+      .default(0.9)
+      .describe('Stop once one model wins at least this share of the bootstrap resamples (main variant).'),
+    maxRuns: int(1, 1_000_000).default(2000).describe('Budget: stop adding work once this many runs were spent (initial design included).'),
+    maxMinutes: z
+      .number({ error: 'must be a number' })
+      .gt(0, { error: 'must be > 0' })
+      .max(10_080, { error: 'must be ≤ 10080 (a week)' })
+      .default(60)
+      .describe('Budget: stop adding work once the sweep has run this many minutes (runs in flight finish).'),
+  })
+  .describe('Run until the question is answered: after the initial design, add seeds at the cells next to each m* and longer context lengths until one model\'s bootstrap support reaches `support`, or the budget ends.');
+
 export const SweepSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -118,6 +137,7 @@ export const SweepSchema = z
       .default(1000)
       .describe('Resamples of the runs inside each cell for the verdict\'s support and intervals (0: point estimates only).'),
     compareWith: z.array(Override).default([]),
+    until: UntilSchema.optional(),
     vary: z
       .record(z.string(), z.array(VaryValue).min(1, { error: 'must list at least one value' }))
       .default({})
@@ -133,6 +153,7 @@ export const SweepSchema = z
 
 export type SweepInput = z.input<typeof SweepSchema>;
 export type Sweep = z.output<typeof SweepSchema>;
+export type Until = z.output<typeof UntilSchema>;
 
 /** Where a check reports a problem (zod's refinement context, narrowed to what the checks use). */
 type IssueSink = { addIssue: (issue: { code: 'custom'; path: (string | number)[]; message: string }) => void };
@@ -199,6 +220,9 @@ function sweepProblems(sweep: Sweep, ctx: IssueSink): void {
   }
   if (sweep.base.task.relevant) {
     ctx.addIssue({ code: 'custom', path: ['base', 'task', 'relevant'], message: 'cannot be fixed in a sweep: each seed draws its own hidden set' });
+  }
+  if (sweep.until && sweep.bootstrap === 0) {
+    ctx.addIssue({ code: 'custom', path: ['bootstrap'], message: 'must be > 0 when "until" is set (the goal is a bootstrap support)' });
   }
   const labels = variantLabels(sweep);
   if (new Set(labels).size !== labels.length) {
@@ -271,7 +295,7 @@ export function cellExperiment(sweep: Sweep, key: CellKey, k: number): Experimen
   return ExperimentSchema.parse(cellExperimentInput(sweep, key, k));
 }
 
-function cellExperimentInput(sweep: Pick<Sweep, 'name' | 'base' | 'compareWith' | 'successWhen'> & { vary?: Sweep['vary'] }, key: CellKey, k: number): ExperimentInput {
+export function cellExperimentInput(sweep: Pick<Sweep, 'name' | 'base' | 'compareWith' | 'successWhen'> & { vary?: Sweep['vary'] }, key: CellKey, k: number): ExperimentInput {
   const variant = sweepVariants(sweep)[key.variant];
   const o: Partial<Sweep['compareWith'][number]> = variant.model === 0 ? {} : sweep.compareWith[variant.model - 1];
   const spec: Record<string, Record<string, unknown>> = {

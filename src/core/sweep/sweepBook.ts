@@ -5,11 +5,12 @@ import { cellAccuracy } from './cellAccuracy';
 import type { CellCounts, CellStatus } from './cellOutcome';
 import { cellStatus } from './cellOutcome';
 import { describeProtocol } from './describeProtocol';
+import { untilText } from './verdictWords';
 import { rngFor } from '../spec/seededRandom';
 import { nextSizes, plannedCells } from './sizeSearch';
 import { type CellKey, type Sweep, candidateSizes, variantLabels } from '../spec/sweepSpec';
-import { type Running, type VariantAnalysis, analyseVariant } from './verdict';
-import type { SweepEvent, SweepSummary, VariantResult } from '../../protocol/sweepEvents';
+import { type PointCells, type Running, type VariantAnalysis, analyseVariant } from './verdict';
+import type { SweepEvent, SweepSummary, UntilOutcome, VariantResult } from '../../protocol/sweepEvents';
 
 /** A run's contribution to its cell: it trained to an answer, crashed on every attempt, or was refused (with the trainer's reason). */
 export type RunRecord = { kind: 'finished'; succeeded: boolean; reused: boolean; host?: string; testAccuracy?: number | null } | { kind: 'crashed' } | { kind: 'refused'; reason: string };
@@ -17,6 +18,8 @@ export type RunRecord = { kind: 'finished'; succeeded: boolean; reused: boolean;
 interface Cell extends CellCounts {
   key: CellKey;
   pending: number;
+  /** Runs asked for so far: the next seed added to the cell is seed index `launched`. */
+  launched: number;
   reused: number;
   /** Queue workers' machines that trained its runs, as the runner words them (with backend and adapter). */
   hosts: Set<string>;
@@ -34,6 +37,8 @@ interface Search {
 export class SweepBook {
   readonly labels: string[];
   private readonly Ts: number[];
+  /** Runs added to existing cells (sweep `until`), not yet handed to the runner. */
+  private extraRuns: { key: CellKey; k: number }[] = [];
   private readonly candidates: number[];
   private readonly searches: Search[];
   private readonly cells = new Map<string, Cell>();
@@ -80,13 +85,63 @@ export class SweepBook {
       for (const m of nextSizes(this.candidates, this.sweep.search, search.known)) {
         const key = { variant: search.variant, T: search.T, m };
         if (this.cells.has(cellId(key))) continue;
-        this.cells.set(cellId(key), { key, m, successes: 0, trials: 0, failedRuns: 0, pending: this.sweep.seeds, reused: 0, hosts: new Set(), accuracies: [] });
+        this.cells.set(cellId(key), { key, m, successes: 0, trials: 0, failedRuns: 0, pending: this.sweep.seeds, launched: this.sweep.seeds, reused: 0, hosts: new Set(), accuracies: [] });
         search.busy = true;
         this.emit({ type: 'cell-started', variant: this.labels[key.variant], T: key.T, m });
         out.push(key);
       }
     }
     return out;
+  }
+
+  /** Every run to start now: `seeds` per cell the searches ask for, then the seeds added to cells (addSeeds). */
+  nextRuns(): { key: CellKey; k: number }[] {
+    const fresh = this.nextCells().flatMap((key) => Array.from({ length: this.sweep.seeds }, (_, k) => ({ key, k })));
+    const extra = this.extraRuns;
+    this.extraRuns = [];
+    return [...fresh, ...extra];
+  }
+
+  /** `until`: `seeds` more runs at finished cells of one variant (their search waits for them; the cell is reported again). */
+  addSeeds(variant: number, cells: { T: number; m: number }[], seeds: number): void {
+    for (const { T, m } of cells) {
+      const cell = this.cells.get(cellId({ variant, T, m }));
+      if (!cell || cell.pending > 0) continue;
+      cell.pending += seeds;
+      this.plannedRuns += seeds;
+      this.searchOf(variant, T).busy = true;
+      for (let i = 0; i < seeds; i++) this.extraRuns.push({ key: cell.key, k: cell.launched + i });
+      cell.launched += seeds;
+      this.emit({ type: 'cell-started', variant: this.labels[variant], T, m });
+    }
+  }
+
+  /** `until`: a new context length, searched for every variant (nextRuns picks its first cells). */
+  addContextLength(T: number): void {
+    if (this.Ts.includes(T)) return;
+    this.Ts.push(T);
+    this.Ts.sort((a, b) => a - b);
+    this.labels.forEach((_, variant) => this.searches.push({ variant, T, known: new Map(), busy: false }));
+    this.plannedRuns += this.contextCost();
+  }
+
+  /** Runs a new context length costs at most: every variant's search, `seeds` runs per cell. */
+  contextCost(): number {
+    return this.labels.length * plannedCells(this.candidates, this.sweep.search) * this.sweep.seeds;
+  }
+
+  /** The candidate training-set sizes, ascending. */
+  get candidateSizes(): readonly number[] {
+    return this.candidates;
+  }
+
+  /** Runs recorded so far (finished, crashed or refused; reused ones included). */
+  get runsSpent(): number {
+    return this.runsDone;
+  }
+
+  private searchOf(variant: number, T: number): Search {
+    return this.searches.find((s) => s.variant === variant && s.T === T)!;
   }
 
   /** A failed attempt that will be retried adds a run to the plan. */
@@ -118,7 +173,7 @@ export class SweepBook {
       }
     }
     if (cell.pending > 0) return;
-    const search = this.searches.find((s) => s.variant === key.variant && s.T === key.T)!;
+    const search = this.searchOf(key.variant, key.T);
     const status = cellStatus(cell, this.sweep.successRate);
     search.known.set(cell.m, status);
     search.busy = false;
@@ -145,8 +200,9 @@ export class SweepBook {
     return { runsDone: this.runsDone, plannedRuns: Math.max(this.plannedRuns, this.runsDone), open };
   }
 
-  private analyse(variant: number, bootstrap: number, running?: Running): VariantAnalysis {
-    const points = this.Ts.map((T) => ({
+  /** One variant's finished cells per T, as the core analyses take them. */
+  pointCells(variant: number): PointCells[] {
+    return this.Ts.map((T) => ({
       T,
       cells: [...this.cells.values()]
         .filter((c) => c.key.variant === variant && c.key.T === T && c.pending === 0)
@@ -157,7 +213,10 @@ export class SweepBook {
           ...(hosts.size ? { hosts: [...hosts].sort() } : {}),
         })),
     }));
-    return analyseVariant(points, this.sweep.successRate, {
+  }
+
+  private analyse(variant: number, bootstrap: number, running?: Running): VariantAnalysis {
+    return analyseVariant(this.pointCells(variant), this.sweep.successRate, {
       bootstrap,
       ...(running ? { running } : {}),
       // One stream per variant, drawn afresh, so each variant's shares do not depend on the others.
@@ -170,9 +229,11 @@ export class SweepBook {
     return { label: this.labels[variant], protocol: describeProtocol(this.sweep, variant), ...this.analyse(variant, bootstrap) };
   }
 
-  summary(info: { aborted: boolean; sweepDir: string; runsExecuted: number; wallSeconds: number }): SweepSummary {
+  summary(info: { aborted: boolean; sweepDir: string; runsExecuted: number; wallSeconds: number; until?: UntilOutcome }): SweepSummary {
     // A cancelled sweep reports what it has without spending seconds on a bootstrap.
     const [main, ...compare] = this.labels.map((_, v) => this.variantResult(v, info.aborted ? 0 : this.sweep.bootstrap));
+    // With `until` the verdict ends by saying whether its goal was reached.
+    if (info.until && this.sweep.until) main.verdict = `${main.verdict ?? ''} ${untilText(info.until, this.sweep.until.support)}`.trim();
     const incompleteCells = [...this.cells.values()]
       .filter((c) => c.pending === 0 && cellStatus(c, this.sweep.successRate) === 'incomplete')
       .map((c) => ({ variant: this.labels[c.key.variant], T: c.key.T, m: c.m }));
@@ -197,6 +258,7 @@ export class SweepBook {
       runsReused: this.runsReused,
       runsFailed: this.runsFailed,
       wallSeconds: info.wallSeconds,
+      ...(info.until ? { until: info.until } : {}),
     };
   }
 }

@@ -103,3 +103,10 @@ export function provisionalPrefix(runsDone: number, plannedRuns: number): string
 export function waitingText(open: number[]): string {
   return `no fit yet: the search for m* is still running at T = ${open.join(', ')}`;
 }
+
+/** The last sentence of a sweep with `until`: whether its goal was reached, after how many runs, and why it stopped. */
+export function untilText(u: { reached: boolean; model: ModelName | null; support: number | null; runsSpent: number; why: string }, goal: number): string {
+  const best = u.model && u.support !== null ? `${MODEL_WORDS[u.model]} at ${pct(u.support)}` : 'no fit';
+  if (u.reached) return `Goal reached after ${u.runsSpent} runs: ${best} of the resamples (goal ${pct(goal)}).`;
+  return `Goal not reached after ${u.runsSpent} runs (${u.why}): ${best}, goal ${pct(goal)}.`;
+}
