@@ -21,6 +21,7 @@ import { onParentGone, toParent } from './parentChannel';
 import { type EnsemblePlan, type RunLauncher, runSweep } from './sweepRunner';
 import { type QueueLauncher, queueLauncher } from './queue/queueLauncher';
 import { QueueError, checkQueue, parseQueueUrl } from './queue/redisConnection';
+import { planCommand } from './planCommand';
 
 /** Runs a queue coordinator keeps enqueued at once (the workers bound what actually trains). */
 const QUEUE_IN_FLIGHT = 256;
@@ -124,6 +125,8 @@ export interface SweepCommandOptions {
   launch?: RunLauncher;
   queue?: string;
   ensemble?: EnsembleChoice;
+  /** `--plan`: print the plan and its estimate (planCommand.ts) and train nothing. */
+  plan?: boolean;
 }
 
 /**
@@ -191,6 +194,8 @@ export async function sweepCommand(file: string, opts: SweepCommandOptions): Pro
     process.stderr.write(`error: ${unusable}\n`);
     return EXIT.invalid;
   }
+  // A plan writes nothing in the sweep folder, so it needs no lock (it may run beside the sweep).
+  if (opts.plan) return planCommand(sweep, { parallel: opts.parallel, backend: opts.backend, ensemble: opts.ensemble, json: opts.json });
   const sweepDir = path.resolve(opts.out, sweep.name);
   // One writer per sweep folder: the lock comes before the queue and before any file of the sweep,
   // so a refused sweep has touched nothing.
