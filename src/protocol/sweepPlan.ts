@@ -62,6 +62,8 @@ export const SweepPlanEvent = z.object({
   memberSteps: z.number().int(),
   /** From a cached calibration (a sweep never times steps before it starts); null without one. */
   estimatedSeconds: z.number().nullable(),
+  /** When the sweep started (ISO), so a panel opened later still knows the elapsed time. */
+  startedAt: z.string(),
 });
 
 export type PlannedEnsemble = z.infer<typeof PlannedEnsemble>;
@@ -76,4 +78,21 @@ export function clockText(seconds: number): string {
   const mm = String(Math.floor((s % 3600) / 60)).padStart(h ? 2 : 1, '0');
   const ss = String(s % 60).padStart(2, '0');
   return h ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+/**
+ * Seconds left. The measured rate (elapsed per trained run × runs left; reused runs cost nothing and
+ * are left out of it) is noisy early, when a few ensembles finish at once, so while the plan has an
+ * estimate the two are blended by the share of runs trained: the plan's remaining time at the start,
+ * the measured rate at the end. Null when neither is known. An upper bound when the plan's runs are.
+ */
+export function etaSeconds(p: { elapsedSeconds: number; runsDone: number; runsReused: number; plannedRuns: number; estimatedSeconds: number | null }): number | null {
+  const trained = p.runsDone - p.runsReused;
+  const left = Math.max(0, p.plannedRuns - p.runsDone);
+  if (left === 0) return 0;
+  const fromRate = trained > 0 && p.elapsedSeconds > 0 ? (p.elapsedSeconds / trained) * left : null;
+  const fromPlan = p.estimatedSeconds === null ? null : Math.max(0, p.estimatedSeconds - p.elapsedSeconds);
+  if (fromPlan === null || fromRate === null) return fromRate ?? fromPlan;
+  const share = trained / Math.max(1, p.plannedRuns - p.runsReused);
+  return (1 - share) * fromPlan + share * fromRate;
 }

@@ -8,7 +8,7 @@ import type { Experiment } from '../core/spec/experimentSpec';
 import type { Sweep } from '../core/spec/sweepSpec';
 import { type ShapeCost, costKey, ensembleSeconds, paddedBatch } from '../core/sweep/ensembleCost';
 import { type PlanOptions, type PlanShape, planShape } from '../core/sweep/sweepPlan';
-import type { SweepPlan } from '../protocol/sweepPlan';
+import type { SweepPlan, SweepPlanEvent } from '../protocol/sweepPlan';
 import { calibrationFile, machineKey, readCalibration, writeCalibration } from '../store/calibrationCache';
 import { type Calibration, calibrate } from './calibration';
 import { type EnsembleChoice, ensembleCapacity } from './ensembleCapacity';
@@ -95,10 +95,14 @@ export async function planCommand(sweep: Sweep, opts: PlanCommandOptions): Promi
 }
 
 /**
- * The estimate a starting sweep can give without timing anything: from the cache alone (the
- * backend as asked for; `auto` as the last plan under auto resolved it), else null.
+ * The plan a starting sweep sends (a sweep-plan event) without timing anything: the estimate from
+ * the cache alone (the backend as asked for; `auto` as the last plan under auto resolved it), null
+ * when the cache lacks a shape or the runs go to a queue (its workers' speed is not known here).
  */
-export function cachedEstimate(sweep: Sweep, pool: Pick<PlanOptions, 'parallel' | 'maxMembers'>, backend: BackendChoice): PlanShape {
-  const cached = readCalibration(calibrationFile(), machineKey(backend));
-  return planShape(sweep, { ...pool, seconds: ensembleClock(cached.costs), processStart: cached.processStart ?? 0, cores: availableParallelism() });
+export function livePlan(sweep: Sweep, pool: Pick<PlanOptions, 'parallel' | 'maxMembers'>, backend: BackendChoice | undefined): Omit<SweepPlanEvent, 'type' | 'startedAt'> {
+  const cached = backend ? readCalibration(calibrationFile(), machineKey(backend)) : undefined;
+  const seconds = cached ? ensembleClock(cached.costs) : undefined;
+  const shape = planShape(sweep, { ...pool, seconds, processStart: cached?.processStart ?? 0, cores: availableParallelism() });
+  const { plannedRuns, runsExact, memberSteps, estimatedSeconds } = shape;
+  return { plannedRuns, runsExact, memberSteps, estimatedSeconds };
 }
