@@ -12,6 +12,11 @@ import { type CachedCost, readCalibration, writeCalibration } from '../store/cal
 
 /** Steps timed per shape; the first interval (warm-up) is not counted. */
 const STEPS = 8;
+/**
+ * Members of the timed ensembles: the step is linear in K (per-member products on WASM/CPU), so a
+ * few members pin the per-member and per-row terms and keep the calibration short at large T.
+ */
+const TIMED_MEMBERS = 6;
 /** Test samples when a shape times only steps (evaluation is timed on its own shape). */
 const SMALL_TEST = 16;
 
@@ -46,7 +51,7 @@ async function calibrateKey(groups: Experiment[][]): Promise<ShapeCost> {
   const spec = groups[0][0];
   const batches = groups.map(paddedBatch);
   const [B0, B1] = [Math.min(...batches), Math.max(...batches)];
-  const K = Math.max(...groups.map((g) => g.length));
+  const K = Math.min(TIMED_MEMBERS, Math.max(...groups.map((g) => g.length)));
   const one = await timeShape(spec, 1, B0, true);
   const shapes: TimedShape[] = [one];
   if (K > 1) shapes.push(await timeShape(spec, K, B0, false));
@@ -70,12 +75,12 @@ export interface Calibration {
 
 /**
  * Costs for every cost key among `groups` (the plan's ensembles), from the cache where it has them,
- * else timed now and added to it. `processStartNow`: this process's own start (node, the bundle,
+ * else (or with `fresh`, always) timed now and added to it. `processStartNow`: this process's own start (node, the bundle,
  * its backend), which every ensemble process repeats; cached like the rest.
  */
-export async function calibrate(groups: Experiment[][], file: string, machine: string, processStartNow: number, onTiming?: (key: string) => void): Promise<Calibration> {
+export async function calibrate(groups: Experiment[][], file: string, machine: string, processStartNow: number, opts: { fresh?: boolean; onTiming?: (key: string) => void } = {}): Promise<Calibration> {
   const started = performance.now();
-  const cached = readCalibration(file, machine);
+  const cached = opts.fresh ? { costs: {} as Record<string, CachedCost>, processStart: undefined } : readCalibration(file, machine);
   const byKey = new Map<string, Experiment[][]>();
   for (const g of groups) byKey.set(costKey(g[0]), [...(byKey.get(costKey(g[0])) ?? []), g]);
   const costs = new Map<string, ShapeCost>();
@@ -88,7 +93,7 @@ export async function calibrate(groups: Experiment[][], file: string, machine: s
       costs.set(key, hit);
       continue;
     }
-    onTiming?.(key);
+    opts.onTiming?.(key);
     // A backend's first steps (kernel set-up, heap growth) are slower than any later, in every fresh
     // process: the same shape twice, the difference counted with the process start.
     if (!warm) warmUp = await warmUpSeconds(keyGroups[0]);

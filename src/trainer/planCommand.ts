@@ -19,6 +19,8 @@ export interface PlanCommandOptions {
   backend: BackendChoice;
   ensemble?: EnsembleChoice;
   json?: boolean;
+  /** `--recalibrate`: time the shapes again even when the cache has them (the machine got faster or busier). */
+  recalibrate?: boolean;
 }
 
 /** The clock of planShape from per-key costs; undefined for a key without one. */
@@ -55,7 +57,7 @@ async function calibrated(shape: PlanShape, opts: PlanCommandOptions): Promise<C
   const file = calibrationFile();
   const machine = machineKey(backend.name);
   const say = opts.json ? undefined : (key: string) => process.stderr.write(`timing a few steps: ${key}\n`);
-  const cal = await calibrate(shape.groups, file, machine, processStartNow, say);
+  const cal = await calibrate(shape.groups, file, machine, processStartNow, { fresh: opts.recalibrate, onTiming: say });
   if (opts.backend === 'auto') {
     const all = Object.fromEntries([...cal.costs].map(([k, c]) => [k, { ...c, measuredAt: new Date().toISOString() }]));
     writeCalibration(file, machineKey('auto'), all, cal.processStart);

@@ -93,8 +93,9 @@ export interface SweepCommandOptions {
   launch?: RunLauncher;
   queue?: string;
   ensemble?: EnsembleChoice;
-  /** `--plan`: print the plan and its estimate (planCommand.ts) and train nothing. */
+  /** `--plan`: print the plan and its estimate (planCommand.ts) and train nothing; `--recalibrate` times again. */
   plan?: boolean;
+  recalibrate?: boolean;
 }
 
 /**
@@ -162,8 +163,12 @@ export async function sweepCommand(file: string, opts: SweepCommandOptions): Pro
     process.stderr.write(`error: ${unusable}\n`);
     return EXIT.invalid;
   }
+  if (opts.recalibrate && !opts.plan) {
+    process.stderr.write('error: --recalibrate times the plan\'s steps again; use it with --plan\n');
+    return EXIT.invalid;
+  }
   // A plan writes nothing in the sweep folder, so it needs no lock (it may run beside the sweep).
-  if (opts.plan) return planCommand(sweep, { parallel: opts.parallel, backend: opts.backend, ensemble: opts.ensemble, json: opts.json });
+  if (opts.plan) return planCommand(sweep, { parallel: opts.parallel, backend: opts.backend, ensemble: opts.ensemble, json: opts.json, recalibrate: opts.recalibrate });
   const sweepDir = path.resolve(opts.out, sweep.name);
   // One writer per sweep folder: the lock comes before the queue and before any file of the sweep,
   // so a refused sweep has touched nothing.
