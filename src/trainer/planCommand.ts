@@ -56,7 +56,10 @@ async function calibrated(shape: PlanShape, opts: PlanCommandOptions): Promise<C
   const processStartNow = process.uptime();
   const file = calibrationFile();
   const machine = machineKey(backend.name);
-  const say = opts.json ? undefined : (key: string) => process.stderr.write(`timing a few steps: ${key}\n`);
+  const say = opts.json ? undefined : (key: string) => {
+    const k = JSON.parse(key) as { T: number; model: { arch: string; layers: number; heads: number; dModel: number } };
+    process.stderr.write(`timing a few steps: ${k.model.arch} T=${k.T} (${k.model.layers} layer, ${k.model.heads} heads, d = ${k.model.dModel})\n`);
+  };
   const cal = await calibrate(shape.groups, file, machine, processStartNow, { fresh: opts.recalibrate, onTiming: say });
   if (opts.backend === 'auto') {
     const all = Object.fromEntries([...cal.costs].map(([k, c]) => [k, { ...c, measuredAt: new Date().toISOString() }]));
