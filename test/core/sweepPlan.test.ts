@@ -8,6 +8,7 @@ import { ensembleSeconds, fitStepCost } from '../../src/core/sweep/ensembleCost'
 import { longestBisection, planShape } from '../../src/core/sweep/sweepPlan';
 import { SweepEvent } from '../../src/protocol/sweepEvents';
 import { etaSeconds } from '../../src/protocol/sweepPlan';
+import { progressText } from '../../src/protocol/sweepProgress';
 import { foldSweepEvent, newSweepView } from '../../src/protocol/viewFold';
 import { tinySweep } from '../trainer/tinySweep';
 
@@ -96,5 +97,17 @@ describe('ETA', () => {
     const old = newSweepView('o', 'old');
     foldSweepEvent(old, SweepEvent.parse({ type: 'cell-finished', variant: 'transformer', T: 4, m: 4, successes: 1, trials: 2, failedRuns: 0, reused: 0, status: 'passed', runsDone: 2, plannedRuns: 18 }));
     assert.equal(old.plan, undefined);
+  });
+
+  it('reads "done / planned runs · ETA hh:mm (left)" while running, and only the count otherwise', () => {
+    const startedAt = '2026-12-04T15:00:00.000Z';
+    const view = { status: 'running' as const, runsDone: 50, plannedRuns: 100, runsReused: 0, plan: { startedAt, estimatedSeconds: null, runsExact: true } };
+    const now = Date.parse(startedAt) + 600_000;
+    const finish = new Date(now + 600_000);
+    const hhmm = `${String(finish.getHours()).padStart(2, '0')}:${String(finish.getMinutes()).padStart(2, '0')}`;
+    assert.equal(progressText(view, 100, now), `50 / 100 runs · ETA ${hhmm} (10:00 left)`);
+    assert.match(progressText({ ...view, plan: { ...view.plan, runsExact: false } }, 100, now), /ETA ≤ /);
+    assert.equal(progressText({ ...view, status: 'completed' }, 50, now), '50 / 50 runs');
+    assert.equal(progressText({ ...view, plan: undefined }, 100, now), '50 / 100 runs', 'an older recording: no plan, no ETA');
   });
 });
