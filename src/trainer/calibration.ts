@@ -41,8 +41,10 @@ async function timeShape(spec: Experiment, K: number, B: number, withEval: boole
   // stamps[i] is taken after step i + 1, before that step's evaluation.
   const gaps = stamps.slice(1).map((t, i) => ({ after: i + 1, s: (t - stamps[i]) / 1000 }));
   const plain = gaps.filter((g) => g.after > 1 && (!withEval || g.after % 2 === 1)).map((g) => g.s);
-  const stepSeconds = median(plain);
-  const evalSeconds = withEval ? Math.max(0, median(gaps.filter((g) => g.after % 2 === 0).map((g) => g.s)) - stepSeconds) : 0;
+  // A member that diverged at once leaves too few steps to time: its whole time counts as steps.
+  const stepSeconds = plain.length ? median(plain) : (performance.now() - t0) / 1000 / STEPS;
+  const evals = gaps.filter((g) => g.after % 2 === 0).map((g) => g.s);
+  const evalSeconds = withEval && evals.length ? Math.max(0, median(evals) - stepSeconds) : 0;
   return { K, B, stepSeconds, evalSeconds, setupSeconds: (ready - t0) / 1000 / K, totalSeconds: (performance.now() - t0) / 1000 };
 }
 
