@@ -35,6 +35,10 @@ export const SweepView = z.object({
   /** Null until the sweep-started event says it. */
   successRate: z.number().nullable(),
   active: z.array(ActiveCell),
+  /** From the sweep-plan event (absent in older recordings): when it started and its estimate, for the ETA. */
+  plan: z.object({ startedAt: z.string(), estimatedSeconds: z.number().nullable(), runsExact: z.boolean() }).optional(),
+  /** Runs reused from disk so far (they take no time: the ETA's rate leaves them out). */
+  runsReused: z.number().int().optional(),
   /** Over a queue: the workers connected, as last reported. */
   queue: z.object({ workers: z.number().int(), hosts: z.array(z.string()) }).optional(),
   /** Latest per-variant results (m* per T, fits, verdict); the summary once finished. */

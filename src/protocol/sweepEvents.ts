@@ -4,6 +4,7 @@
 // the panel, the CLI and the HTML report only render it.
 import { z } from 'zod';
 import { FitModel, perModelSchema } from './fitModels';
+import { SweepPlanEvent } from './sweepPlan';
 
 const Interval = z.tuple([z.number().nullable(), z.number().nullable()]);
 const Range = z.tuple([z.number(), z.number()]);
@@ -161,7 +162,8 @@ export const SweepSummary = VariantResult.extend({
   until: UntilOutcome.optional(),
 });
 
-export const SweepEvent = z.discriminatedUnion('type', [SweepStarted, CellStarted, CellFinished, RunFailed, MStarUpdated, FitUpdated, QueueStatus, SweepExtended, UntilProgress, SweepSummary]);
+/** `sweep-plan` (after sweep-started; absent in older recordings): the planned runs and the estimate behind the ETA. */
+export const SweepEvent = z.discriminatedUnion('type', [SweepStarted, SweepPlanEvent, CellStarted, CellFinished, RunFailed, MStarUpdated, FitUpdated, QueueStatus, SweepExtended, UntilProgress, SweepSummary]);
 
 /** A variant before any cell has finished (the host's store and the panel both start from it). */
 export function emptyVariant(label: string, protocol = ''): VariantResult {

@@ -105,12 +105,17 @@ export function foldSweepEvent(sweep: SweepView, e: SweepEvent): void {
       sweep.successRate = e.successRate;
       e.variants.forEach((label, i) => (variantOf(sweep, label).protocol = e.protocols[i]));
       break;
+    case 'sweep-plan':
+      sweep.plannedRuns = Math.max(e.plannedRuns, sweep.runsDone);
+      sweep.plan = { startedAt: e.startedAt, estimatedSeconds: e.estimatedSeconds, runsExact: e.runsExact };
+      break;
     case 'cell-started':
       if (!sweep.active.some((c) => c.variant === e.variant && c.T === e.T && c.m === e.m)) sweep.active.push({ variant: e.variant, T: e.T, m: e.m });
       break;
     case 'cell-finished':
       sweep.active = sweep.active.filter((c) => !(c.variant === e.variant && c.T === e.T && c.m === e.m));
       sweep.runsDone = e.runsDone;
+      sweep.runsReused = (sweep.runsReused ?? 0) + e.reused;
       sweep.plannedRuns = Math.max(e.plannedRuns, e.runsDone);
       break;
     case 'run-failed':

@@ -175,7 +175,9 @@ function addSweepCommand(program: Command, setCode: SetCode): void {
     .option('--workers <n>', `parallel training processes (default: 1 when the ensembles train on a GPU, else the number of cores, ${availableParallelism()} here)`, parseParallel)
     .addOption(backendOption())
     .addOption(adapterOption())
-    .option('--json', 'print one JSON event per line on stdout; the last line is the sweep summary')
+    .option('--json', 'print one JSON event per line on stdout; the last line is the sweep summary (with --plan: the plan)')
+    .option('--plan', 'print the runs, ensembles, memory and estimated wall time (from a short, cached calibration) and train nothing')
+    .option('--recalibrate', 'with --plan: time the steps again instead of using the cached calibration')
     .option('--queue <url>', 'run on the workers of a Redis queue: redis://[user:password@]host:port (rediss:// for TLS); default $SPARSE_ATTENTION_QUEUE_URL')
     .option(
       '--ensemble <k>',

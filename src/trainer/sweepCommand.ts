@@ -1,6 +1,5 @@
 // `sparse-attention sweep`: validates the file, runs the sweep on a pool of forked trainers, shows
-// cells done / planned, and prints m*(T), the fits and the verdict.
-import cliProgress from 'cli-progress';
+// runs done / planned with an ETA (sweepProgress.ts), and prints m*(T), the fits and the verdict.
 import * as path from 'node:path';
 import type { BackendChoice } from '../core/train/backend';
 import { readSpecFile } from '../core/spec/specProblems';
@@ -21,44 +20,13 @@ import { onParentGone, toParent } from './parentChannel';
 import { type EnsemblePlan, type RunLauncher, runSweep } from './sweepRunner';
 import { type QueueLauncher, queueLauncher } from './queue/queueLauncher';
 import { QueueError, checkQueue, parseQueueUrl } from './queue/redisConnection';
+import { livePlan, planCommand } from './planCommand';
+import { sweepProgress } from './sweepProgress';
 
 /** Runs a queue coordinator keeps enqueued at once (the workers bound what actually trains). */
 const QUEUE_IN_FLIGHT = 256;
 
 const EXIT = { ok: 0, failure: 1, invalid: 2, cancelled: 130 } as const;
-
-function progress(json: boolean): { onEvent: (e: SweepEvent) => void; stop: () => void } {
-  if (json) return { onEvent: (e) => process.stdout.write(JSON.stringify(e) + '\n'), stop: () => {} };
-  if (!process.stderr.isTTY) {
-    return {
-      onEvent: (e) => {
-        if (e.type === 'cell-finished')
-          process.stderr.write(`[${e.runsDone}/${e.plannedRuns} runs] ${e.variant} T=${e.T} m=${e.m}: ${e.successes}/${e.trials} succeeded${e.failedRuns ? `, ${e.failedRuns} ${e.refused ? `refused: ${e.refused}` : 'crashed'}` : ''} (${e.status})${e.reused ? ` (${e.reused} reused)` : ''}\n`);
-        if (e.type === 'run-failed') process.stderr.write(`run ${e.runId} ${e.refused ? 'refused' : `failed (attempt ${e.attempt})`}: ${e.reason}\n`);
-        if (e.type === 'sweep-extended') process.stderr.write(`until, round ${e.round}: ${e.reason}\n`);
-      },
-      stop: () => {},
-    };
-  }
-  const bar = new cliProgress.SingleBar(
-    { format: 'runs {value}/{total} [{bar}] {last}', stream: process.stderr, hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  return {
-    onEvent: (e) => {
-      if (e.type === 'sweep-started') {
-        bar.start(e.plannedRuns, 0, { last: '' });
-        started = true;
-      }
-      if (e.type === 'cell-finished') {
-        bar.setTotal(Math.max(e.plannedRuns, e.runsDone));
-        bar.update(e.runsDone, { last: `${e.variant} T=${e.T} m=${e.m}: ${e.successes}/${e.trials}` });
-      }
-    },
-    stop: () => started && bar.stop(),
-  };
-}
 
 const fmt = (v: number | null) => (v === null ? '–' : String(Math.round(v * 10) / 10));
 
@@ -125,6 +93,9 @@ export interface SweepCommandOptions {
   launch?: RunLauncher;
   queue?: string;
   ensemble?: EnsembleChoice;
+  /** `--plan`: print the plan and its estimate (planCommand.ts) and train nothing; `--recalibrate` times again. */
+  plan?: boolean;
+  recalibrate?: boolean;
 }
 
 /**
@@ -192,6 +163,12 @@ export async function sweepCommand(file: string, opts: SweepCommandOptions): Pro
     process.stderr.write(`error: ${unusable}\n`);
     return EXIT.invalid;
   }
+  if (opts.recalibrate && !opts.plan) {
+    process.stderr.write('error: --recalibrate times the plan\'s steps again; use it with --plan\n');
+    return EXIT.invalid;
+  }
+  // A plan writes nothing in the sweep folder, so it needs no lock (it may run beside the sweep).
+  if (opts.plan) return planCommand(sweep, { parallel: opts.parallel, backend: opts.backend, ensemble: opts.ensemble, json: opts.json, recalibrate: opts.recalibrate });
   const sweepDir = path.resolve(opts.out, sweep.name);
   // One writer per sweep folder: the lock comes before the queue and before any file of the sweep,
   // so a refused sweep has touched nothing.
@@ -217,7 +194,7 @@ async function lockedSweep(file: string, sweep: Sweep, sweepDir: string, lockLos
     process.stderr.write(`error: sweep folder ${sweepDir} lost its lock (${(lockLost.reason as Error).message}); stopping, so that no two sweeps write it\n`);
     controller.abort();
   });
-  const display = progress(!!opts.json);
+  const display = sweepProgress(!!opts.json);
   // With a launcher given by a test runs go one by one; locally and over a queue, as ensembles.
   const ensemble = queue ? queuePlan(queue, opts.ensemble ?? 'auto') : opts.launch ? undefined : await ensemblePlan(opts.ensemble ?? 'auto', opts.backend, opts.cliPath, !!opts.json);
   // One GPU is best fed by one process holding large ensembles; CPU cores by one process each.
@@ -228,6 +205,7 @@ async function lockedSweep(file: string, sweep: Sweep, sweepDir: string, lockLos
       // Over a queue its workers decide how many run at once: every run the search asks for is enqueued.
       parallel: queue ? QUEUE_IN_FLIGHT : parallel,
       queueStatus: queue?.workers,
+      plan: livePlan(sweep, { parallel, maxMembers: ensemble?.maxMembers ?? (() => 1) }, queue ? undefined : opts.backend),
       launch: opts.launch ?? queue?.launch ?? (ensemble ? undefined : forkLauncher({ cliPath: opts.cliPath, backend: opts.backend, specDir: path.join(sweepDir, 'specs') })),
       ensemble,
       signal: controller.signal,

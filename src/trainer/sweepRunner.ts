@@ -6,6 +6,7 @@ import { SweepBook } from '../core/sweep/sweepBook';
 import { type Sweep, cellExperiment } from '../core/spec/sweepSpec';
 import { hostLabel } from '../protocol/backendLabel';
 import type { SweepEvent, SweepSummary } from '../protocol/sweepEvents';
+import type { SweepPlanEvent } from '../protocol/sweepPlan';
 import { cellRunId } from '../store/cellRunId';
 import { SweepFiles } from '../store/sweepFolder';
 import { type EnsemblePlan, type RunLauncher, RunPool } from './runPool';
@@ -24,6 +25,8 @@ export interface SweepOptions {
   signal?: AbortSignal;
   /** The sweep file it was started from, recorded for the editor's tree. */
   sweepFile?: string;
+  /** The plan (core/sweep/sweepPlan.ts), sent as a sweep-plan event after sweep-started, for the ETA. */
+  plan?: Omit<SweepPlanEvent, 'type' | 'startedAt'>;
   /** Over a queue: the workers connected now, polled while the sweep runs (queue-status events). */
   queueStatus?: () => Promise<{ count: number; hosts: string[] }>;
   /** The clock `until.maxMinutes` is measured by (ms); tests pass their own. */
@@ -102,6 +105,7 @@ export async function runSweep(sweep: Sweep, opts: SweepOptions): Promise<SweepS
   });
   // The event's field keeps its name `workers` (the on-disk format); it is the number trained at once.
   book.start({ sweepDir, workers: opts.parallel });
+  if (opts.plan) emit({ type: 'sweep-plan', ...opts.plan, startedAt: new Date(started).toISOString() });
   const stopWatching = await watchQueue(opts, emit);
   await trainCells(sweep, book, pool, signal);
   const until = sweep.until ? await trainUntil(sweep, book, { emit, signal, now, started, train: () => trainCells(sweep, book, pool, signal) }) : undefined;

@@ -12,6 +12,7 @@ import { renderSweepTables } from './sweepTables';
 import { markVerdict, mstarToolbar } from './sweepVerdict';
 import type { Theme } from './theme';
 import type { PanelView } from './view';
+import { progressText } from '../../src/protocol/sweepProgress';
 
 const MSTAR_NOTE =
   'Smallest training-set size at which enough seeds reach the target, per context length. Bars: the interval between the largest size that failed and m*. Solid: the best fit (dashed: the other two, with "all three fits"); a + b·ln T is a straight line on the log T axis. Click a variant in the legend to show it alone.';
@@ -80,7 +81,7 @@ function renderSweepFacts(list: HTMLDListElement, sweep: SweepModel): void {
   progress.max = Math.max(1, planned);
   progress.value = sweep.runsDone;
   progress.setAttribute('aria-label', 'Runs done');
-  const done = el('span', { className: 'progress' }, progress, ` ${sweep.runsDone} / ${planned} runs`);
+  const done = el('span', { className: 'progress' }, progress, ` ${progressText(sweep, planned, Date.now())}`);
   const pairs: [string, string | Node][] = [['Progress', done]];
   if (sweep.successRate !== null) pairs.push(['Success needs', `${Math.round(sweep.successRate * 100)}% of seeds`]);
   if (sweep.queue) pairs.push(['Queue workers', `${sweep.queue.workers} connected${sweep.queue.hosts.length ? ` (${sweep.queue.hosts.join(', ')})` : ''}`]);

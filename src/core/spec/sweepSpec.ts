@@ -2,6 +2,7 @@
 // training-set sizes m, and how to search m for each T. Every cell (T, m, seed) is a normal experiment.
 import { z } from 'zod';
 import { noDefaults } from './noDefaults';
+import { UntilSchema } from './untilSpec';
 import {
   DataSchema,
   type Experiment,
@@ -96,25 +97,6 @@ const TrainSizeRange = z
   })
   .refine((r) => r.min < r.max, { error: 'min must be < max', path: ['max'] });
 
-/** `until`: keep adding runs where they inform the verdict most until one model's support reaches the goal (untilPolicy.ts). */
-const UntilSchema = z
-  .strictObject({
-    support: z
-      .number({ error: 'must be a number' })
-      .gt(0.5, { error: 'must be > 0.5 (a model must win most resamples)' })
-      .max(1, { error: 'must be ≤ 1' })
-      .default(0.9)
-      .describe('Stop once one model wins at least this share of the bootstrap resamples (main variant).'),
-    maxRuns: int(1, 1_000_000).default(2000).describe('Budget: stop adding work once this many runs were spent (initial design included).'),
-    maxMinutes: z
-      .number({ error: 'must be a number' })
-      .gt(0, { error: 'must be > 0' })
-      .max(10_080, { error: 'must be ≤ 10080 (a week)' })
-      .default(60)
-      .describe('Budget: stop adding work once the sweep has run this many minutes (runs in flight finish).'),
-  })
-  .describe('Run until the question is answered: after the initial design, add seeds at the cells next to each m* and longer context lengths until one model\'s bootstrap support reaches `support`, or the budget ends.');
-
 export const SweepSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -153,7 +135,7 @@ export const SweepSchema = z
 
 export type SweepInput = z.input<typeof SweepSchema>;
 export type Sweep = z.output<typeof SweepSchema>;
-export type Until = z.output<typeof UntilSchema>;
+export type { Until } from './untilSpec';
 
 /** Where a check reports a problem (zod's refinement context, narrowed to what the checks use). */
 type IssueSink = { addIssue: (issue: { code: 'custom'; path: (string | number)[]; message: string }) => void };

@@ -8,6 +8,7 @@ import type { Node } from '../runsTree';
 import type { Services } from '../services';
 import { pickSpecFile, requireTrust, validateOrReport } from './specFiles';
 import { track } from './trainerProgress';
+import { progressText } from '../../protocol/sweepProgress';
 
 export function registerSweepCommands(s: Services, refreshStatus: () => void): vscode.Disposable[] {
   const start = (file: string, outDir: string) => {
@@ -18,7 +19,7 @@ export function registerSweepCommands(s: Services, refreshStatus: () => void): v
     track(s, handle, `Sweep ${path.basename(file)}`, () => {
       const sweep = handle.id ? s.store.sweep(handle.id) : undefined;
       if (sweep?.summary) return `${sweep.summary.status}: ${sweep.summary.verdict ?? 'no fit (too few context lengths)'}`;
-      return sweep ? `${sweep.runsDone}/${sweep.plannedRuns} runs` : 'starting…';
+      return sweep ? progressText(sweep, sweep.plannedRuns, Date.now()) : 'starting…';
     }, refreshStatus);
     s.openResults();
   };
