@@ -7,6 +7,7 @@ import { ensembleKey } from '../core/train/ensembleTraining';
 import type { Experiment } from '../core/spec/experimentSpec';
 import type { RunSummary } from '../protocol/runEvents';
 import { RUN_FILES, readSummary } from '../store/runFolder';
+import { takeWithin } from '../core/sweep/ensembleGroup';
 
 export interface RunRequest {
   spec: Experiment;
@@ -125,13 +126,7 @@ export class RunPool {
     // The launches not already training this key share what is queued for it.
     const idle = Math.max(1, (plan.lanes?.() ?? this.opts.parallel) - (this.activeKeys.get(key) ?? 0));
     const evenShare = Math.ceil((1 + this.queue.filter(same).length) / idle);
-    const size = Math.max(1, Math.min(plan.maxMembers(first.spec), evenShare));
-    const group = [first];
-    for (let i = 0; i < this.queue.length && group.length < size; ) {
-      if (same(this.queue[i])) group.push(...this.queue.splice(i, 1));
-      else i++;
-    }
-    return group;
+    return takeWithin(first, this.queue, same, evenShare, plan.maxMembers);
   }
 
   private launchQueued(): void {

@@ -10,6 +10,7 @@ import { type Sweep, candidateSizes, cellExperiment, variantLabels } from '../sp
 import { nextSizes, plannedCells } from './sizeSearch';
 import { paddedBatch } from './ensembleCost';
 import type { PlannedEnsemble } from '../../protocol/sweepPlan';
+import { takeWithin } from './ensembleGroup';
 
 /** Estimated seconds of one ensemble (its members' specs, the largest batch first), or undefined without a calibration. */
 export type EnsembleClock = (specs: Experiment[]) => number | undefined;
@@ -106,13 +107,7 @@ class PlanReplay {
     const same = (r: QueuedRun) => r.key === first.key;
     const idle = Math.max(1, this.opts.parallel - (this.activeKeys.get(first.key) ?? 0));
     const evenShare = Math.ceil((1 + this.queue.filter(same).length) / idle);
-    const size = Math.max(1, Math.min(this.opts.maxMembers(first.spec), evenShare));
-    const group = [first];
-    for (let i = 0; i < this.queue.length && group.length < size; ) {
-      if (same(this.queue[i])) group.push(...this.queue.splice(i, 1));
-      else i++;
-    }
-    return group;
+    return takeWithin(first, this.queue, same, evenShare, this.opts.maxMembers);
   }
 
   launch(): void {
