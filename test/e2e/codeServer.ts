@@ -95,6 +95,8 @@ export const QUIET_SETTINGS: Record<string, unknown> = {
   'extensions.ignoreRecommendations': true,
   'git.enabled': false,
   'git.openRepositoryInParentFolders': 'never',
+  // The e2e sweeps take seconds: no plan (a calibration) before each; sweepPlanning.test.ts covers it.
+  'sparseAttention.confirmSweepsLongerThanMinutes': 0,
   'editor.accessibilitySupport': 'off',
   'window.restoreWindows': 'none',
   'files.hotExit': 'off',
