@@ -29,11 +29,12 @@ export function planSweep(settings: LaunchSettings, file: string, outDir: string
 export function longSweepQuestion(plan: SweepPlan, thresholdMinutes: number): { message: string; detail: string } | undefined {
   if (thresholdMinutes <= 0 || plan.estimatedSeconds === null || plan.estimatedSeconds <= thresholdMinutes * 60) return undefined;
   const bound = plan.runsExact ? '' : 'at most ';
+  const stepsBound = plan.stepsExact ? '' : 'at most ';
   const largest = plan.peakMemoryBytes ? `; largest ensemble ${(plan.peakMemoryBytes / 2 ** 20).toFixed(0)} MiB` : '';
   return {
     message: `This sweep will take about ${clockText(plan.estimatedSeconds)} on this machine. Start it?`,
     detail:
-      `${bound}${plan.plannedRuns.toLocaleString('en')} runs, ${bound}${plan.memberSteps.toLocaleString('en')} member-steps in ${plan.ensembles.length} ensembles` +
+      `${bound}${plan.plannedRuns.toLocaleString('en')} runs, ${stepsBound}${plan.memberSteps.toLocaleString('en')} member-steps in ${plan.ensembles.length} ensembles` +
       ` on ${plan.parallel} process${plan.parallel === 1 ? '' : 'es'}${largest}. ` +
       `The estimate is from a calibration of this machine (sparse-attention sweep FILE --plan prints the whole plan). ` +
       `Ask only above: sparseAttention.confirmSweepsLongerThanMinutes (now ${thresholdMinutes}).`,

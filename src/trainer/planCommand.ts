@@ -37,6 +37,7 @@ function planNotes(sweep: Sweep, shape: PlanShape): string[] {
   const notes: string[] = [];
   if (sweep.search === 'bisect') notes.push('bisection: runs, steps and time are upper bounds (each search replayed along its longest path, every cell failing)');
   if (!shape.stepsExact) notes.push('successWhen "reached": a run stops at its first evaluation on target, so steps and time are upper bounds (every run counted to maxSteps)');
+  if (sweep.until) notes.push(`until: these are the initial design's runs; the sweep then adds runs until one model's support reaches ${sweep.until.support} or ${sweep.until.maxRuns} runs or ${sweep.until.maxMinutes} minutes are spent`);
   notes.push('finished runs already in --out are reused by the sweep and counted here as if trained');
   notes.push('not counted: the final bootstrap of the verdict (seconds), the writing of run folders, and other programs using the cores (the calibration timed one process)');
   return notes;

@@ -35,7 +35,7 @@ describe('the editor plans a sweep before starting it', () => {
   });
 
   it('asks only above the threshold, with the runs, the time and the setting named', () => {
-    const plan = { plannedRuns: 5000, runsExact: true, memberSteps: 5_000_000, parallel: 2, ensembles: [{}, {}], estimatedSeconds: 3 * 3600 + 61, peakMemoryBytes: 2 ** 30 } as unknown as SweepPlan;
+    const plan = { plannedRuns: 5000, runsExact: true, stepsExact: true, memberSteps: 5_000_000, parallel: 2, ensembles: [{}, {}], estimatedSeconds: 3 * 3600 + 61, peakMemoryBytes: 2 ** 30 } as unknown as SweepPlan;
     const q = longSweepQuestion(plan, 10);
     assert.ok(q);
     assert.match(q.message, /about 3:01:01/);
@@ -44,6 +44,7 @@ describe('the editor plans a sweep before starting it', () => {
     assert.equal(longSweepQuestion({ ...plan, estimatedSeconds: 600 }, 10), undefined, 'exactly 10 minutes does not ask');
     assert.equal(longSweepQuestion({ ...plan, estimatedSeconds: null }, 10), undefined, 'no estimate (a queue) does not ask');
     assert.equal(longSweepQuestion(plan, 0), undefined, '0 turns it off');
-    assert.match(longSweepQuestion({ ...plan, runsExact: false }, 10)!.detail, /^at most 5,000 runs, at most 5,000,000 member-steps/);
+    assert.match(longSweepQuestion({ ...plan, runsExact: false, stepsExact: false }, 10)!.detail, /^at most 5,000 runs, at most 5,000,000 member-steps/);
+    assert.match(longSweepQuestion({ ...plan, stepsExact: false }, 10)!.detail, /^5,000 runs, at most 5,000,000 member-steps/);
   });
 });

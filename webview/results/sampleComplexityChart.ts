@@ -103,7 +103,8 @@ export class SampleComplexityChart {
             afterBuildTicks: (scale) => {
               if (this.Ts.length) scale.ticks = this.Ts.map((value) => ({ value }));
             },
-            ticks: { callback: (v) => String(v) },
+            // Before any T has a point Chart.js picks its own ticks ("0.7692307692307692"): no labels then.
+            ticks: { callback: (v) => (this.Ts.length ? String(v) : '') },
           },
           y: this.yScale(theme),
         },
