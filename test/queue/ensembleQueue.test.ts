@@ -4,7 +4,7 @@
 // the next worker trains; no finished member is trained twice, and the sweep's m* and per-cell
 // successes equal the local run's. The coordinator prints each worker's member-steps per second.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +13,7 @@ import { Queue } from 'bullmq';
 import { EnsembleJobData, EnsembleProgress, QUEUE_NAME, QUEUE_PREFIX } from '../../src/protocol/queueMessages';
 import { parseQueueUrl } from '../../src/trainer/queue/redisConnection';
 import { type TestRedis, startRedis } from './redis';
+import { type Proc, lastJson, shape, start } from './cliProcess';
 
 const BIN = path.resolve(__dirname, '../../bin/sparse-attention.js');
 
@@ -39,25 +40,6 @@ const sweepSpec = {
   bootstrap: 50,
 };
 
-interface Proc {
-  child: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exited: Promise<number | null>;
-}
-
-function start(args: string[], cwd: string): Proc {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
-  return { child, out: () => out, err: () => err, exited: new Promise((r) => child.on('exit', (code) => r(code))) };
-}
-
-const lastJson = (text: string) => JSON.parse(text.trim().split('\n').pop()!);
-const shape = (s: { points: { T: number; mStar: number | null; interval: unknown; cells: { m: number; successes: number; trials: number }[] }[] }) =>
-  s.points.map((p) => ({ T: p.T, mStar: p.mStar, interval: p.interval, cells: p.cells.map((c) => [c.m, c.successes, c.trials]) }));
 /** "[worker] <runId> (ens) <status> in …": the members a worker trained to an answer. */
 const trained = (log: string) => [...log.matchAll(/^\[worker\] (\S+) \(ens\) /gm)].map((m) => m[1]);
 

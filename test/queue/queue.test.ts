@@ -3,7 +3,7 @@
 // job, or a coordinator killed and restarted, loses nothing and trains nothing twice; a wrong
 // password, an unreachable port and malformed job data each get their message.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { type Socket, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { QUEUE_NAME, QUEUE_PREFIX } from '../../src/protocol/queueMessages';
 import { checkQueue, parseQueueUrl, redactUrl } from '../../src/trainer/queue/redisConnection';
 import { type TestRedis, startRedis } from './redis';
+import { type Proc, lastJson, shape, start } from './cliProcess';
 
 const BIN = path.resolve(__dirname, '../../bin/sparse-attention.js');
 
@@ -34,25 +35,6 @@ const sweepSpec = (name: string, maxSteps = 60) => ({
   bootstrap: 50,
 });
 
-interface Proc {
-  child: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exited: Promise<number | null>;
-}
-
-function start(args: string[], cwd: string): Proc {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
-  return { child, out: () => out, err: () => err, exited: new Promise((r) => child.on('exit', (code) => r(code))) };
-}
-
-const lastJson = (text: string) => JSON.parse(text.trim().split('\n').pop()!);
-const shape = (s: { points: { T: number; mStar: number | null; interval: unknown; cells: { m: number; successes: number; trials: number }[] }[] }) =>
-  s.points.map((p) => ({ T: p.T, mStar: p.mStar, interval: p.interval, cells: p.cells.map((c) => [c.m, c.successes, c.trials]) }));
 /** "[worker] <runId> (<sweep>) <status> in …": the runs a worker trained. */
 const trained = (log: string) => [...log.matchAll(/^\[worker\] (\S+) \(/gm)].map((m) => m[1]);
 

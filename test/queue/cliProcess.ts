@@ -1,0 +1,28 @@
+// The queue tests' CLI processes (sweep coordinators, workers): spawned from the built bin with their
+// output collected, and the sweep summary's m* and cells in a form two runs can be compared by.
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as path from 'node:path';
+
+const BIN = path.resolve(__dirname, '../../bin/sparse-attention.js');
+
+export interface Proc {
+  child: ChildProcess;
+  out: () => string;
+  err: () => string;
+  exited: Promise<number | null>;
+}
+
+export function start(args: string[], cwd: string): Proc {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  return { child, out: () => out, err: () => err, exited: new Promise((r) => child.on('exit', (code) => r(code))) };
+}
+
+export const lastJson = (text: string) => JSON.parse(text.trim().split('\n').pop()!);
+
+/** A summary's m*, intervals and every cell's successes / trials, per T. */
+export const shape = (s: { points: { T: number; mStar: number | null; interval: unknown; cells: { m: number; successes: number; trials: number }[] }[] }) =>
+  s.points.map((p) => ({ T: p.T, mStar: p.mStar, interval: p.interval, cells: p.cells.map((c) => [c.m, c.successes, c.trials]) }));
