@@ -26,3 +26,14 @@ export const lastJson = (text: string) => JSON.parse(text.trim().split('\n').pop
 /** A summary's m*, intervals and every cell's successes / trials, per T. */
 export const shape = (s: { points: { T: number; mStar: number | null; interval: unknown; cells: { m: number; successes: number; trials: number }[] }[] }) =>
   s.points.map((p) => ({ T: p.T, mStar: p.mStar, interval: p.interval, cells: p.cells.map((c) => [c.m, c.successes, c.trials]) }));
+
+/** Polls `probe` every `pollMs` until it returns something truthy, or fails naming `what` after `ms`. */
+export async function waitFor<T>(probe: () => T | Promise<T>, ms: number, what: string, pollMs = 100): Promise<NonNullable<T>> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}

@@ -13,7 +13,7 @@ import { Queue } from 'bullmq';
 import { EnsembleJobData, EnsembleProgress, QUEUE_NAME, QUEUE_PREFIX } from '../../src/protocol/queueMessages';
 import { parseQueueUrl } from '../../src/trainer/queue/redisConnection';
 import { type TestRedis, startRedis } from './redis';
-import { type Proc, lastJson, shape, start } from './cliProcess';
+import { type Proc, lastJson, shape, start, waitFor } from './cliProcess';
 
 const BIN = path.resolve(__dirname, '../../bin/sparse-attention.js');
 
@@ -43,15 +43,6 @@ const sweepSpec = {
 /** "[worker] <runId> (ens) <status> in …": the members a worker trained to an answer. */
 const trained = (log: string) => [...log.matchAll(/^\[worker\] (\S+) \(ens\) /gm)].map((m) => m[1]);
 
-async function waitFor<T>(probe: () => T | Promise<T>, ms: number, what: string): Promise<NonNullable<T>> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('ensembles over a Redis queue', { timeout: 5 * 60_000 }, () => {
   let redis: TestRedis;
@@ -77,7 +68,7 @@ describe('ensembles over a Redis queue', { timeout: 5 * 60_000 }, () => {
     assert.equal(local.status, 0, local.stderr);
 
     const first = [startWorker(), startWorker()];
-    await waitFor(() => first.every((w) => /taking runs from/.test(w.err())), 30_000, 'two workers ready');
+    await waitFor(() => first.every((w) => /taking runs from/.test(w.err())), 30_000, 'two workers ready', 50);
     const queue = new Queue(QUEUE_NAME, { connection: parseQueueUrl(redis.url).options, prefix: QUEUE_PREFIX });
     const coordinator = start(['sweep', 'ens.sweep.json', '--json', '--queue', redis.url, '--out', 'queued'], dir);
     // An active ensemble job with some members finished (in its progress) and some not: kill its worker.
@@ -89,6 +80,7 @@ describe('ensembles over a Redis queue', { timeout: 5 * 60_000 }, () => {
         }),
       120_000,
       'an ensemble job with finished and unfinished members',
+      50,
     );
     const victim = first.find((w) => w.child.pid === Number(held.processedBy!.split(':').pop()));
     assert.ok(victim, `the holder ${held.processedBy} is one of our workers`);

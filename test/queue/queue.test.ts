@@ -13,7 +13,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { QUEUE_NAME, QUEUE_PREFIX } from '../../src/protocol/queueMessages';
 import { checkQueue, parseQueueUrl, redactUrl } from '../../src/trainer/queue/redisConnection';
 import { type TestRedis, startRedis } from './redis';
-import { type Proc, lastJson, shape, start } from './cliProcess';
+import { type Proc, lastJson, shape, start, waitFor } from './cliProcess';
 
 const BIN = path.resolve(__dirname, '../../bin/sparse-attention.js');
 
@@ -38,15 +38,6 @@ const sweepSpec = (name: string, maxSteps = 60) => ({
 /** "[worker] <runId> (<sweep>) <status> in …": the runs a worker trained. */
 const trained = (log: string) => [...log.matchAll(/^\[worker\] (\S+) \(/gm)].map((m) => m[1]);
 
-async function waitFor<T>(probe: () => T | Promise<T>, ms: number, what: string): Promise<NonNullable<T>> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('sweeps over a Redis queue (BullMQ)', { timeout: 10 * 60_000 }, () => {
   let redis: TestRedis;
