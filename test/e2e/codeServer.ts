@@ -320,8 +320,10 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
     }
     // The palette fills its list a moment after opening; text typed before that is not filtered on.
     await widget.locator('.monaco-list-row').first().waitFor({ state: 'visible', timeout: 5_000 }).catch(() => {});
-    await input.fill(`>${title}`);
     try {
+      // The palette can close again before the text goes in (an editor opened by an earlier click takes
+      // focus a moment later): a short fill inside the retry, not one that waits its 30 s on a hidden box.
+      await input.fill(`>${title}`, { timeout: 3_000 });
       await row.waitFor({ state: 'visible', timeout: Math.max(1_000, Math.min(5_000, deadline - Date.now())) });
       // A click can be held up (the list re-renders while the extension host registers commands): retry, do not hang.
       await row.click({ timeout: 5_000 });
@@ -334,6 +336,22 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
       }
     }
   }
+}
+
+/**
+ * Opens a spec file from the sidebar tree (its row's command opens it in an editor), so a command such
+ * as Run applies to it. A click that lands while the tree redraws (a run folder just changed) is lost,
+ * and the editor takes focus a moment after the click: click until its tab is the active one.
+ */
+export async function openFromTree(page: Page, file: string, timeoutMs = 30_000): Promise<void> {
+  await waitFor(
+    async () => {
+      await page.locator('.monaco-list-row', { hasText: file }).first().click();
+      return page.locator('.tab.active', { hasText: file }).waitFor({ timeout: 3_000 }).then(() => true, () => false);
+    },
+    timeoutMs,
+    `${file} open in the editor`,
+  );
 }
 
 /**

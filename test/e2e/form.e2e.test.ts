@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Frame } from 'playwright-core';
-import { REPO_ROOT, assertNoErrorToast, clickActivityBar, findFrameWith, packageVsix, screenshot, waitFor } from './codeServer';
+import { REPO_ROOT, assertNoErrorToast, clickActivityBar, findFrameWith, openFromTree, packageVsix, screenshot, waitFor } from './codeServer';
 import { e2eSuite } from './e2eSuite';
 import { tinyExperiment } from './tinySpecs';
 
@@ -32,14 +32,7 @@ describe('the experiment form keeps every keystroke (code-server + Chromium)', (
       const page = await suite.open({ settings: { 'sparseAttention.backend': 'wasm' } });
       await phase('open the file', async () => {
         await clickActivityBar(page, 'Sparse Attention');
-        await waitFor(
-          async () => {
-            await page.locator('.monaco-list-row', { hasText: 'typing.experiment.json' }).first().click();
-            return page.locator('.tab.active', { hasText: 'typing.experiment.json' }).waitFor({ timeout: 3_000 }).then(() => true, () => false);
-          },
-          30_000,
-          'typing.experiment.json open',
-        );
+        await openFromTree(page, 'typing.experiment.json');
       });
       const form = await phase('find the form', () => findFrameWith(page, '#f-task-noise', 30_000));
       await waitFor(() => form.evaluate(() => /typing\.experiment\.json/.test(document.querySelector('.file')?.textContent ?? '')), 20_000, 'the form on typing.experiment.json');

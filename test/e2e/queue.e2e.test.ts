@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { REPO_ROOT, clickActivityBar, packageVsix, runCommand, screenshot, waitFor } from './codeServer';
+import { REPO_ROOT, clickActivityBar, openFromTree, packageVsix, runCommand, screenshot, waitFor } from './codeServer';
 import { tinyExperiment } from './tinySpecs';
 import { e2eSuite } from './e2eSuite';
 
@@ -38,19 +38,6 @@ const SWEEP = {
 
 const runsOf = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
 const row = (page: Page, text: string | RegExp) => page.locator('.monaco-list-row', { hasText: text }).first();
-
-/** Opens a spec file from the tree (its row's command opens it), so Run applies to it. */
-async function openFromTree(page: Page, file: string): Promise<void> {
-  // A click that lands while the tree redraws (a run folder just changed) is lost: click until it opens.
-  await waitFor(
-    async () => {
-      await row(page, file).click();
-      return page.locator('.tab.active', { hasText: file }).waitFor({ timeout: 3_000 }).then(() => true, () => false);
-    },
-    30_000,
-    `${file} open in the editor`,
-  );
-}
 
 /** Expands a collapsed tree row by its twistie (a click on a cell row opens the cell instead). */
 async function expand(page: Page, text: string | RegExp): Promise<void> {

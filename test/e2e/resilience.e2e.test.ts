@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
-import { REPO_ROOT, clickActivityBar, findFrameWith, packageVsix, runCommand, waitFor } from './codeServer';
+import { REPO_ROOT, clickActivityBar, findFrameWith, openFromTree, packageVsix, runCommand, waitFor } from './codeServer';
 import { e2eSuite } from './e2eSuite';
 
 const experiment = (name: string, training: Record<string, unknown>) => ({
@@ -27,19 +27,6 @@ const runsOf = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
 
 /** The tree row of a run: under its experiment, labelled by what differs ("seed 1"), its id's stamp last. */
 const runRow = (page: Page, runId: string) => page.locator('.monaco-list-row', { hasText: runId.replace(/^.*?-s\d+-/, '') }).first();
-
-/** Opens a spec file from the tree (its row's command opens it), so Run applies to it. */
-async function openFromTree(page: Page, name: string): Promise<void> {
-  // A click that lands while the tree redraws (a run folder just changed) is lost: click until it opens.
-  await waitFor(
-    async () => {
-      await page.locator('.monaco-list-row', { hasText: `${name}.experiment.json` }).first().click();
-      return page.locator('.tab.active', { hasText: `${name}.experiment.json` }).waitFor({ timeout: 3_000 }).then(() => true, () => false);
-    },
-    30_000,
-    `${name}.experiment.json open in the editor`,
-  );
-}
 
 async function pickerValue(frame: Frame): Promise<string> {
   return frame.evaluate(() => (document.querySelector('#view-picker') as HTMLSelectElement | null)?.value ?? '');
@@ -100,7 +87,7 @@ describe('Sparse Attention Lab keeps its state (code-server + Chromium)', () => 
       // 3. A trainer killed with SIGKILL: the tree says interrupted, and Delete removes it.
       await phase('killed run', async () => {
         const before = new Set(runsOf(runsDir));
-        await openFromTree(page, 'slow');
+        await openFromTree(page, 'slow.experiment.json');
         await runCommand(page, 'Sparse Attention: Run Experiment');
         const runId = await waitFor(() => runsOf(runsDir).find((id) => !before.has(id) && id.startsWith('slow-')), 30_000, 'the slow run folder');
         const runDir = path.join(runsDir, runId);
@@ -122,7 +109,7 @@ describe('Sparse Attention Lab keeps its state (code-server + Chromium)', () => 
       // 4. Reload Window with the results panel open: the same run is shown again.
       await phase('reload restores the panel', async () => {
         const before = new Set(runsOf(runsDir));
-        await openFromTree(page, 'quick');
+        await openFromTree(page, 'quick.experiment.json');
         await runCommand(page, 'Sparse Attention: Run Experiment');
         const runId = await waitFor(() => runsOf(runsDir).find((id) => !before.has(id) && existsSync(path.join(runsDir, id, 'summary.json'))), 90_000, 'the quick run');
         // Clicking the run opens the results panel on it. The tree may be redrawing just then (the run

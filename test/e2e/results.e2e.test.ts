@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
-import { REPO_ROOT, assertNoErrorToast, clearNotifications, clickActivityBar, findFrameWith, packageVsix, runCommand, screenshot, waitFor } from './codeServer';
+import { REPO_ROOT, assertNoErrorToast, clearNotifications, clickActivityBar, findFrameWith, openFromTree, packageVsix, runCommand, screenshot, waitFor } from './codeServer';
 import { e2eSuite } from './e2eSuite';
 import { tinyExperiment, tinySweep } from './tinySpecs';
 
@@ -57,7 +57,7 @@ describe('results a researcher cannot misread, in a real VS Code (code-server + 
       // The sweep: provisional while it runs, final once summary.json is written.
       const sweepDir = path.join(workspace, '.sparse-attention', 'sweeps', 'tiny-grid');
       await phase('run sweep', async () => {
-        await page.locator('.monaco-list-row', { hasText: 'tiny-grid' }).first().click();
+        await openFromTree(page, 'tiny-grid.sweep.json');
         await runCommand(page, 'Sparse Attention: Run Sweep');
       });
       const results = await phase('show the sweep', () => showSweep(page));
