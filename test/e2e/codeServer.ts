@@ -327,7 +327,13 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
       await row.waitFor({ state: 'visible', timeout: Math.max(1_000, Math.min(5_000, deadline - Date.now())) });
       // A click can be held up (the list re-renders while the extension host registers commands): retry, do not hang.
       await row.click({ timeout: 5_000 });
-      await widget.waitFor({ state: 'hidden', timeout: 10_000 });
+      // The palette is gone: hidden, or replaced at once by the command's own picker (Compare Runs), whose
+      // box no longer holds the ">" text; waiting for "hidden" alone missed that and ran the command again.
+      await page.waitForFunction(() => {
+        const box = document.querySelector<HTMLElement>('.quick-input-widget');
+        const text = box?.querySelector<HTMLInputElement>('.quick-input-box input')?.value ?? '';
+        return !box || box.getClientRects().length === 0 || !text.startsWith('>');
+      }, undefined, { timeout: 10_000 });
       return;
     } catch (err) {
       if (Date.now() > deadline) {

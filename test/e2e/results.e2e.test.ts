@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { REPO_ROOT, assertNoErrorToast, clearNotifications, clickActivityBar, findFrameWith, openFromTree, packageVsix, runCommand, screenshot, waitFor } from './codeServer';
+import { tickInQuickPick } from './quickPick';
 import { e2eSuite } from './e2eSuite';
 import { tinyExperiment, tinySweep } from './tinySpecs';
 
@@ -101,15 +102,8 @@ describe('results a researcher cannot misread, in a real VS Code (code-server + 
         await screenshot(page, 'tree-labels');
       });
       await phase('compare runs', async () => {
-        await runCommand(page, 'Sparse Attention: Compare Runs');
+        await tickInQuickPick(page, 'Sparse Attention: Compare Runs', ['two-t · T = 12', 'two-t · T = 16']);
         const widget = page.locator('.quick-input-widget');
-        for (const T of [12, 16]) {
-          const row = widget.locator('.monaco-list-row', { hasText: `two-t · T = ${T}` }).first();
-          await row.waitFor({ timeout: 20_000 });
-          // In a multi-select quick pick a click on the row ticks its box.
-          await row.click();
-          await waitFor(async () => ((await row.getAttribute('aria-checked')) === 'true' ? true : undefined), 5_000, `"two-t · T = ${T}" ticked`);
-        }
         const sweepRows = await widget.locator('.monaco-list-row', { hasText: 'transformer · T = ' }).count();
         process.stderr.write(`[e2e] Compare Runs lists ${sweepRows} sweep runs (shown of the list)\n`);
         assert.ok(sweepRows > 0, 'Compare Runs lists the sweep’s runs too');
