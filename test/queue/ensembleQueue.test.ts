@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
 import { EnsembleJobData, EnsembleProgress, QUEUE_NAME, QUEUE_PREFIX } from '../../src/protocol/queueMessages';
 import { parseQueueUrl } from '../../src/trainer/queue/redisConnection';
+import { workerPid } from '../../src/trainer/queue/workerNames';
 import { type TestRedis, startRedis } from './redis';
 import { type Proc, lastJson, shape, start, waitFor } from './cliProcess';
 
@@ -82,7 +83,7 @@ describe('ensembles over a Redis queue', { timeout: 5 * 60_000 }, () => {
       'an ensemble job with finished and unfinished members',
       50,
     );
-    const victim = first.find((w) => w.child.pid === Number(held.processedBy!.split(':').pop()));
+    const victim = first.find((w) => w.child.pid === workerPid(held.processedBy));
     assert.ok(victim, `the holder ${held.processedBy} is one of our workers`);
     victim.child.kill('SIGKILL');
     await victim.exited;

@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { Queue, QueueEvents } from 'bullmq';
 import { QUEUE_NAME, QUEUE_PREFIX } from '../../src/protocol/queueMessages';
 import { checkQueue, parseQueueUrl, redactUrl } from '../../src/trainer/queue/redisConnection';
+import { workerPid } from '../../src/trainer/queue/workerNames';
 import { type TestRedis, startRedis } from './redis';
 import { type Proc, lastJson, shape, start, waitFor } from './cliProcess';
 
@@ -79,9 +80,9 @@ describe('sweeps over a Redis queue (BullMQ)', { timeout: 10 * 60_000 }, () => {
     writeFileSync(path.join(dir, 'kill.sweep.json'), JSON.stringify(sweepSpec('kill', 400)));
     const queue = new Queue(QUEUE_NAME, { connection: parseQueueUrl(redis.url).options, prefix: QUEUE_PREFIX });
     const coordinator = start(['sweep', 'kill.sweep.json', '--json', '--queue', redis.url, '--out', 'queued'], dir);
-    // Wait until a job is active, find the worker holding it (worker names are host:pid), kill it.
+    // Wait until a job is active, find the worker holding it (worker names are host:pid:slotsN), kill it.
     const holder = await waitFor(async () => (await queue.getActive()).map((j) => j.processedBy).find(Boolean), 60_000, 'an active job');
-    const pid = Number(holder!.split(':').pop());
+    const pid = workerPid(holder);
     const victim = workers.find((w) => w.child.pid === pid);
     assert.ok(victim, `the holder ${holder} is one of our workers`);
     victim!.child.kill('SIGKILL');

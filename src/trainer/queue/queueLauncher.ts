@@ -9,6 +9,7 @@ import { RunFiles } from '../../store/runFolder';
 import type { EnsembleLaunch, RunLauncher, RunResult } from '../runPool';
 import { queueEnsembles } from './queueEnsembles';
 import { type QueueTarget, explain } from './redisConnection';
+import { readWorkers } from './workerNames';
 
 /** Job ids say which run of which sweep they are, and change when the experiment does. */
 export function jobIdFor(sweep: string, runId: string, spec: unknown): string {
@@ -20,9 +21,9 @@ export interface QueueLauncher {
   launch: RunLauncher;
   /** Runs sharing an ensembleKey as one ensemble job (queueEnsembles.ts). */
   launchEnsemble: EnsembleLaunch;
-  /** Workers last seen connected (at least 1): what the pool splits a group over. */
+  /** Jobs the workers last seen connected take at once (at least 1): what the pool splits a group over. */
   lanes: () => number;
-  /** Workers connected to the queue now, and their hosts (worker names are host:pid). */
+  /** Workers connected to the queue now, and their hosts (worker names are host:pid:slotsN, workerNames.ts). */
   workers(): Promise<{ count: number; hosts: string[] }>;
   close(): Promise<void>;
 }
@@ -90,12 +91,12 @@ export async function queueLauncher(target: QueueTarget, sweep: string, log: (li
   };
 
   const ensembles = queueEnsembles(queue, events, sweep, log);
-  let connected = 1;
+  let lanes = 1;
   const workers = async () => {
-    const list = await queue.getWorkers();
-    const hosts = [...new Set(list.map((w) => (w.name ?? '').replace(/^.*?:w:/, '').split(':')[0]).filter(Boolean))].sort();
-    connected = Math.max(1, list.length);
-    return { count: list.length, hosts };
+    const { count, hosts, slots } = readWorkers(await queue.getWorkers());
+    // A group is split over every job the workers take at once, not over the worker processes.
+    lanes = Math.max(1, slots);
+    return { count, hosts };
   };
   await workers().catch(() => undefined);
   // A line per worker with its member-steps per second, whenever a worker reported more.
@@ -103,7 +104,7 @@ export async function queueLauncher(target: QueueTarget, sweep: string, log: (li
   return {
     launch,
     launchEnsemble: ensembles.launch,
-    lanes: () => connected,
+    lanes: () => lanes,
     workers,
     async close() {
       clearInterval(ratesTimer);

@@ -19,6 +19,7 @@ import { trainEnsembleJob } from './ensembleJob';
 import { readRunText } from '../../store/runFolder';
 import { forkLauncher } from '../forkedRun';
 import { QueueError, type QueueTarget, checkQueue, explain, parseQueueUrl } from './redisConnection';
+import { workerName } from './workerNames';
 
 const EXIT = { ok: 0, failure: 1, invalid: 2, cancelled: 130 } as const;
 
@@ -189,7 +190,8 @@ export async function workerCommand(opts: WorkerOptions): Promise<number> {
     connection: target.options,
     prefix: QUEUE_PREFIX,
     concurrency,
-    name,
+    // host:pid:slotsN: the coordinator splits a group over the slots of every worker (workerNames.ts).
+    name: workerName(hostname(), process.pid, concurrency),
     lockDuration: opts.lockSeconds * 1000,
     stalledInterval: opts.lockSeconds * 1000,
     maxStalledCount: 2,
