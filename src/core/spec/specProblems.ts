@@ -32,6 +32,12 @@ function valueAt(root: unknown, path: PropertyKey[]): unknown {
   return cur;
 }
 
+/** An issue's message with the value it is about, "(got …)", unless it names one already. */
+export function messageWithValue(message: string, input: unknown, path: PropertyKey[]): string {
+  const got = valueAt(input, path);
+  return got === undefined || message.includes('(got') ? message : `${message} (got ${describeValue(got)})`;
+}
+
 export function formatIssues(issues: z.core.$ZodIssue[], input: unknown): string[] {
   const out: string[] = [];
   for (const issue of issues) {
@@ -46,10 +52,8 @@ export function formatIssues(issues: z.core.$ZodIssue[], input: unknown): string
     const got = valueAt(input, issue.path as PropertyKey[]);
     if (got === undefined) {
       out.push(`${path}: ${issue.code === 'invalid_type' ? 'is required' : issue.message}`);
-    } else if (issue.message.includes('(got')) {
-      out.push(`${path}: ${issue.message}`);
     } else {
-      out.push(`${path}: ${issue.message} (got ${describeValue(got)})`);
+      out.push(`${path}: ${messageWithValue(issue.message, input, issue.path as PropertyKey[])}`);
     }
   }
   return out;

@@ -2,6 +2,7 @@
 // training-set sizes m, and how to search m for each T. Every cell (T, m, seed) is a normal experiment.
 import { z } from 'zod';
 import { noDefaults } from './noDefaults';
+import { messageWithValue } from './specProblems';
 import { UntilSchema } from './untilSpec';
 import {
   DataSchema,
@@ -190,13 +191,16 @@ function sweepProblems(sweep: Sweep, ctx: IssueSink): void {
   const mMax = Math.max(...candidateSizes(sweep));
   const variants = sweepVariants(sweep);
   for (let v = 0; v < variants.length; v++) {
-    const check = ExperimentSchema.safeParse(cellExperimentInput(sweep, { variant: v, T, m: mMax }, 0));
+    const cell = cellExperimentInput(sweep, { variant: v, T, m: mMax }, 0);
+    const check = ExperimentSchema.safeParse(cell);
     if (check.success) continue;
     for (const issue of check.error.issues) {
+      // The value is the cell's (a bad targetAccuracy once read "(got 16)": the context length's).
+      const what = messageWithValue(issue.message, cell, issue.path);
       ctx.addIssue({
         code: 'custom',
         path: ['contextLengths', sweep.contextLengths.indexOf(T)],
-        message: `the cell T = ${T}, m = ${mMax}${v ? ` (${variantLabels(sweep)[v]})` : ''} is invalid: ${issue.path.join('.')}: ${issue.message}`,
+        message: `the cell T = ${T}, m = ${mMax}${v ? ` (${variantLabels(sweep)[v]})` : ''} is invalid: ${issue.path.join('.')}: ${what.includes('(got') ? what : `${what} (got nothing)`}`,
       });
     }
   }
