@@ -32,10 +32,14 @@ function valueAt(root: unknown, path: PropertyKey[]): unknown {
   return cur;
 }
 
-/** An issue's message with the value it is about, "(got …)", unless it names one already. */
-export function messageWithValue(message: string, input: unknown, path: PropertyKey[]): string {
+/**
+ * An issue's message with the value it is about, "(got …)", unless it names one already; with no value
+ * there, "(got <missing>)" when `missing` is given, else the message alone.
+ */
+export function messageWithValue(message: string, input: unknown, path: PropertyKey[], missing?: string): string {
   const got = valueAt(input, path);
-  return got === undefined || message.includes('(got') ? message : `${message} (got ${describeValue(got)})`;
+  if (message.includes('(got') || (got === undefined && missing === undefined)) return message;
+  return `${message} (got ${got === undefined ? missing : describeValue(got)})`;
 }
 
 export function formatIssues(issues: z.core.$ZodIssue[], input: unknown): string[] {

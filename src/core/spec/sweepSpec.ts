@@ -195,13 +195,9 @@ function sweepProblems(sweep: Sweep, ctx: IssueSink): void {
     const check = ExperimentSchema.safeParse(cell);
     if (check.success) continue;
     for (const issue of check.error.issues) {
-      // The value is the cell's (a bad targetAccuracy once read "(got 16)": the context length's).
-      const what = messageWithValue(issue.message, cell, issue.path);
-      ctx.addIssue({
-        code: 'custom',
-        path: ['contextLengths', sweep.contextLengths.indexOf(T)],
-        message: `the cell T = ${T}, m = ${mMax}${v ? ` (${variantLabels(sweep)[v]})` : ''} is invalid: ${issue.path.join('.')}: ${what.includes('(got') ? what : `${what} (got nothing)`}`,
-      });
+      // The cell's own value (a bad targetAccuracy once read "(got 16)": the context length's).
+      const message = `the cell T = ${T}, m = ${mMax}${v ? ` (${variantLabels(sweep)[v]})` : ''} is invalid: ${issue.path.join('.')}: ${messageWithValue(issue.message, cell, issue.path, 'nothing')}`;
+      ctx.addIssue({ code: 'custom', path: ['contextLengths', sweep.contextLengths.indexOf(T)], message });
     }
   }
   if (sweep.base.task.relevant) {
