@@ -329,12 +329,17 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
       await row.click({ timeout: 5_000 });
       // The palette is gone: hidden, or replaced at once by the command's own picker (Compare Runs), whose
       // box no longer holds the ">" text; waiting for "hidden" alone missed that and ran the command again.
-      await page.waitForFunction(() => {
-        const box = document.querySelector<HTMLElement>('.quick-input-widget');
-        const text = box?.querySelector<HTMLInputElement>('.quick-input-box input')?.value ?? '';
-        return !box || box.getClientRects().length === 0 || !text.startsWith('>');
-      }, undefined, { timeout: 10_000 });
-      return;
+      // A command that reloads the window (Developer: Reload Window) ends this page's context while
+      // the wait runs: the command ran, so only a timeout means the click did not take.
+      const gone = await page
+        .waitForFunction(() => {
+          const box = document.querySelector<HTMLElement>('.quick-input-widget');
+          const text = box?.querySelector<HTMLInputElement>('.quick-input-box input')?.value ?? '';
+          return !box || box.getClientRects().length === 0 || !text.startsWith('>');
+        }, undefined, { timeout: 10_000 })
+        .then(() => true, (err: Error) => err.name !== 'TimeoutError');
+      if (gone) return;
+      throw new Error('the palette stayed open after the click');
     } catch (err) {
       if (Date.now() > deadline) {
         await page.keyboard.press('Escape');
